@@ -1,0 +1,1 @@
+"""briefbot: briefs teams on the news it was given, grounded only in those articles."""

@@ -1,0 +1,142 @@
+"""Settings, read once at start from the environment (and a ``.env`` file), typed.
+
+A missing or malformed value raises ``ConfigError`` with one line naming the
+variable and what it expects. Secrets are never part of an error message or a repr.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'briefbot.sqlite3'}"
+ENGINES = ("auto", "openai", "offline")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line, safe to print."""
+
+
+def _secret(default: str = "") -> str:
+    return field(default=default, repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    engine: str = "auto"
+    model: str = "gpt-4o-mini"
+    openai_api_key: str = _secret()
+    openai_base_url: str = ""
+    model_timeout: float = 30.0
+    model_attempts: int = 4
+    database_url: str = DEFAULT_DATABASE_URL
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    max_question_chars: int = 2000
+    conversation_turns: int = 6
+    conversation_token_budget: int = 1500
+    conversation_ttl_hours: float = 24.0
+    slack_bot_token: str = _secret()
+    slack_signing_secret: str = _secret()
+    slack_app_token: str = _secret()
+    slack_api_url: str = "https://slack.com/api/"
+    slack_mention_only: bool = False
+    discord_token: str = _secret()
+    discord_guild_id: int | None = None
+    discord_api_url: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = ""
+    admins: frozenset[str] = frozenset()
+
+    @property
+    def resolved_engine(self) -> str:
+        """``auto`` means the model when a key is set, else the offline engine."""
+        if self.engine == "auto":
+            return "openai" if self.openai_api_key else "offline"
+        return self.engine
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+        if environ is None:
+            if dotenv:
+                _load_dotenv()
+            environ = os.environ
+        env = {k: v.strip() for k, v in environ.items()}
+        engine = env.get("BRIEFBOT_ENGINE", "auto").lower() or "auto"
+        if engine not in ENGINES:
+            raise ConfigError(f"BRIEFBOT_ENGINE must be one of {', '.join(ENGINES)} (got {engine!r})")
+        return cls(
+            engine=engine,
+            model=env.get("BRIEFBOT_MODEL") or cls.model,
+            openai_api_key=env.get("OPENAI_API_KEY", ""),
+            openai_base_url=_url(env, "OPENAI_BASE_URL", "", schemes=("http", "https")),
+            model_timeout=_number(env, "BRIEFBOT_MODEL_TIMEOUT", cls.model_timeout, float),
+            model_attempts=_number(env, "BRIEFBOT_MODEL_ATTEMPTS", cls.model_attempts, int),
+            database_url=env.get("BRIEFBOT_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            knowledge_dir=Path(env.get("BRIEFBOT_KNOWLEDGE_DIR") or cls.knowledge_dir),
+            max_question_chars=_number(env, "BRIEFBOT_MAX_QUESTION_CHARS", 2000, int),
+            conversation_turns=_number(env, "BRIEFBOT_CONVERSATION_TURNS", 6, int),
+            conversation_ttl_hours=_number(env, "BRIEFBOT_CONVERSATION_TTL_HOURS", 24.0, float),
+            slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
+            slack_app_token=env.get("SLACK_APP_TOKEN", ""),
+            slack_api_url=_url(env, "SLACK_API_URL", cls.slack_api_url, schemes=("http", "https")),
+            slack_mention_only=_flag(env, "BRIEFBOT_SLACK_MENTION_ONLY"),
+            discord_token=env.get("DISCORD_TOKEN", ""),
+            discord_guild_id=_optional_id(env, "DISCORD_GUILD_ID"),
+            discord_api_url=_url(env, "DISCORD_API_URL", cls.discord_api_url, schemes=("http", "https")),
+            discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", "", schemes=("ws", "wss")),
+            admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
+        )
+
+
+def _load_dotenv() -> None:
+    path = Path.cwd() / ".env"
+    if path.is_file():
+        from dotenv import load_dotenv
+
+        load_dotenv(path, override=False)
+
+
+def _number(env: Mapping[str, str], name: str, default, kind):
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a positive {kind.__name__} (got {raw!r})") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive {kind.__name__} (got {raw!r})")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be true or false (got {raw!r})")
+
+
+def _optional_id(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a numeric Discord id (got {raw!r})")
+    return int(raw)
+
+
+def _url(env: Mapping[str, str], name: str, default: str, *, schemes: tuple[str, ...]) -> str:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme.lower() not in schemes or not rest:
+        expected = " or ".join(f"{s}://..." for s in schemes)
+        raise ConfigError(f"{name} must be a URL like {expected} (got {raw!r})")
+    return raw
