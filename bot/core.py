@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.drafts import Draft, to_reply
 from bot.grounding import verify
 from bot.knowledge import KnowledgeBase, load_knowledge
@@ -49,7 +49,9 @@ class Briefer:
         self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None) -> Briefer:
+    def from_settings(
+        cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None
+    ) -> Briefer:
         knowledge = load_knowledge(settings.knowledge_dir)
         prompts = load_prompts(settings.prompts_dir)
         if model is None and settings.resolved_engine == "openai":
@@ -115,8 +117,8 @@ class Briefer:
             return self._offline_reply(self.offline.answer(question, language, history), language)
         try:
             draft = await self.model_engine.answer(question, language, history)
-        except ModelError as error:
-            logger.warning("model unavailable, answering offline: %s", error)
+        except Exception as error:  # whatever the model did, the user gets an answer
+            logger.warning("model unavailable, answering offline: %s", _describe(error))
             return self._offline_reply(self.offline.answer(question, language, history), language, "model_unavailable")
         return self._checked(draft, language, fallback=lambda: self.offline.answer(question, language, history))
 
@@ -125,8 +127,8 @@ class Briefer:
             return self._offline_reply(self.offline.brief(language, ids), language)
         try:
             draft = await self.model_engine.brief(language, ids, kind=kind)
-        except ModelError as error:
-            logger.warning("model unavailable, briefing offline: %s", error)
+        except Exception as error:  # whatever the model did, the user gets a briefing
+            logger.warning("model unavailable, briefing offline: %s", _describe(error))
             return self._offline_reply(self.offline.brief(language, ids), language, "model_unavailable")
         if draft.refused:  # a briefing cannot be "not in the article": the model misbehaved
             return self._offline_reply(self.offline.brief(language, ids), language, "not_verified", grounded=False)
@@ -185,8 +187,12 @@ class Briefer:
 
 
 def _model_from_settings(settings: Settings) -> ChatModel:
-    if not settings.openai_api_key and not settings.openai_base_url:
-        raise ConfigError("OPENAI_API_KEY must be set when BRIEFBOT_ENGINE=openai (or OPENAI_BASE_URL for a local server)")
-    from bot.openai_model import OpenAIChatModel
+    from bot.openai_model import OpenAIChatModel  # raises ConfigError when OPENAI_API_KEY is missing
 
     return OpenAIChatModel.from_settings(settings)
+
+
+def _describe(error: Exception) -> str:
+    """Our own errors carry safe messages; anything else is named by its type only, since
+    a library's message may echo a request (and with it a key)."""
+    return str(error) if isinstance(error, ModelError) else type(error).__name__

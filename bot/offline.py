@@ -54,10 +54,12 @@ class OfflineEngine:
     def _answering_matches(self, question: str, history: Sequence[Turn]) -> list[Match]:
         own_words = self.index.topic_words(question)
         matches = self.index.search(question) if own_words else []
-        if not _answers(matches) and history:
+        lacks_topic = not matches or matches[0].coverage < MIN_COVERAGE
+        if lacks_topic and history:
             # A follow-up ("what did he say?"): read it with the previous question. Only when
             # the new question adds nothing the chosen passage lacks, so that a new topic is
-            # not answered from the old one.
+            # not answered from the old one; and never when a passage holds every word of the
+            # question but not together (that is a different question, not a follow-up).
             earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
             combined = self.index.search(f"{earlier} {question}") if earlier else []
             if _answers(combined) and self.index.contains(combined[0].passage, own_words):

@@ -24,6 +24,7 @@ import asyncio
 import email.utils
 import json
 import math
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,7 @@ BACKOFF_MULTIPLIER = 0.5  # first backoff ~0.5 s, then 1, 2, 4... plus up to BAC
 BACKOFF_MAX = 8.0
 BACKOFF_JITTER = 0.5
 RETRIED_STATUSES = frozenset({408, 409, 429})  # and every status >= 500
+ERROR_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -135,7 +137,7 @@ class OpenAIChatModel:
             raise ModelUnavailable(
                 self._redact(f"the model server {what} ({_attempts_made(retrying.statistics)})")
             ) from None
-        except (openai.APIError, json.JSONDecodeError):  # a JSON content type whose body is not JSON
+        except json.JSONDecodeError:  # the SDK parses a JSON content type itself; other bodies come back as-is
             raise ModelUnavailable("the model server sent a response that is not a chat completion") from None
         return _assistant_text(completion)
 
@@ -168,7 +170,7 @@ def _wait_strategy() -> Callable[[RetryCallState], float]:
     backoff = wait_exponential_jitter(multiplier=BACKOFF_MULTIPLIER, max=BACKOFF_MAX, jitter=BACKOFF_JITTER)
 
     def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
+        exc = state.outcome.exception()  # type: ignore[union-attr]  # set before every wait
         response = getattr(exc, "response", None)
         hinted = retry_after_seconds(response.headers) if response is not None else None
         return hinted if hinted is not None else backoff(state)
@@ -214,8 +216,9 @@ def _error_code(body: object) -> str:
     """The short machine code of an OpenAI error body (``invalid_api_key``), never its free-text message."""
     if not isinstance(body, dict):
         return ""
-    code = body.get("code") or body.get("type")
-    return str(code)[:60] if isinstance(code, str | int) else ""
+    code = str(body.get("code") or body.get("type") or "")
+    # An identifier or nothing: cutting a longer value could leave a piece of the key that redaction misses.
+    return code if ERROR_CODE.fullmatch(code) else ""
 
 
 def _attempts_made(statistics: dict[str, Any]) -> str:
@@ -224,8 +227,8 @@ def _attempts_made(statistics: dict[str, Any]) -> str:
 
 
 def _assistant_text(completion: object) -> str:
-    choices = getattr(completion, "choices", None)
-    message = getattr(choices[0], "message", None) if choices else None
+    choices = getattr(completion, "choices", None)  # the SDK does not validate: anything may be here
+    message = getattr(choices[0], "message", None) if isinstance(choices, list) and choices else None
     content = getattr(message, "content", None)
     if not isinstance(content, str) or not content.strip():
         raise ModelUnavailable("the model server sent a response that is not a chat completion")

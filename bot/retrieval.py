@@ -13,6 +13,7 @@ question's words stand close together in one sentence of it.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -24,11 +25,12 @@ _STEMMER_NAMES = {"it": "italian", "en": "english"}
 _QUESTION_WORDS = {
     "it": "chi cosa cos come quando quanto quanta quanti quante quale quali dove perché perche dimmi "
     "detto dice dicono dire spiega spiegami parla parlato articolo sapere vorrei puoi può riassumi "
-    "significa significato implica succede",
+    "significa significato implica succede tipo vogliono vuole menziona menzionato citato",
     "en": "who what when where which how why much many tell say said says explain article know "
-    "please could would does did can summarize mean means meaning imply implies happen happens",
+    "please could would does did can summarize mean means meaning imply implies happen happens kind type "
+    "want wants mentioned mention mentions",
 }
-_NEAR = 8  # words: how close two question words must stand in a passage to be read together
+_NEAR = 12  # words: how close two question words must stand in a passage to be read together
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class PassageIndex:
         self.passages = knowledge.passages
         self._fields = [self._passage_fields(p, knowledge) for p in self.passages]
         self._terms = [frozenset().union(*(s for f in fields for s in f.stems)) for fields in self._fields]
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
         self._bm25.index([sorted(t) for t in self._terms], show_progress=False)
         self._idf = self._inverse_document_frequency()
@@ -102,8 +105,19 @@ class PassageIndex:
             if passage.id in point.cite:
                 texts.extend(point.texts.items())
         fields = [self._field(text, lang) for lang, text in texts]
-        fields.extend(self._field(text, lang, is_bag=True) for lang, text in passage.keywords.items())
+        for lang, keywords in passage.keywords.items():
+            bag = [k for k in keywords.split() if "=" not in k]
+            fields.append(self._field(" ".join(bag), lang, is_bag=True))
+            for synonym in (k for k in keywords.split() if "=" in k):
+                fields = [self._with_synonym(f, synonym, lang) for f in fields]
         return fields
+
+    def _with_synonym(self, field: _Field, synonym: str, language: str) -> _Field:
+        """``capo=CEO``: "capo" is found wherever the passage says "CEO"."""
+        word, anchor = synonym.lower().split("=", 1)
+        stems = frozenset({self._stemmers[language].stemWord(word), word})
+        anchors = {anchor} | {s.stemWord(anchor) for s in self._stemmers.values()}
+        return _Field(tuple(s | stems if s & anchors else s for s in field.stems), field.is_bag)
 
     def _field(self, text: str, language: str, *, is_bag: bool = False) -> _Field:
         stemmer = self._stemmers[language]
@@ -126,19 +140,33 @@ class PassageIndex:
 
 
 def _stand_together(found: list[frozenset[str]], fields: list[_Field]) -> bool:
-    """True when the found words that are not editor keywords are a single word, or two
-    of them stand within ``_NEAR`` words of each other in one field."""
+    """True when the found words (editor keywords aside) stand close together in one field:
+    some stretch of at most ``_NEAR`` words per extra word holds one of each."""
     keywords = set().union(*(s for f in fields if f.is_bag for s in f.stems))
     found = [c for c in found if not c & keywords]
     if len(found) < 2:
         return True
     for field in fields:
-        positions = [
-            [i for i, stems in enumerate(field.stems) if stems & concept] for concept in found
-        ]
-        present = [p for p in positions if p]
-        for a in range(len(present)):
-            for b in range(a + 1, len(present)):
-                if any(abs(i - j) <= _NEAR for i in present[a] for j in present[b]):
-                    return True
+        if field.is_bag:
+            continue
+        positions = {tuple(i for i, stems in enumerate(field.stems) if stems & concept) for concept in found}
+        if () in positions:
+            continue  # this field lacks one of the words
+        if len(positions) < 2 or _shortest_span(list(positions)) <= _NEAR * (len(positions) - 1):
+            return True
     return False
+
+
+def _shortest_span(positions: list[tuple[int, ...]]) -> int:
+    """The shortest stretch of words holding one position from every list."""
+    events = sorted((p, k) for k, group in enumerate(positions) for p in group)
+    best, counts, have, left = math.inf, [0] * len(positions), 0, 0
+    for position, kind in events:
+        counts[kind] += 1
+        have += counts[kind] == 1
+        while have == len(positions):
+            best = min(best, position - events[left][0])
+            counts[events[left][1]] -= 1
+            have -= counts[events[left][1]] == 0
+            left += 1
+    return best

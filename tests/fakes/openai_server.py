@@ -1,1 +1,230 @@
-"""Placeholder: filled in by its owner."""
+"""A scriptable fake OpenAI server speaking the real Chat Completions wire format over HTTP.
+
+Drive it like llm's ``MockModel``: ``enqueue`` steps that are served one per request, in order;
+when the queue is empty, ``responder`` answers. Every request is recorded (path, JSON body,
+headers) so tests can assert on prompts and on the number of attempts.
+
+    async with FakeOpenAI() as server:          # in a test: the ``fake_openai`` fixture
+        server.enqueue(Status(429, headers={"Retry-After": "1"}), "Ciao!")
+        client = AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+
+    with FakeOpenAI.run_in_thread() as server:  # sync tests, subprocesses (OPENAI_BASE_URL)
+        subprocess.run([...], env={"OPENAI_BASE_URL": server.base_url, ...})
+
+Requests are served concurrently (a 1 s ``delay`` for 50 requests takes about 1 s, not 50).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import itertools
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+
+DEFAULT_REPLY = "This is the fake model's reply."
+
+
+@dataclass(frozen=True)
+class Text:
+    """A normal completion whose assistant message is ``content``."""
+
+    content: str
+    finish_reason: str = "stop"
+
+
+@dataclass(frozen=True)
+class Status:
+    """An HTTP error (or any status): ``body`` is sent as JSON (dict) or as text (str)."""
+
+    status: int
+    body: dict[str, Any] | str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Delay:
+    """Wait ``seconds`` (cut short when the server closes), then serve ``then`` (default: the responder)."""
+
+    seconds: float
+    then: Step | None = None
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A 200 whose body is sent verbatim: not JSON, no ``choices``, a null content..."""
+
+    body: str
+    content_type: str = "application/json"
+
+
+Step = Text | Status | Delay | Malformed | str
+Responder = Callable[[dict[str, Any]], "Step | Awaitable[Step]"]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    path: str
+    json: Any
+    headers: dict[str, str]
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return self.json.get("messages", []) if isinstance(self.json, dict) else []
+
+
+def _error_body(status: int) -> dict[str, Any]:
+    return {"error": {"message": f"fake error {status}", "type": "fake_error", "param": None, "code": None}}
+
+
+class FakeOpenAI:
+    """An OpenAI-compatible server on 127.0.0.1 (random port); ``base_url`` ends with ``/v1``."""
+
+    def __init__(self, *, responder: Responder | None = None, delay: float = 0.0) -> None:
+        self.responder: Responder = responder or (lambda _body: DEFAULT_REPLY)
+        self.delay = delay  # applied to every request, before its step
+        self.requests: list[RecordedRequest] = []
+        self._queue: deque[Step] = deque()
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._closing: asyncio.Event | None = None
+        self.base_url = ""
+
+    # scripting ----------------------------------------------------------------------------------------
+
+    def enqueue(self, *steps: Step) -> None:
+        """Queue steps served one per request, in order; a plain ``str`` is a ``Text`` reply."""
+        self._queue.extend(steps)
+
+    @property
+    def pending(self) -> int:
+        """Steps not served yet."""
+        return len(self._queue)
+
+    # lifecycle ----------------------------------------------------------------------------------------
+
+    async def start(self) -> FakeOpenAI:
+        self._closing = asyncio.Event()
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._chat_completions)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{port}/v1"
+        return self
+
+    async def close(self) -> None:
+        if self._runner is None:
+            return
+        assert self._closing is not None
+        self._closing.set()
+        await self._runner.cleanup()
+        self._runner = None
+
+    async def __aenter__(self) -> FakeOpenAI:
+        return await self.start()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
+    @classmethod
+    @contextmanager
+    def run_in_thread(cls, **kwargs: Any) -> Iterator[FakeOpenAI]:
+        """Serve from a background thread with its own event loop; for sync tests and subprocesses.
+
+        ``enqueue``, ``responder`` and ``requests`` may be used from the calling thread.
+        """
+        server = cls(**kwargs)
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="fake-openai", daemon=True)
+        thread.start()
+        try:
+            asyncio.run_coroutine_threadsafe(server.start(), loop).result(timeout=10)
+            yield server
+        finally:
+            asyncio.run_coroutine_threadsafe(server.close(), loop).result(timeout=10)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=10)
+            loop.close()
+
+    # serving ------------------------------------------------------------------------------------------
+
+    async def _chat_completions(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        self.requests.append(RecordedRequest(path=request.path, json=body, headers=dict(request.headers)))
+        if self.delay:
+            await self._sleep(self.delay)
+        step: Step | None = self._queue.popleft() if self._queue else None
+        return await self._serve(step, body)
+
+    async def _serve(self, step: Step | None, body: Any) -> web.StreamResponse:
+        if step is None:
+            step = self.responder(body if isinstance(body, dict) else {})
+            if inspect.isawaitable(step):
+                step = await step
+        if isinstance(step, str):
+            step = Text(step)
+        if isinstance(step, Delay):
+            await self._sleep(step.seconds)
+            return await self._serve(step.then, body)
+        if isinstance(step, Status):
+            if isinstance(step.body, str):
+                return web.Response(status=step.status, text=step.body, headers=step.headers)
+            payload = step.body if step.body is not None else _error_body(step.status)
+            return web.json_response(payload, status=step.status, headers=step.headers)
+        if isinstance(step, Malformed):
+            return web.Response(body=step.body.encode(), headers={"Content-Type": step.content_type})
+        return web.json_response(self._completion(step, body))
+
+    def _completion(self, step: Text, body: Any) -> dict[str, Any]:
+        return {
+            "id": f"chatcmpl-fake{next(self._ids)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model", "fake-model") if isinstance(body, dict) else "fake-model",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": step.content, "refusal": None},
+                    "logprobs": None,
+                    "finish_reason": step.finish_reason,
+                }
+            ],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+        }
+
+    async def _sleep(self, seconds: float) -> None:
+        # Ends early when the server closes, so a long delay never holds up shutdown.
+        assert self._closing is not None
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), timeout=seconds)
+
+
+@pytest_asyncio.fixture
+async def fake_openai() -> AsyncIterator[FakeOpenAI]:
+    """A started ``FakeOpenAI`` for one test."""
+    async with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_openai_thread() -> Iterator[FakeOpenAI]:
+    """A ``FakeOpenAI`` served from a background thread, for sync and subprocess tests."""
+    with FakeOpenAI.run_in_thread() as server:
+        yield server
