@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.knowledge import KnowledgeBase, Passage
 from bot.text import words
@@ -77,7 +78,7 @@ def numbers_in(text: str) -> set[float]:
     values: set[float] = set()
     for i, token in enumerate(tokens):
         value = _value(token)
-        if value is None:
+        if value is None or (token == "cento" and i and tokens[i - 1] == "per"):  # "per cento" is "%"
             continue
         values.add(value)
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -96,11 +97,21 @@ def _value(token: str) -> float | None:
     return float(token.replace(",", "."))
 
 
+@lru_cache(maxsize=4096)
+def _source_numbers(body: str) -> frozenset[float]:
+    return frozenset(numbers_in(body))
+
+
+@lru_cache(maxsize=4096)
+def _source_words(body: str) -> frozenset[str]:
+    return frozenset(words(body))
+
+
 def _unsupported_numbers(text: str, passages: list[Passage], knowledge: KnowledgeBase) -> list[str]:
     source = set()
     for passage in passages:
         for body in passage.texts.values():
-            source |= numbers_in(body)
+            source |= _source_numbers(body)
         article = knowledge.article(passage.article_id)
         published = article.published
         source |= {float(published.year), float(published.month), float(published.day)}
@@ -121,10 +132,10 @@ def _unsupported_names(text: str, passages: list[Passage], knowledge: KnowledgeB
     vocabulary = set()
     for passage in passages:
         for body in passage.texts.values():
-            vocabulary.update(words(body))
+            vocabulary |= _source_words(body)
         article = knowledge.article(passage.article_id)
         for title in (*article.titles.values(), *article.subtitles.values()):
-            vocabulary.update(words(title))
+            vocabulary |= _source_words(title)
     missing = []
     for name in _names(text):
         if name.lower() not in vocabulary and name not in missing:

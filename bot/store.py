@@ -1,5 +1,6 @@
 """All state behind one interface on SQLAlchemy Core: conversations, processed events,
-cached briefings. A SQLite file by default, PostgreSQL by URL; schema created on first use.
+cached briefings, digest subscriptions and the digest ledger. A SQLite file by default,
+PostgreSQL by URL; schema created on first use.
 
 Everything here is synchronous and short; async callers run it in a worker thread.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -46,6 +47,47 @@ cached_replies = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
+digest_subscriptions = sa.Table(
+    "digest_subscriptions",
+    metadata,
+    sa.Column("platform", sa.String(16), primary_key=True),  # "slack" | "discord"
+    sa.Column("channel", sa.String(64), primary_key=True),
+    sa.Column("workspace", sa.String(64), nullable=False),  # Slack team id / Discord guild id
+    sa.Column("time_of_day", sa.String(5), nullable=False),  # "HH:MM", local wall time
+    sa.Column("timezone", sa.String(64), nullable=False),  # IANA name
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("always", sa.Boolean, nullable=False, default=False),  # post "no new developments" too
+    sa.Column("paused_reason", sa.Text, nullable=False, default=""),
+    sa.Column("created_by", sa.String(64), nullable=False, default=""),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# One row per (platform, channel, local date): claimed BEFORE posting, so at most one post a day.
+digest_posts = sa.Table(
+    "digest_posts",
+    metadata,
+    sa.Column("platform", sa.String(16), primary_key=True),
+    sa.Column("channel", sa.String(64), primary_key=True),
+    sa.Column("local_date", sa.String(10), primary_key=True),  # ISO date in the subscription's zone
+    sa.Column("status", sa.String(16), nullable=False),  # claimed | posted | skipped | failed | unconfirmed
+    sa.Column("message_id", sa.String(64), nullable=False, default=""),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("claimed_by", sa.String(64), nullable=False, default=""),
+    sa.Column("claimed_at", sa.Float, nullable=False),
+    sa.Column("finished_at", sa.Float, nullable=True),
+)
+
+# What each channel's last digest covered: the article versions it was told about.
+digested_articles = sa.Table(
+    "digested_articles",
+    metadata,
+    sa.Column("platform", sa.String(16), primary_key=True),
+    sa.Column("channel", sa.String(64), primary_key=True),
+    sa.Column("article_id", sa.String(128), primary_key=True),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("digested_at", sa.Float, nullable=False),
+)
+
 EVENT_RETENTION_SECONDS = 3 * 24 * 3600  # Slack retries for minutes; keep days to be safe
 
 
@@ -61,6 +103,34 @@ class Turn:
     citations: tuple[str, ...] = ()
     engine: str = ""
     grounded: bool = True
+
+
+@dataclass(frozen=True)
+class Subscription:
+    platform: str
+    channel: str
+    workspace: str
+    time_of_day: str
+    timezone: str
+    language: str
+    always: bool = False
+    paused_reason: str = ""
+    created_by: str = ""
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.paused_reason)
+
+
+@dataclass(frozen=True)
+class DigestPost:
+    platform: str
+    channel: str
+    local_date: str
+    status: str
+    message_id: str = ""
+    detail: str = ""
+    claimed_at: float = 0.0
 
 
 class Store:
@@ -145,6 +215,135 @@ class Store:
     def cache(self, key: str, value: dict) -> None:
         self.insert_once(cached_replies, {"key": key, "value": json.dumps(value), "created_at": self.clock()})
 
+    # --- digest: subscriptions ---------------------------------------------------------
+
+    def save_subscription(self, sub: Subscription) -> None:
+        """Create or replace the channel's subscription (clearing any pause)."""
+        row = {**_fields(sub), "paused_reason": "", "updated_at": self.clock()}
+        insert = _dialect_insert(self.dialect)(digest_subscriptions).values(**row)
+        keys = ("platform", "channel")
+        upsert = insert.on_conflict_do_update(
+            index_elements=keys, set_={k: insert.excluded[k] for k in row if k not in keys}
+        )
+        with self.engine.begin() as db:
+            db.execute(upsert)
+
+    def subscription(self, platform: str, channel: str) -> Subscription | None:
+        query = sa.select(digest_subscriptions).where(
+            digest_subscriptions.c.platform == platform, digest_subscriptions.c.channel == channel
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).mappings().first()
+        return _subscription(row) if row else None
+
+    def subscriptions(self) -> list[Subscription]:
+        """Every subscription, paused ones included, in a stable order."""
+        columns = digest_subscriptions.c
+        query = sa.select(digest_subscriptions).order_by(columns.platform, columns.channel)
+        with self.engine.connect() as db:
+            return [_subscription(row) for row in db.execute(query).mappings()]
+
+    def delete_subscription(self, platform: str, channel: str) -> bool:
+        where = (digest_subscriptions.c.platform == platform) & (digest_subscriptions.c.channel == channel)
+        with self.engine.begin() as db:
+            return db.execute(digest_subscriptions.delete().where(where)).rowcount > 0
+
+    def pause_subscription(self, platform: str, channel: str, reason: str) -> None:
+        where = (digest_subscriptions.c.platform == platform) & (digest_subscriptions.c.channel == channel)
+        with self.engine.begin() as db:
+            db.execute(
+                digest_subscriptions.update().where(where).values(paused_reason=reason, updated_at=self.clock())
+            )
+
+    # --- digest: the ledger (one post per platform, channel and local date) ---------------
+
+    def claim_digest(self, platform: str, channel: str, local_date: str, *, claimed_by: str = "") -> bool:
+        """True when this call took the day's slot; False when any instance already has it."""
+        row = {
+            "platform": platform,
+            "channel": channel,
+            "local_date": local_date,
+            "status": "claimed",
+            "claimed_by": claimed_by,
+            "claimed_at": self.clock(),
+        }
+        return self.insert_once(digest_posts, row)
+
+    def finish_digest(
+        self, platform: str, channel: str, local_date: str, status: str, *, message_id: str = "", detail: str = ""
+    ) -> None:
+        with self.engine.begin() as db:
+            db.execute(
+                digest_posts.update()
+                .where(_slot(platform, channel, local_date))
+                .values(status=status, message_id=message_id, detail=detail, finished_at=self.clock())
+            )
+
+    def release_digest(self, platform: str, channel: str, local_date: str) -> None:
+        """Give a claimed slot back (nothing was posted), so a later pass may try again."""
+        with self.engine.begin() as db:
+            db.execute(digest_posts.delete().where(_slot(platform, channel, local_date)))
+
+    def digest_post(self, platform: str, channel: str, local_date: str) -> DigestPost | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(digest_posts).where(_slot(platform, channel, local_date))).mappings().first()
+        return _digest_post(row) if row else None
+
+    def last_digest_post(self, platform: str, channel: str) -> DigestPost | None:
+        query = (
+            sa.select(digest_posts)
+            .where(digest_posts.c.platform == platform, digest_posts.c.channel == channel)
+            .order_by(digest_posts.c.local_date.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).mappings().first()
+        return _digest_post(row) if row else None
+
+    def digested_versions(self, platform: str, channel: str) -> dict[str, str]:
+        """article id -> the version the channel's digests last covered."""
+        query = sa.select(digested_articles.c.article_id, digested_articles.c.version).where(
+            digested_articles.c.platform == platform, digested_articles.c.channel == channel
+        )
+        with self.engine.connect() as db:
+            return {article_id: version for article_id, version in db.execute(query)}
+
+    def record_digested(self, platform: str, channel: str, versions: dict[str, str]) -> None:
+        if not versions:
+            return
+        now = self.clock()
+        rows = [
+            {"platform": platform, "channel": channel, "article_id": a, "version": v, "digested_at": now}
+            for a, v in versions.items()
+        ]
+        insert = _dialect_insert(self.dialect)(digested_articles)
+        upsert = insert.on_conflict_do_update(
+            index_elements=("platform", "channel", "article_id"),
+            set_={"version": insert.excluded.version, "digested_at": insert.excluded.digested_at},
+        )
+        with self.engine.begin() as db:
+            db.execute(upsert, rows)
+
+
+def _fields(sub: Subscription) -> dict:
+    return asdict(sub)
+
+
+def _subscription(row) -> Subscription:
+    return Subscription(**{name: row[name] for name in Subscription.__dataclass_fields__})
+
+
+def _digest_post(row) -> DigestPost:
+    return DigestPost(**{name: row[name] for name in DigestPost.__dataclass_fields__})
+
+
+def _slot(platform: str, channel: str, local_date: str):
+    return (
+        (digest_posts.c.platform == platform)
+        & (digest_posts.c.channel == channel)
+        & (digest_posts.c.local_date == local_date)
+    )
+
 
 def _dialect_insert(dialect: str):
     if dialect == "postgresql":
@@ -184,6 +383,7 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; only a power cut loses the last commit
         cursor.close()
 
     return engine

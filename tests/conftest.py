@@ -18,3 +18,71 @@ pytest_plugins = [
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+POSTGRES_URL = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_url_or_skip() -> str:
+    """The local PostgreSQL server's URL; a skip with the reason when none is reachable,
+    except in CI, where PostgreSQL is part of the machine and its absence is a failure."""
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no PostgreSQL server reachable at {POSTGRES_URL}: {str(error).splitlines()[0]}")
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """Each store test runs on both back-ends."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'briefbot.sqlite3'}"
+    return postgres_url_or_skip()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'briefbot.sqlite3'}"
+
+
+async def _no_wait(_seconds: float) -> None:
+    return None
+
+
+@pytest.fixture
+def make_briefer(sqlite_url):
+    """Build a real Briefer on a temporary SQLite store; with ``server`` (a FakeOpenAI) it
+    talks to that server through the real openai SDK, with instant retry waits."""
+    from bot.config import Settings
+    from bot.core import Briefer
+    from bot.openai_model import OpenAIChatModel
+
+    made = []
+
+    def build(server=None, **overrides):
+        values = {"database_url": sqlite_url, "engine": "offline", **overrides}
+        if server is not None:
+            values.update(engine="openai", openai_api_key="sk-test-key", openai_base_url=server.base_url)
+        settings = Settings(**values)
+        model = None
+        if server is not None:
+            model = OpenAIChatModel(
+                api_key="sk-test-key",
+                base_url=server.base_url,
+                model="fake-model",
+                timeout=values.get("model_timeout", 5.0),
+                attempts=values.get("model_attempts", 2),
+                wait=_no_wait,
+            )
+        briefer = Briefer.from_settings(settings, model=model)
+        made.append(briefer)
+        return briefer
+
+    yield build
+    for briefer in made:
+        briefer.store.close()
