@@ -97,7 +97,7 @@ def test_a_malformed_file_is_named_with_what_is_wrong(tmp_path, content, problem
 def test_two_files_with_the_same_article_id_are_refused(tmp_path):
     shutil.copy(KNOWLEDGE / "openai-aws.yaml", tmp_path / "a.yaml")
     shutil.copy(KNOWLEDGE / "openai-aws.yaml", tmp_path / "b.yaml")
-    with pytest.raises(KnowledgeError, match="already used by a.yaml"):
+    with pytest.raises(KnowledgeError, match=r"already used by a\.yaml"):
         load_knowledge(tmp_path)
 
 

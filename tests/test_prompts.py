@@ -28,5 +28,5 @@ def test_the_instructions_say_what_the_product_promises():
 
 
 def test_a_missing_template_file_is_named(tmp_path):
-    with pytest.raises(PromptError, match="system.txt"):
+    with pytest.raises(PromptError, match=r"system\.txt"):
         load_prompts(tmp_path)
