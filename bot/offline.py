@@ -15,7 +15,7 @@ from bot.messages import message
 from bot.retrieval import Match, PassageIndex
 from bot.store import Turn
 
-MIN_COVERAGE = 0.6  # share of the question's topic words a passage must contain to answer it
+MIN_COVERAGE = 0.65  # share of the question's topic words a passage must contain to answer it
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
 MAX_BRIEF_POINTS = 6
 
