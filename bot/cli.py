@@ -143,7 +143,8 @@ def _slack(args, settings: Settings) -> int:
 def _discord(args, settings: Settings) -> int:
     from bot.adapters.discord import serve_discord
 
-    asyncio.run(_run_with_briefer(settings, lambda b: serve_discord(settings, b)))
+    run = lambda b: serve_discord(settings, b, message_content=settings.discord_message_content)  # noqa: E731
+    asyncio.run(_run_with_briefer(settings, run))
     return 0
 
 

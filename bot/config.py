@@ -48,6 +48,7 @@ class Settings:
     discord_guild_id: int | None = None
     discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = ""
+    discord_message_content: bool = False
     admins: frozenset[str] = frozenset()
 
     @property
@@ -88,6 +89,7 @@ class Settings:
             discord_guild_id=_optional_id(env, "DISCORD_GUILD_ID"),
             discord_api_url=_url(env, "DISCORD_API_URL", cls.discord_api_url, schemes=("http", "https")),
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", "", schemes=("ws", "wss")),
+            discord_message_content=_flag(env, "BRIEFBOT_DISCORD_MESSAGE_CONTENT"),
             admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
         )
 

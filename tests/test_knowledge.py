@@ -59,7 +59,7 @@ async def test_a_second_article_dropped_in_the_folder_is_known(tmp_path, make_br
     (folder / "chips-eu.yaml").write_text(SECOND_ARTICLE, encoding="utf-8")
     briefer = make_briefer(knowledge_dir=folder)
 
-    reply = await briefer.answer("Dove apriranno le fabbriche di chip?")
+    reply = await briefer.answer("Chi aprirà le fabbriche di chip a Dresda?")
 
     assert not reply.refused
     assert [c.id for c in reply.citations] == ["chips-eu/p1"]
