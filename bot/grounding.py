@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.knowledge import KnowledgeBase, Passage
+from bot.knowledge import Article, KnowledgeBase, Passage
 from bot.text import words
 
 _NUMBER_WORDS = {
@@ -107,12 +107,13 @@ def _source_words(body: str) -> frozenset[str]:
     return frozenset(words(body))
 
 
+def _cited_articles(passages: list[Passage], knowledge: KnowledgeBase) -> list[Article]:
+    return [knowledge.article(i) for i in dict.fromkeys(p.article_id for p in passages)]
+
+
 def _unsupported_numbers(text: str, passages: list[Passage], knowledge: KnowledgeBase) -> list[str]:
-    source = set()
-    for passage in passages:
-        for body in passage.texts.values():
-            source |= _source_numbers(body)
-        article = knowledge.article(passage.article_id)
+    source = set().union(*(_source_numbers(body) for p in passages for body in p.texts.values()))
+    for article in _cited_articles(passages, knowledge):  # the article's own date may be stated
         published = article.published
         source |= {float(published.year), float(published.month), float(published.day)}
     stated = numbers_in(text)
@@ -129,11 +130,8 @@ def _format(value: float) -> str:
 
 
 def _unsupported_names(text: str, passages: list[Passage], knowledge: KnowledgeBase) -> list[str]:
-    vocabulary = set()
-    for passage in passages:
-        for body in passage.texts.values():
-            vocabulary |= _source_words(body)
-        article = knowledge.article(passage.article_id)
+    vocabulary = set().union(*(_source_words(body) for p in passages for body in p.texts.values()))
+    for article in _cited_articles(passages, knowledge):  # the article's title names its subjects
         for title in (*article.titles.values(), *article.subtitles.values()):
             vocabulary |= _source_words(title)
     missing = []
