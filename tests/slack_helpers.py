@@ -1,0 +1,213 @@
+"""Running the real Slack adapter against the fake Slack, and sending it signed requests."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+import urllib.parse
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from bot.adapters.slack import build_slack_app, http_server
+from bot.adapters.slack_client import slack_web_client
+from bot.config import Settings
+from bot.reply import Reply
+from tests.fakes.slack_server import BOT_USER_ID, TEAM_ID, FakeSlack
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
+CHANNEL = "C0000001"
+DM_CHANNEL = "D0000001"
+USER = "U0000001"
+
+
+def slack_settings(fake: FakeSlack, tmp_path, **overrides) -> Settings:
+    values = {
+        "engine": "offline",
+        "database_url": f"sqlite:///{tmp_path / 'briefbot.sqlite3'}",
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_app_token": APP_TOKEN,
+        "slack_api_url": fake.api_url,
+    }
+    return Settings(**{**values, **overrides})
+
+
+def signature(body: str, timestamp: str, secret: str = SIGNING_SECRET) -> str:
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return "v0=" + digest
+
+
+@dataclass
+class RecordedSleeps:
+    """An injected wait for the Web API client's 429 retries: records, never really sleeps."""
+
+    seconds: list[float] = field(default_factory=list)
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
+class SlackSender:
+    """Sends what Slack would send to the app's /slack/events, signed."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str, fake: FakeSlack):
+        self.session = session
+        self.url = url
+        self.fake = fake
+        self._events = 0
+
+    async def post(self, body: str, content_type: str, *, headers: dict | None = None, timestamp=None):
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        signed = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": signature(body, timestamp),
+        }
+        async with self.session.post(self.url, data=body.encode(), headers={**signed, **(headers or {})}) as r:
+            return r.status, await r.text()
+
+    def command_body(self, name: str, text: str = "", *, channel: str = CHANNEL, **fields) -> str:
+        form = {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "channel_id": channel,
+            "channel_name": "directmessage" if channel.startswith("D") else "general",
+            "user_id": USER,
+            "user_name": "ada",
+            "command": name,
+            "text": text,
+            "response_url": self.fake.response_url(name.strip("/")),
+            "trigger_id": "1.2.3",
+            "api_app_id": "A1",
+            **fields,
+        }
+        return urllib.parse.urlencode(form)
+
+    async def command(self, name: str, text: str = "", **kwargs):
+        return await self.post(self.command_body(name, text, **kwargs), "application/x-www-form-urlencoded")
+
+    def event_body(self, event: dict, *, event_id: str | None = None) -> str:
+        if event_id is None:
+            self._events += 1
+            event_id = f"Ev{self._events:08d}"
+        envelope = {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "api_app_id": "A1",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+        }
+        return json.dumps(envelope)
+
+    async def event(self, event: dict, *, event_id: str | None = None, headers: dict | None = None):
+        return await self.post(self.event_body(event, event_id=event_id), "application/json", headers=headers)
+
+
+def mention(text: str, ts: str, *, channel: str = CHANNEL, thread_ts: str | None = None) -> dict:
+    event = {"type": "app_mention", "user": USER, "text": f"<@{BOT_USER_ID}> {text}", "ts": ts, "channel": channel}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def message(text: str, ts: str, *, channel: str = CHANNEL, channel_type: str = "channel", **fields) -> dict:
+    event = {"type": "message", "user": USER, "text": text, "ts": ts, "channel": channel}
+    return {**event, "channel_type": channel_type, **fields}
+
+
+@dataclass
+class RunningApp:
+    sender: SlackSender
+    sleeps: RecordedSleeps
+    url: str
+
+
+@asynccontextmanager
+async def running_http_app(fake: FakeSlack, settings: Settings, briefer):
+    """The real bolt app (HTTP mode) on 127.0.0.1, its Web API client pointed at ``fake``."""
+    sleeps = RecordedSleeps()
+    async with aiohttp.ClientSession() as session:
+        client = slack_web_client(settings, session=session, sleep=sleeps, jitter=0)
+        app = build_slack_app(settings, briefer, client=client)
+        async with http_server(app, "127.0.0.1", 0) as port:
+            base = f"http://127.0.0.1:{port}"
+            yield RunningApp(SlackSender(session, base + "/slack/events", fake), sleeps, base)
+
+
+def blocks_text(call) -> str:
+    """All the text a user sees in a recorded post/update (blocks included)."""
+    blocks = call.args.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    pieces = [call.args.get("text") or ""]
+    for block in blocks:
+        if block.get("text"):
+            pieces.append(block["text"]["text"])
+        pieces += [element.get("text", "") for element in block.get("elements", [])]
+    return "\n".join(pieces)
+
+
+GROUNDED_ANSWER = "OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3]."
+
+
+class TestModel:
+    """A chat model at the core's seam: records every request; can be held at a gate or made to fail."""
+
+    name = "openai"
+    __test__ = False
+
+    def __init__(self, answer: str | Exception = GROUNDED_ANSWER, *, gate: asyncio.Event | None = None):
+        self.answer = answer
+        self.gate = gate
+        self.requests: list[list[dict]] = []
+        self.started = asyncio.Event()
+
+    async def complete(self, messages, *, max_tokens: int = 600) -> str:
+        self.requests.append(messages)
+        self.started.set()
+        if self.gate is not None:
+            await self.gate.wait()
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+@asynccontextmanager
+async def real_briefer(settings: Settings, model=None):
+    """The real core on a temporary SQLite database, with ``model`` at its seam."""
+    from bot.core import Briefer
+
+    briefer = Briefer.from_settings(settings, model=model)
+    try:
+        yield briefer
+    finally:
+        await briefer.aclose()
+
+
+class FixedBriefer:
+    """Hands back a fixed reply (or raises): for what the adapter must do with any reply the core gives."""
+
+    def __init__(self, store, reply: Reply | Exception):
+        self.store = store
+        self.reply = reply
+
+    async def answer(self, question, *, conversation_id=None, lang=None) -> Reply:
+        if isinstance(self.reply, Exception):
+            raise self.reply
+        return self.reply
+
+    async def brief(self, *, lang="it", conversation_id=None) -> Reply:
+        return await self.answer("")
+
+    async def has_conversation(self, conversation_id) -> bool:
+        return False
