@@ -135,23 +135,29 @@ def _digest(args, settings: Settings) -> int:
 def _slack(args, settings: Settings) -> int:
     from bot.adapters.slack import serve_slack
 
-    asyncio.run(_run_with_briefer(settings, lambda b: serve_slack(settings, b, mode=args.mode, host=args.host,
-                                                                  port=args.port)))  # fmt: skip
-    return 0
+    return _serve_forever(settings, lambda b: serve_slack(settings, b, mode=args.mode, host=args.host, port=args.port))
 
 
 def _discord(args, settings: Settings) -> int:
     from bot.adapters.discord import serve_discord
 
-    run = lambda b: serve_discord(settings, b, message_content=settings.discord_message_content)  # noqa: E731
-    asyncio.run(_run_with_briefer(settings, run))
-    return 0
+    return _serve_forever(
+        settings, lambda b: serve_discord(settings, b, message_content=settings.discord_message_content)
+    )
 
 
 def _serve(args, settings: Settings) -> int:
     from bot.serve import serve_all
 
-    asyncio.run(_run_with_briefer(settings, lambda b: serve_all(settings, b, host=args.host, port=args.port)))
+    return _serve_forever(settings, lambda b: serve_all(settings, b, host=args.host, port=args.port))
+
+
+def _serve_forever(settings: Settings, serve) -> int:
+    async def warm_then_serve(briefer):
+        briefer.warm_up()
+        await serve(briefer)
+
+    asyncio.run(_run_with_briefer(settings, warm_then_serve))
     return 0
 
 

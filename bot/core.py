@@ -101,6 +101,14 @@ class Briefer:
             await self._remember(conversation_id, None, reply)
         return reply
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (the language model, the
+        model client): long-running adapters call this before taking traffic."""
+        detect_language("warm up the language identifier")
+        prepare = getattr(self.model, "warm_up", None)
+        if prepare is not None:
+            prepare()
+
     async def has_conversation(self, conversation_id: str) -> bool:
         return bool(await self._history(conversation_id))
 

@@ -111,6 +111,10 @@ class OpenAIChatModel:
             client, self._client = self._client, None
             await client.close()
 
+    def warm_up(self) -> None:
+        """Import the SDK and build the client now rather than on the first question."""
+        self._get_client()
+
     async def complete(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> str:
         import openai
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
