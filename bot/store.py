@@ -353,15 +353,19 @@ def _dialect_insert(dialect: str):
     return insert
 
 
+_EXPECTED_URL = "sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
+
+
 def _create_engine(url: str) -> sa.Engine:
     if url.startswith(("postgres://", "postgresql://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]  # the driver we ship
     try:
         parsed = sa.make_url(url)
     except ArgumentError:
-        raise StoreError("BRIEFBOT_DATABASE_URL is not a database URL (expected sqlite:///PATH or postgresql://...)") from None
+        raise StoreError(f"BRIEFBOT_DATABASE_URL is not a database URL (expected {_EXPECTED_URL})") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise StoreError(f"BRIEFBOT_DATABASE_URL: unsupported database {parsed.get_backend_name()!r} (use sqlite or postgresql)")
+        backend = parsed.get_backend_name()
+        raise StoreError(f"BRIEFBOT_DATABASE_URL: unsupported database {backend!r} (expected {_EXPECTED_URL})")
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
     try:
@@ -394,8 +398,5 @@ def _safe_url(engine: sa.Engine) -> str:
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OperationalError) and exc.orig is not None:
-        text = str(exc.orig)
-    else:
-        text = str(exc)
+    text = str(exc.orig) if isinstance(exc, OperationalError) and exc.orig is not None else str(exc)
     return text.strip().splitlines()[0][:200] if text.strip() else type(exc).__name__

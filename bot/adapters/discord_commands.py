@@ -36,7 +36,7 @@ def register_commands(tree: app_commands.CommandTree, briefer) -> None:
         here = conversation_id(interaction.guild_id, interaction.channel_id)
         await respond(interaction, lambda: briefer.answer(question, conversation_id=here))
 
-    # Digest commands (/digest ...) are registered here by their own module (issue 5).
+    # /digest is registered next to these by bot.digest.discord_commands (see BriefbotDiscordClient).
 
 
 def language_for(locale: discord.Locale) -> str:

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack_client import slack_web_client
 from bot.adapters.slack_listeners import Listener, SlackListeners
 from bot.config import ConfigError, Settings
+from bot.digest.slack_commands import digest_listener
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -47,7 +48,8 @@ def build_slack_app(
     )
     client = client or app.client
     listeners = SlackListeners(briefer, client, mention_only=settings.slack_mention_only)
-    for listener in [*listeners.table(), *extra_listeners]:
+    digest = digest_listener(settings, briefer, client)
+    for listener in [*listeners.table(), digest, *extra_listeners]:
         register = app.command if listener.kind == "command" else app.event
         register(listener.name)(ack=listener.ack, lazy=listener.work)
     return app

@@ -55,7 +55,7 @@ class SlackListeners:
         return [
             Listener("command", "/brief", self.ack_brief, [self.brief]),
             Listener("command", "/ask", self.ack_ask, [self.ask]),
-            # "/digest" (issue 5) goes here: Listener("command", "/digest", ack, [work]).
+            # "/digest" comes from bot.digest.slack_commands.digest_listener (see build_slack_app).
             Listener("event", "app_mention", ack_now, [self.mention]),
             Listener("event", "message", ack_now, [self.message]),
         ]

@@ -1,0 +1,225 @@
+"""One digest pass: find the subscriptions that are due, claim each day's slot, post, record.
+
+Exactly one post per (platform, channel, local date) across restarts and instances: the slot
+is claimed in the store (INSERT ... ON CONFLICT DO NOTHING) *before* posting, so two instances
+never both post. The cost is at-most-once: a crash between claim and post loses that day's
+digest for that channel (the ledger row stays ``claimed``, and ``/digest status`` shows it),
+rather than risking a second post. When the platform answers with an error, nothing was
+posted: the claim is released and a later pass retries within the grace window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.digest.posters import ChannelGone, Posted, PostFailed
+from bot.digest.schedule import UTC, due_slot, next_slot, parse_time_of_day
+from bot.messages import message
+from bot.reply import Reply
+from bot.store import Subscription, Turn
+
+DEFAULT_GRACE = dt.timedelta(hours=6)
+_LABELS = {"new": {"it": "Nuovo", "en": "New"}, "updated": {"it": "Aggiornato", "en": "Updated"}}
+
+log = logging.getLogger(__name__)
+
+
+class Poster(Protocol):
+    platform: str
+
+    async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    platform: str
+    channel: str
+    status: str  # posted | skipped | paused | retry | unconfirmed | error | not-configured | dry-run
+    local_date: str = ""
+    detail: str = ""
+    message_id: str = ""
+
+    def line(self) -> str:
+        where = f"{self.platform} {self.channel}" + (f" ({self.local_date})" if self.local_date else "")
+        return f"{where}: {self.status}" + (f": {self.detail}" if self.detail else "")
+
+
+@dataclass(frozen=True)
+class DigestContent:
+    reply: Reply
+    title: str
+    versions: dict[str, str]  # article id -> version this digest covers
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+def instance_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class DigestRunner:
+    def __init__(
+        self,
+        briefer,
+        posters: Mapping[str, Poster],
+        *,
+        grace: dt.timedelta = DEFAULT_GRACE,
+        clock: Callable[[], dt.datetime] = utc_now,
+        instance: str = "",
+    ) -> None:
+        self.briefer = briefer
+        self.store = briefer.store
+        self.posters = dict(posters)
+        self.grace = grace
+        self.clock = clock
+        self.instance = instance or instance_name()
+        self._briefings: dict[tuple[str, tuple[str, ...]], Reply] = {}
+
+    async def run_once(self, *, dry_run: bool = False) -> list[Outcome]:
+        """One pass over every subscription. A failure in one channel never stops the others."""
+        now = self.clock()
+        self._briefings = {}  # within a pass, one briefing per (language, articles); the core caches across passes
+        outcomes = []
+        for sub in await asyncio.to_thread(self.store.subscriptions):
+            try:
+                outcome = await (self._preview(sub, now) if dry_run else self._run_subscription(sub, now))
+            except Exception as error:
+                log.exception("digest for %s %s failed", sub.platform, sub.channel)
+                outcome = Outcome(sub.platform, sub.channel, "error", detail=type(error).__name__)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    async def post_now(self, sub: Subscription) -> Outcome:
+        """``/digest now``: post what is new at once, outside the daily slot (which it does not use)."""
+        poster = self.posters[sub.platform]
+        today = self.clock().astimezone(ZoneInfo(sub.timezone)).date()
+        content = await self._content(sub, today, always=False)
+        return await self._post(sub, today, poster, content, ledger=False)
+
+    # --- internals ---------------------------------------------------------------------
+
+    async def _run_subscription(self, sub: Subscription, now: dt.datetime) -> Outcome | None:
+        if sub.paused:
+            return None
+        slot = due_slot(parse_time_of_day(sub.time_of_day), ZoneInfo(sub.timezone), now, self.grace)
+        if slot is None:
+            return None
+        poster = self.posters.get(sub.platform)
+        if poster is None:
+            return Outcome(sub.platform, sub.channel, "not-configured", slot.local_date.isoformat(),
+                           f"no {sub.platform} token: this instance cannot post there")  # fmt: skip
+        day = slot.local_date.isoformat()
+        if await asyncio.to_thread(self.store.digest_post, sub.platform, sub.channel, day) is not None:
+            return None  # already handled today (by this or another instance)
+        if not await asyncio.to_thread(
+            self.store.claim_digest, sub.platform, sub.channel, day, claimed_by=self.instance
+        ):
+            return None  # another instance claimed it a moment ago
+        try:
+            content = await self._content(sub, slot.local_date, always=sub.always)
+        except Exception:
+            await asyncio.to_thread(self.store.release_digest, sub.platform, sub.channel, day)
+            raise
+        return await self._post(sub, slot.local_date, poster, content, ledger=True)
+
+    async def _post(
+        self, sub: Subscription, day: dt.date, poster: Poster, content: DigestContent | None, *, ledger: bool
+    ) -> Outcome:
+        key = (sub.platform, sub.channel, day.isoformat())
+
+        async def finish(status: str, **fields) -> None:
+            if ledger:
+                await asyncio.to_thread(self.store.finish_digest, *key, status, **fields)
+
+        if content is None:
+            await finish("skipped", detail="nothing new")
+            return Outcome(*key[:2], "skipped", key[2], "nothing new since the last digest")
+        try:
+            posted = await poster.post(sub, content.reply, title=content.title)
+        except ChannelGone as gone:
+            reason = f"the bot cannot post in this channel ({gone})"
+            log.warning("digest paused for %s %s: %s", sub.platform, sub.channel, reason)
+            await asyncio.to_thread(self.store.pause_subscription, sub.platform, sub.channel, reason)
+            await finish("failed", detail=reason)
+            return Outcome(*key[:2], "paused", key[2], reason)
+        except PostFailed as failed:
+            log.warning("digest not posted to %s %s (%s): will retry", sub.platform, sub.channel, failed)
+            if ledger:
+                await asyncio.to_thread(self.store.release_digest, *key)
+            return Outcome(*key[:2], "retry", key[2], str(failed))
+        except Exception as error:  # unknown outcome (e.g. a timeout): keep the claim, never post twice
+            log.exception("digest to %s %s may or may not have been posted", sub.platform, sub.channel)
+            await finish("unconfirmed", detail=type(error).__name__)
+            return Outcome(*key[:2], "unconfirmed", key[2], type(error).__name__)
+        await finish("posted", message_id=posted.message_id)
+        await asyncio.to_thread(self.store.record_digested, sub.platform, sub.channel, content.versions)
+        await self._remember(posted.conversation_id, content.reply)
+        log.info("digest posted to %s %s (%s)", sub.platform, sub.channel, posted.message_id)
+        return Outcome(*key[:2], "posted", key[2], message_id=posted.message_id)
+
+    async def _preview(self, sub: Subscription, now: dt.datetime) -> Outcome:
+        """``--dry-run``: what would be posted where; nothing is claimed or posted."""
+        zone = ZoneInfo(sub.timezone)
+        time_of_day = parse_time_of_day(sub.time_of_day)
+        if sub.paused:
+            return Outcome(sub.platform, sub.channel, "dry-run", detail=f"paused: {sub.paused_reason}")
+        slot = due_slot(time_of_day, zone, now, self.grace)
+        if slot is None:
+            upcoming = next_slot(time_of_day, zone, now).at.astimezone(zone)
+            detail = f"not due, next at {upcoming:%Y-%m-%d %H:%M %Z}"
+            return Outcome(sub.platform, sub.channel, "dry-run", detail=detail)
+        day = slot.local_date.isoformat()
+        if await asyncio.to_thread(self.store.digest_post, sub.platform, sub.channel, day) is not None:
+            return Outcome(sub.platform, sub.channel, "dry-run", day, "already handled today")
+        content = await self._content(sub, slot.local_date, always=sub.always)
+        text = "nothing new: no post" if content is None else "would post:\n" + content.reply.text
+        return Outcome(sub.platform, sub.channel, "dry-run", day, text)
+
+    async def _content(self, sub: Subscription, day: dt.date, *, always: bool) -> DigestContent | None:
+        """What is new or changed since the channel's last digest; None when nothing is and
+        the subscription does not ask for a post anyway."""
+        lang = sub.language
+        title = f"{message('digest_title', lang)} — {day.isoformat()}"
+        seen = await asyncio.to_thread(self.store.digested_versions, sub.platform, sub.channel)
+        fresh = [a for a in self.briefer.knowledge.articles if seen.get(a.id) != a.version]
+        if not fresh:
+            if not always:
+                return None
+            text = f"**{title}**\n{message('no_news', lang)}"
+            return DigestContent(Reply(text, language=lang, engine="none"), title, {})
+        briefing = await self._briefing(lang, tuple(sorted(a.id for a in fresh)))
+        lines = [f"**{title}**"]
+        for article in fresh:
+            label = _LABELS["updated" if article.id in seen else "new"][lang]
+            lines.append(f"_{label}: {article.title_in(lang)} — {article.source}, {article.published.isoformat()}_")
+        reply = replace(briefing, text="\n".join(lines) + "\n\n" + briefing.text, extras=dict(briefing.extras))
+        return DigestContent(reply, title, {a.id: a.version for a in fresh})
+
+    async def _briefing(self, lang: str, article_ids: tuple[str, ...]) -> Reply:
+        key = (lang, article_ids)
+        if key not in self._briefings:
+            self._briefings[key] = await self.briefer.brief(lang=lang, kind="digest", article_ids=article_ids)
+        return self._briefings[key]
+
+    async def _remember(self, conversation_id: str, reply: Reply) -> None:
+        """The digest is the first turn of its thread's conversation, as the adapters expect."""
+        turn = Turn(
+            "assistant",
+            reply.extras.get("draft", reply.text),
+            reply.language,
+            tuple(c.id for c in reply.citations),
+            reply.engine,
+            reply.grounded,
+        )
+        await asyncio.to_thread(self.store.add_turns, conversation_id, [turn])
