@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -42,6 +43,7 @@ class Run:
     acks: list[float]
     total: float
     answered: int
+    cpu: float = 0.0  # the app process's CPU seconds for the whole burst
 
     @property
     def ack_median(self) -> float:
@@ -68,6 +70,7 @@ def settings_for(slack_url: str, model_url: str, database: Path) -> Settings:
 @asynccontextmanager
 async def briefbot_app(settings: Settings):
     briefer = Briefer.from_settings(settings)
+    briefer.warm_up()  # as `python -m bot slack` does before taking traffic
     try:
         async with connected_client(settings) as client:
             yield build_slack_app(settings, briefer, client=client)
@@ -130,7 +133,10 @@ async def measure(kind: str, answer_method: str, requests: int, model_seconds: f
                     # Warm-up, one full answer: bolt's first auth.test, lazy imports, models loaded.
                     await sender.command("/ask", "How much is the deal worth?")
                     await slack.wait_for(answer_method)
-                    return await burst(sender, slack, answer_method, requests)
+                    before = _cpu_seconds(child.pid)
+                    run = await burst(sender, slack, answer_method, requests)
+                    run.cpu = _cpu_seconds(child.pid) - before
+                    return run
             finally:
                 if child.returncode is None:
                     child.terminate()
@@ -161,13 +167,21 @@ def median_run(runs: list[Run]) -> Run:
         acks=[statistics.median(r.acks[i] for r in runs) for i in range(len(runs[0].acks))],
         total=statistics.median(r.total for r in runs),
         answered=min(r.answered for r in runs),
+        cpu=statistics.median(r.cpu for r in runs),
     )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def row(name: str, run: Run, model_seconds: float, requests: int) -> str:
     return (
         f"{name:<20} {run.ack_median * 1000:8.1f} ms {run.ack_p99 * 1000:8.1f} ms "
         f"{run.total:8.2f} s {run.total / model_seconds:7.2f}x   {run.answered}/{requests}"
+        f"   {run.cpu / requests * 1000:5.1f} ms"
     )
 
 
@@ -179,7 +193,7 @@ async def main(requests: int, model_seconds: float, rounds: int) -> int:
     floor, bot = median_run(floor_runs), median_run(bot_runs)
 
     print(f"{requests} simultaneous signed /ask, model {model_seconds:g} s per answer, median of {rounds} rounds")
-    print(f"{'':<20} {'ack p50':>11} {'ack p99':>11} {'all answered':>10} {'x model':>8}   posted")
+    print(f"{'':<20} {'ack p50':>11} {'ack p99':>11} {'all answered':>10} {'x model':>8}   posted   CPU/question")
     print(row("floor (bare bolt)", floor, model_seconds, requests))
     print(row("briefbot", bot, model_seconds, requests))
     total_ratio, ack_ratio = bot.total / floor.total, bot.ack_p99 / floor.ack_p99

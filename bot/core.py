@@ -9,6 +9,7 @@ engine when the model is down or its answer is not grounded, store the turn, rep
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Sequence
 
@@ -75,7 +76,7 @@ class Briefer:
         history = await self._history(conversation_id)
         reply = await self._answer(question, language, history)
         if conversation_id:
-            await self._remember(conversation_id, Turn("user", question, language), reply)
+            await self.remember(conversation_id, reply, question=question)
         return reply
 
     async def brief(
@@ -98,16 +99,23 @@ class Briefer:
             if reply.grounded and not reply.notice:
                 await asyncio.to_thread(self.store.cache, key, {"text": reply.extras["draft"], "engine": reply.engine})
         if conversation_id:
-            await self._remember(conversation_id, None, reply)
+            await self.remember(conversation_id, reply)
         return reply
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for (the language model, the
-        model client): long-running adapters call this before taking traffic."""
+        model client): long-running adapters call this before taking traffic.
+
+        Then everything loaded so far is moved out of the garbage collector's reach: it lives
+        as long as the process, and scanning it again and again made every request slower
+        (slack-bolt deep-copies each request for its lazy listeners, and every copy paid for it).
+        """
         detect_language("warm up the language identifier")
         prepare = getattr(self.model, "warm_up", None)
         if prepare is not None:
             prepare()
+        gc.collect()
+        gc.freeze()
 
     async def has_conversation(self, conversation_id: str) -> bool:
         return bool(await self._history(conversation_id))
@@ -182,16 +190,22 @@ class Briefer:
             kept.append(turn)
         return kept[::-1]
 
-    async def _remember(self, conversation_id: str, question: Turn | None, reply: Reply) -> None:
-        answer = Turn(
-            "assistant",
-            reply.extras.get("draft", reply.text),
-            reply.language,
-            tuple(c.id for c in reply.citations),
-            reply.engine,
-            reply.grounded,
+    async def remember(self, conversation_id: str, reply: Reply, *, question: str | None = None) -> None:
+        """Store a question (if any) and its reply as turns of ``conversation_id``: for callers
+        that learn the conversation's id only after answering (a thread that starts at the
+        posted reply)."""
+        turns = [Turn("user", question, reply.language)] if question else []
+        turns.append(
+            Turn(
+                "assistant",
+                reply.extras.get("draft", reply.text),
+                reply.language,
+                tuple(c.id for c in reply.citations),
+                reply.engine,
+                reply.grounded,
+            )
         )
-        await asyncio.to_thread(self.store.add_turns, conversation_id, [t for t in (question, answer) if t])
+        await asyncio.to_thread(self.store.add_turns, conversation_id, turns)
 
 
 def _model_from_settings(settings: Settings) -> ChatModel:

@@ -211,3 +211,6 @@ class FixedBriefer:
 
     async def has_conversation(self, conversation_id) -> bool:
         return False
+
+    async def remember(self, conversation_id, reply, *, question=None) -> None:
+        return None

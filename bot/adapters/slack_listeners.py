@@ -79,6 +79,7 @@ class SlackListeners:
             respond,
             header,
             lambda cid: self.briefer.answer(question, conversation_id=cid),
+            question,
         )
 
     async def ack_brief(self, ack, command) -> None:
@@ -100,19 +101,26 @@ class SlackListeners:
             lambda cid: self.briefer.brief(lang=lang, conversation_id=cid),
         )
 
-    async def _answer_command(self, command, context, respond, header: str, call) -> None:
-        """Answer in the channel under a placeholder, or through the response_url where the bot may not post."""
+    async def _answer_command(self, command, context, respond, header: str, call, question: str = "") -> None:
+        """Answer in the channel under a placeholder, or through the response_url where the bot may
+        not post. The placeholder is posted while the core works (not before: that would add a
+        round trip to every answer); in a channel the answer then opens a thread whose
+        conversation starts with it, in a DM the whole DM is one conversation."""
+        await asyncio.sleep(0)  # let the loop acknowledge the requests it already read before this CPU work
         channel = command["channel_id"]
-        placeholder_ts = await self.poster.placeholder(channel)
+        in_dm = command.get("channel_name") == "directmessage"
+        cid = dm_conversation_id(context.team_id, channel) if in_dm else None
+        placeholder = asyncio.create_task(self.poster.placeholder(channel))
+        reply, messages = await prepare(lambda: call(cid))
+        messages = _with_header(messages, header)
+        placeholder_ts = await placeholder
         if placeholder_ts is None:
-            await self.poster.respond_all(respond, _with_header(await prepare(lambda: call(None)), header))
+            await self.poster.respond_all(respond, messages)
             return
-        if command.get("channel_name") == "directmessage":
-            cid = dm_conversation_id(context.team_id, channel)
-        else:  # the answer opens a thread: replies there follow up on it
-            cid = channel_conversation_id(context.team_id, channel, placeholder_ts)
-        messages = _with_header(await prepare(lambda: call(cid)), header)
         await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts)
+        if reply is not None and cid is None:
+            thread = channel_conversation_id(context.team_id, channel, placeholder_ts)
+            await self.briefer.remember(thread, reply, question=question or None)
 
     # -- events
 
@@ -144,7 +152,7 @@ class SlackListeners:
     async def _answer_event(self, channel: str, thread_ts: str | None, cid: str, question: str):
         placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts)
         if question:
-            messages = await prepare(lambda: self.briefer.answer(question, conversation_id=cid))
+            _, messages = await prepare(lambda: self.briefer.answer(question, conversation_id=cid))
         else:
             messages = [render_text(MENTION_USAGE)]
         await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)

@@ -26,14 +26,14 @@ QUIET = {"unfurl_links": False, "unfurl_media": False}
 logger = logging.getLogger(__name__)
 
 
-async def prepare(work: Callable[[], Awaitable[Reply]]) -> list[SlackMessage]:
+async def prepare(work: Callable[[], Awaitable[Reply]]) -> tuple[Reply | None, list[SlackMessage]]:
     """Run one core call and render its reply; a core failure becomes the short busy message."""
     try:
         reply = await work()
     except Exception:
         logger.exception("the core failed to answer; sending the busy message")
-        return [render_text(BUSY)]
-    return render_reply(reply)
+        return None, [render_text(BUSY)]
+    return reply, render_reply(reply)
 
 
 class SlackPoster:

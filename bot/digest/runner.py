@@ -24,7 +24,7 @@ from bot.digest.posters import ChannelGone, Posted, PostFailed
 from bot.digest.schedule import UTC, due_slot, next_slot, parse_time_of_day
 from bot.messages import message
 from bot.reply import Reply
-from bot.store import Subscription, Turn
+from bot.store import Subscription
 
 DEFAULT_GRACE = dt.timedelta(hours=6)
 _LABELS = {"new": {"it": "Nuovo", "en": "New"}, "updated": {"it": "Aggiornato", "en": "Updated"}}
@@ -164,7 +164,7 @@ class DigestRunner:
             return Outcome(*key[:2], "unconfirmed", key[2], type(error).__name__)
         await finish("posted", message_id=posted.message_id)
         await asyncio.to_thread(self.store.record_digested, sub.platform, sub.channel, content.versions)
-        await self._remember(posted.conversation_id, content.reply)
+        await self.briefer.remember(posted.conversation_id, content.reply)
         log.info("digest posted to %s %s (%s)", sub.platform, sub.channel, posted.message_id)
         return Outcome(*key[:2], "posted", key[2], message_id=posted.message_id)
 
@@ -211,15 +211,3 @@ class DigestRunner:
         if key not in self._briefings:
             self._briefings[key] = await self.briefer.brief(lang=lang, kind="digest", article_ids=article_ids)
         return self._briefings[key]
-
-    async def _remember(self, conversation_id: str, reply: Reply) -> None:
-        """The digest is the first turn of its thread's conversation, as the adapters expect."""
-        turn = Turn(
-            "assistant",
-            reply.extras.get("draft", reply.text),
-            reply.language,
-            tuple(c.id for c in reply.citations),
-            reply.engine,
-            reply.grounded,
-        )
-        await asyncio.to_thread(self.store.add_turns, conversation_id, [turn])
