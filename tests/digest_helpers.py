@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 from bot.adapters.slack_client import slack_web_client
 from bot.config import PROJECT_ROOT, Settings
-from bot.core import Briefer
 from bot.digest.posters import ChannelPacer, DiscordDigestPoster, SlackDigestPoster, discord_rest
 from bot.digest.runner import DigestRunner
 from bot.store import Subscription
@@ -74,15 +73,6 @@ def change_article(settings: Settings) -> None:
     """Edit the article file (a new version) the way an editor would."""
     path = next(settings.knowledge_dir.glob("*.yaml"))
     path.write_text(path.read_text() + "\n# corrected on a later day\n")
-
-
-@asynccontextmanager
-async def real_briefer(settings: Settings, model=None):
-    briefer = Briefer.from_settings(settings, model=model)
-    try:
-        yield briefer
-    finally:
-        await briefer.aclose()
 
 
 def subscribe(store, platform: str, channel: str, time_of_day: str = "08:30", timezone: str = "Europe/Rome",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -16,7 +15,6 @@ import aiohttp
 from bot.adapters.slack import build_slack_app, http_server
 from bot.adapters.slack_client import slack_web_client
 from bot.config import Settings
-from bot.reply import Reply
 from tests.fakes.slack_server import BOT_USER_ID, TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
@@ -155,62 +153,3 @@ def blocks_text(call) -> str:
             pieces.append(block["text"]["text"])
         pieces += [element.get("text", "") for element in block.get("elements", [])]
     return "\n".join(pieces)
-
-
-GROUNDED_ANSWER = "OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3]."
-
-
-class TestModel:
-    """A chat model at the core's seam: records every request; can be held at a gate or made to fail."""
-
-    name = "openai"
-    __test__ = False
-
-    def __init__(self, answer: str | Exception = GROUNDED_ANSWER, *, gate: asyncio.Event | None = None):
-        self.answer = answer
-        self.gate = gate
-        self.requests: list[list[dict]] = []
-        self.started = asyncio.Event()
-
-    async def complete(self, messages, *, max_tokens: int = 600) -> str:
-        self.requests.append(messages)
-        self.started.set()
-        if self.gate is not None:
-            await self.gate.wait()
-        if isinstance(self.answer, Exception):
-            raise self.answer
-        return self.answer
-
-
-@asynccontextmanager
-async def real_briefer(settings: Settings, model=None):
-    """The real core on a temporary SQLite database, with ``model`` at its seam."""
-    from bot.core import Briefer
-
-    briefer = Briefer.from_settings(settings, model=model)
-    try:
-        yield briefer
-    finally:
-        await briefer.aclose()
-
-
-class FixedBriefer:
-    """Hands back a fixed reply (or raises): for what the adapter must do with any reply the core gives."""
-
-    def __init__(self, store, reply: Reply | Exception):
-        self.store = store
-        self.reply = reply
-
-    async def answer(self, question, *, conversation_id=None, lang=None) -> Reply:
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return self.reply
-
-    async def brief(self, *, lang="it", conversation_id=None) -> Reply:
-        return await self.answer("")
-
-    async def has_conversation(self, conversation_id) -> bool:
-        return False
-
-    async def remember(self, conversation_id, reply, *, question=None) -> None:
-        return None

@@ -7,7 +7,12 @@ import sys
 
 from bot.config import PROJECT_ROOT
 from bot.store import Store
-from tests.digest_helpers import SLACK_TOKEN, knowledge_copy, slack_posts, subscribe
+from tests.digest_helpers import (
+    SLACK_TOKEN,
+    knowledge_copy,
+    slack_posts,
+    subscribe,
+)
 
 PROCESS_LIMIT = 60  # seconds: a guard against a hung process, not an assertion
 

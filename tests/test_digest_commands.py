@@ -11,10 +11,21 @@ from bot.adapters.discord import build_discord_client
 from bot.adapters.slack import build_slack_app, http_server
 from bot.adapters.slack_client import slack_web_client
 from bot.digest.discord_commands import register_discord_digest
-from tests.digest_helpers import DISCORD_TOKEN, digest_settings, real_briefer, slack_posts
+from tests.digest_helpers import (
+    DISCORD_TOKEN,
+    digest_settings,
+    slack_posts,
+)
 from tests.fakes.discord_server import CHANNEL_ID, GUILD_ID, USER_ID, WAIT_TIMEOUT, FakeDiscord
 from tests.fakes.slack_server import FakeSlack
-from tests.slack_helpers import CHANNEL, SIGNING_SECRET, USER, SlackSender, blocks_text
+from tests.slack_helpers import (
+    CHANNEL,
+    SIGNING_SECRET,
+    USER,
+    SlackSender,
+    blocks_text,
+)
+from tests.support import real_briefer
 
 MANAGE_CHANNELS = 1 << 4
 ADMIN = "UADMIN01"

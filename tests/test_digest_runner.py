@@ -15,7 +15,6 @@ from tests.digest_helpers import (
     digest_settings,
     discord_poster,
     fresh_database,
-    real_briefer,
     runner,
     slack_poster,
     slack_posts,
@@ -23,6 +22,7 @@ from tests.digest_helpers import (
 )
 from tests.fakes.discord_server import GUILD_ID
 from tests.fakes.slack_server import TEAM_ID
+from tests.support import real_briefer
 
 ROME = ZoneInfo("Europe/Rome")
 UTC = dt.UTC

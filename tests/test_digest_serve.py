@@ -8,9 +8,16 @@ import pytest
 
 from bot.config import ConfigError
 from bot.serve import run_together, serve_all
-from tests.digest_helpers import FrozenClock, digest_settings, real_briefer, subscribe
+from tests.digest_helpers import (
+    FrozenClock,
+    digest_settings,
+    subscribe,
+)
 from tests.fakes.discord_server import WAIT_TIMEOUT
-from tests.slack_helpers import SIGNING_SECRET
+from tests.slack_helpers import (
+    SIGNING_SECRET,
+)
+from tests.support import real_briefer
 
 
 async def test_serves_slack_discord_and_the_scheduler_and_posts_a_due_digest(slack_api, fake_discord, tmp_path,

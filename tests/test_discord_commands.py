@@ -5,12 +5,11 @@ import re
 
 from tests.discord_helpers import (
     ARTICLE_TITLE,
-    ScriptedModel,
     discord_settings,
-    real_briefer,
     running_bot,
 )
 from tests.fakes.discord_server import APP_ID, GUILD_ID
+from tests.support import ScriptedModel, real_briefer
 
 
 def for_interaction(interaction: dict):
@@ -32,7 +31,7 @@ async def test_ask_is_deferred_first_then_answered_as_a_follow_up(fake_discord, 
     assert follow_up.path == f"/webhooks/{APP_ID}/{interaction['token']}"
     assert follow_up.body["allowed_mentions"] == {"parse": []}
     assert "38 billion" in follow_up.body["content"] and f"-# [1] {ARTICLE_TITLE}" in follow_up.body["content"]
-    assert "How much is the deal worth?" in model.calls[0][-1]["content"]
+    assert "How much is the deal worth?" in model.requests[0][-1]["content"]
 
 
 async def test_ask_continues_the_channels_conversation(fake_discord, tmp_path):
@@ -44,7 +43,7 @@ async def test_ask_continues_the_channels_conversation(fake_discord, tmp_path):
             await fake_discord.dispatch("INTERACTION_CREATE", interaction)
             await fake_discord.wait_for(for_interaction(interaction), count=2)
 
-    assert "How much is the deal worth?" in " ".join(m["content"] for m in model.calls[1])
+    assert "How much is the deal worth?" in " ".join(m["content"] for m in model.requests[1])
 
 
 async def test_brief_uses_the_chosen_language_else_the_users_discord_language(fake_discord, tmp_path):

@@ -5,16 +5,13 @@ from bot.model import ModelUnavailable
 from bot.reply import Reply
 from tests.discord_helpers import (
     ARTICLE_TITLE,
-    GROUNDED_ANSWER,
     PUBLISHED,
-    CannedBriefer,
-    ScriptedModel,
     discord_settings,
     is_message_to,
-    real_briefer,
     running_bot,
 )
 from tests.fakes.discord_server import BOT_USER, CHANNEL_ID, DM_CHANNEL_ID, OTHER_BOT_ID, user
+from tests.support import GROUNDED_ANSWER, CannedBriefer, ScriptedModel, real_briefer
 
 Z = "\u200b"
 
@@ -36,7 +33,7 @@ async def test_a_mention_is_answered_in_a_thread_with_a_citation_and_no_pings(fa
     assert thread.path == f"/channels/{CHANNEL_ID}/messages/{question['id']}/threads"
     assert thread.body["name"] == "How much is the deal worth?"
     assert any(r.path == f"/channels/{thread_id}/typing" for r in fake_discord.requests)
-    assert "How much is the deal worth?" in model.calls[0][-1]["content"]
+    assert "How much is the deal worth?" in model.requests[0][-1]["content"]
     assert len(fake_discord.created_messages) == 1
 
 
@@ -52,7 +49,7 @@ async def test_a_follow_up_in_the_thread_continues_the_conversation(fake_discord
         await fake_discord.dispatch("MESSAGE_CREATE", fake_discord.mention("And for how long?", channel_id=thread_id))
         await fake_discord.wait_for(is_message_to(thread_id), count=2)
 
-    follow_up_prompt = " ".join(m["content"] for m in model.calls[1])
+    follow_up_prompt = " ".join(m["content"] for m in model.requests[1])
     assert "How much is the deal worth?" in follow_up_prompt and "And for how long?" in follow_up_prompt
     assert len([r for r in fake_discord.requests if r.path.endswith("/threads")]) == 1  # no second thread
 
@@ -71,7 +68,7 @@ async def test_with_message_content_a_thread_follow_up_needs_no_mention(fake_dis
         await fake_discord.dispatch("MESSAGE_CREATE", fake_discord.message("And for how long?", channel_id=thread_id))
         await fake_discord.wait_for(is_message_to(thread_id), count=2)
 
-    assert "How much is the deal worth?" in " ".join(m["content"] for m in model.calls[1])
+    assert "How much is the deal worth?" in " ".join(m["content"] for m in model.requests[1])
     assert len(fake_discord.created_messages) == 2
     assert fake_discord.identify_payloads[0]["intents"] & (1 << 15)  # MESSAGE_CONTENT asked for
 
@@ -98,7 +95,7 @@ async def test_a_dm_is_one_conversation(fake_discord, tmp_path):
         first, second = await fake_discord.wait_for(is_message_to(DM_CHANNEL_ID), count=2)
 
     assert first.body["allowed_mentions"] == {"parse": []} and "[1]" in second.body["content"]
-    assert "How much is the deal worth?" in " ".join(m["content"] for m in model.calls[1])
+    assert "How much is the deal worth?" in " ".join(m["content"] for m in model.requests[1])
     assert not [r for r in fake_discord.requests if r.path.endswith("/threads")]
 
 
@@ -236,7 +233,7 @@ async def test_a_reply_to_the_bot_in_the_channel_continues_that_conversation(fak
         _, second = await fake_discord.wait_for(is_message_to(CHANNEL_ID), count=2)
 
     assert str(second.body["message_reference"]["message_id"]) == follow_up["id"]
-    assert "How much is the deal worth?" in " ".join(m["content"] for m in model.calls[1])
+    assert "How much is the deal worth?" in " ".join(m["content"] for m in model.requests[1])
 
 
 async def test_a_failed_send_is_logged_and_the_bot_keeps_answering(fake_discord, tmp_path, caplog):

@@ -9,8 +9,13 @@ from discord.http import Route
 from bot.adapters.discord import serve_discord
 from bot.adapters.discord_endpoints import discord_endpoints
 from bot.config import ConfigError
-from tests.discord_helpers import TOKEN, discord_settings, is_message_to, real_briefer
+from tests.discord_helpers import (
+    TOKEN,
+    discord_settings,
+    is_message_to,
+)
 from tests.fakes.discord_server import WAIT_TIMEOUT
+from tests.support import real_briefer
 
 
 async def test_serve_discord_answers_until_cancelled_then_restores_the_endpoints(fake_discord, tmp_path):

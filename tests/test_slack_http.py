@@ -16,22 +16,20 @@ from tests.slack_helpers import (
     CHANNEL,
     DM_CHANNEL,
     USER,
-    FixedBriefer,
-    TestModel,
     blocks_text,
     mention,
     message,
-    real_briefer,
     running_http_app,
     slack_settings,
 )
+from tests.support import CannedBriefer, ScriptedModel, real_briefer
 
 
 @asynccontextmanager
 async def slack_bot(fake, tmp_path, model=None, **overrides):
     settings = slack_settings(fake, tmp_path, **overrides)
     async with (
-        real_briefer(settings, model or TestModel()) as briefer,
+        real_briefer(settings, model or ScriptedModel()) as briefer,
         running_http_app(fake, settings, briefer) as running,
     ):
         yield running
@@ -42,7 +40,7 @@ async def fixed_bot(fake, tmp_path, reply):
     settings = slack_settings(fake, tmp_path)
     store = Store(settings.database_url)
     try:
-        async with running_http_app(fake, settings, FixedBriefer(store, reply)) as running:
+        async with running_http_app(fake, settings, CannedBriefer(reply, store)) as running:
             yield running
     finally:
         store.close()
@@ -60,7 +58,7 @@ async def settle(fake, running, count_before: int) -> None:
 
 async def test_ask_is_acknowledged_before_the_slow_model_answers(slack_api, tmp_path):
     gate = asyncio.Event()
-    model = TestModel(gate=gate)
+    model = ScriptedModel(gate=gate)
     async with slack_bot(slack_api, tmp_path, model) as running:
         status, body = await running.sender.command("/ask", "How much is the deal worth?")
         assert (status, body) == (200, "")
@@ -86,7 +84,7 @@ async def test_empty_ask_gets_the_usage_line_and_nothing_is_posted(slack_api, tm
 
 
 async def test_brief_posts_a_briefing_and_its_thread_follows_up(slack_api, tmp_path):
-    model = TestModel("- OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3].")
+    model = ScriptedModel(default="- OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3].")
     async with slack_bot(slack_api, tmp_path, model) as running:
         assert await running.sender.command("/brief", "en") == (200, "")
         [update] = await slack_api.wait_for("chat.update")
@@ -110,7 +108,7 @@ async def test_brief_with_an_unknown_language_gets_the_usage_line(slack_api, tmp
 
 
 async def test_mention_is_answered_in_a_thread_under_it(slack_api, tmp_path):
-    model = TestModel()
+    model = ScriptedModel()
     async with slack_bot(slack_api, tmp_path, model) as running:
         assert (await running.sender.event(mention("how much is the deal worth?", "100.1")))[0] == 200
         [update] = await slack_api.wait_for("chat.update")
@@ -121,7 +119,7 @@ async def test_mention_is_answered_in_a_thread_under_it(slack_api, tmp_path):
 
 
 async def test_empty_mention_gets_a_hint(slack_api, tmp_path):
-    model = TestModel()
+    model = ScriptedModel()
     async with slack_bot(slack_api, tmp_path, model) as running:
         await running.sender.event(mention("", "100.1"))
         [update] = await slack_api.wait_for("chat.update")
@@ -130,7 +128,7 @@ async def test_empty_mention_gets_a_hint(slack_api, tmp_path):
 
 
 async def test_thread_follow_up_without_a_mention_uses_the_earlier_turn(slack_api, tmp_path):
-    model = TestModel()
+    model = ScriptedModel()
     async with slack_bot(slack_api, tmp_path, model) as running:
         await running.sender.event(mention("how much is the deal worth?", "100.1"))
         await slack_api.wait_for("chat.update")
@@ -142,7 +140,7 @@ async def test_thread_follow_up_without_a_mention_uses_the_earlier_turn(slack_ap
 
 
 async def test_chatter_in_threads_and_channels_that_are_not_bot_conversations_is_ignored(slack_api, tmp_path):
-    model = TestModel()
+    model = ScriptedModel()
     async with slack_bot(slack_api, tmp_path, model) as running:
         await running.sender.event(message("unrelated thread reply", "300.2", thread_ts="300.1"))
         await running.sender.event(message("top-level channel chatter", "300.3"))
@@ -151,7 +149,7 @@ async def test_chatter_in_threads_and_channels_that_are_not_bot_conversations_is
 
 
 async def test_mention_only_mode_ignores_thread_follow_ups(slack_api, tmp_path):
-    model = TestModel()
+    model = ScriptedModel()
     async with slack_bot(slack_api, tmp_path, model, slack_mention_only=True) as running:
         await running.sender.event(mention("how much is the deal worth?", "100.1"))
         await slack_api.wait_for("chat.update")
@@ -164,7 +162,7 @@ async def test_mention_only_mode_ignores_thread_follow_ups(slack_api, tmp_path):
 
 
 async def test_direct_messages_are_one_conversation(slack_api, tmp_path):
-    model = TestModel()
+    model = ScriptedModel()
     async with slack_bot(slack_api, tmp_path, model) as running:
         await running.sender.event(dm("how much is the deal worth?", "400.1"))
         await slack_api.wait_for("chat.update")
@@ -177,7 +175,7 @@ async def test_direct_messages_are_one_conversation(slack_api, tmp_path):
 
 
 async def test_a_retried_event_is_answered_once_and_a_retry_of_an_unseen_event_is_answered(slack_api, tmp_path):
-    model = TestModel()
+    model = ScriptedModel()
     async with slack_bot(slack_api, tmp_path, model) as running:
         event = mention("how much is the deal worth?", "500.1")
         for retry in (None, "1", "2"):
@@ -193,7 +191,7 @@ async def test_a_retried_event_is_answered_once_and_a_retry_of_an_unseen_event_i
 
 
 async def test_a_mention_also_delivered_as_a_message_event_is_answered_once(slack_api, tmp_path):
-    model = TestModel()
+    model = ScriptedModel()
     async with slack_bot(slack_api, tmp_path, model) as running:
         await running.sender.event(mention("how much is the deal worth?", "100.1"))
         await slack_api.wait_for("chat.update")
@@ -205,7 +203,7 @@ async def test_a_mention_also_delivered_as_a_message_event_is_answered_once(slac
 
 
 async def test_the_bots_own_messages_edits_and_other_bots_are_ignored(slack_api, tmp_path):
-    model = TestModel()
+    model = ScriptedModel()
     dm = {"channel": DM_CHANNEL, "channel_type": "im"}
     async with slack_bot(slack_api, tmp_path, model) as running:
         own = message("I am the bot", "600.1", **dm) | {"user": BOT_USER_ID, "bot_id": BOT_ID}
@@ -221,7 +219,7 @@ async def test_the_bots_own_messages_edits_and_other_bots_are_ignored(slack_api,
 
 @pytest.mark.parametrize("tamper", ["signature", "stale", "future", "missing"])
 async def test_unsigned_or_stale_requests_are_rejected_and_not_answered(slack_api, tmp_path, tamper):
-    model = TestModel()
+    model = ScriptedModel()
     async with slack_bot(slack_api, tmp_path, model) as running:
         body = running.sender.command_body("/ask", "How much is the deal worth?")
         form = "application/x-www-form-urlencoded"
@@ -264,7 +262,7 @@ async def test_a_6000_character_answer_is_split_and_continues_in_the_thread(slac
 
 
 async def test_the_model_failing_gives_the_offline_fallback(slack_api, tmp_path):
-    model = TestModel(ModelUnavailable("timed out"))
+    model = ScriptedModel(default=ModelUnavailable("timed out"))
     async with slack_bot(slack_api, tmp_path, model) as running:
         await running.sender.event(mention("how much is the deal worth?", "800.1"))
         [update] = await slack_api.wait_for("chat.update")

@@ -13,13 +13,12 @@ from bot.config import ConfigError
 from tests.slack_helpers import (
     APP_TOKEN,
     SlackSender,
-    TestModel,
     blocks_text,
     mention,
-    real_briefer,
     signature,
     slack_settings,
 )
+from tests.support import ScriptedModel, real_briefer
 
 
 def envelope_payload(fake, event: dict, event_id: str) -> dict:
@@ -32,7 +31,7 @@ def command_payload(fake, name: str, text: str) -> dict:
 
 async def test_socket_mode_answers_mentions_once_and_acks_commands(slack_api, tmp_path):
     settings = slack_settings(slack_api, tmp_path)
-    model = TestModel()
+    model = ScriptedModel()
     async with real_briefer(settings, model) as briefer:
         app = build_slack_app(settings, briefer)
         async with socket_mode(app, APP_TOKEN):
@@ -59,7 +58,7 @@ async def test_socket_mode_answers_mentions_once_and_acks_commands(slack_api, tm
 
 async def test_serve_slack_auto_picks_socket_mode_when_the_app_token_is_set(slack_api, tmp_path):
     settings = slack_settings(slack_api, tmp_path)
-    async with real_briefer(settings, TestModel()) as briefer:
+    async with real_briefer(settings, ScriptedModel()) as briefer:
         serving = asyncio.create_task(serve_slack(settings, briefer, mode="auto"))
         try:
             await slack_api.wait_for_socket()
@@ -83,7 +82,7 @@ def free_port() -> int:
 async def test_serve_slack_in_http_mode_answers_a_signed_ask(slack_api, tmp_path):
     settings = slack_settings(slack_api, tmp_path, slack_app_token="")
     port = free_port()
-    async with real_briefer(settings, TestModel()) as briefer, aiohttp.ClientSession() as session:
+    async with real_briefer(settings, ScriptedModel()) as briefer, aiohttp.ClientSession() as session:
         serving = asyncio.create_task(serve_slack(settings, briefer, mode="http", host="127.0.0.1", port=port))
         try:
             await slack_api.wait_for("auth.test")

@@ -1,0 +1,81 @@
+"""Test doubles at the core's seams, shared by the adapter and digest tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.config import Settings
+from bot.core import Briefer
+from bot.reply import Reply
+
+GROUNDED_ANSWER = "OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3]."
+
+
+class ScriptedModel:
+    """A chat model at the core's seam (llm's MockModel): answers with ``steps`` in order, then
+    with ``default`` for good; a step that is an exception is raised. Records every request
+    and can be held at a ``gate`` to prove what happens while the model works."""
+
+    name = "openai"
+
+    def __init__(self, *steps: str | Exception, default: str | Exception = GROUNDED_ANSWER,
+                 gate: asyncio.Event | None = None) -> None:  # fmt: skip
+        self.steps = deque(steps)
+        self.default = default
+        self.gate = gate
+        self.requests: list[list[dict[str, str]]] = []
+        self.started = asyncio.Event()
+
+    async def complete(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> str:
+        self.requests.append(messages)
+        self.started.set()
+        if self.gate is not None:
+            await self.gate.wait()
+        step = self.steps.popleft() if self.steps else self.default
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+
+class _EveryEventIsNew:
+    def claim_event(self, key: str) -> bool:
+        return True
+
+
+class CannedBriefer:
+    """Stands in for the core where a test needs a reply the real core would never let through
+    (unverifiable text) or a core that raises."""
+
+    def __init__(self, reply: Reply | Exception, store=None) -> None:
+        self.reply = reply
+        self.store = store or _EveryEventIsNew()
+
+    async def answer(self, question: str, *, conversation_id: str | None = None, lang: str | None = None) -> Reply:
+        return self._give()
+
+    async def brief(self, *, lang: str = "it", conversation_id: str | None = None) -> Reply:
+        return self._give()
+
+    async def has_conversation(self, conversation_id: str) -> bool:
+        return False
+
+    async def remember(self, conversation_id: str, reply: Reply, *, question: str | None = None) -> None:
+        return None
+
+    def _give(self) -> Reply:
+        if isinstance(self.reply, Exception):
+            raise self.reply
+        return self.reply
+
+
+@asynccontextmanager
+async def real_briefer(settings: Settings, model: ScriptedModel | None = None) -> AsyncIterator[Briefer]:
+    """The real core on the settings' (temporary) database, with ``model`` at its seam."""
+    briefer = Briefer.from_settings(settings, model=model)
+    try:
+        yield briefer
+    finally:
+        await briefer.aclose()
