@@ -14,7 +14,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
 
 metadata = sa.MetaData()
 
@@ -139,7 +146,7 @@ class Store:
         self.engine = _create_engine(url)
         self.dialect = self.engine.dialect.name
         try:
-            metadata.create_all(self.engine)
+            _create_schema(self.engine)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the database {_safe_url(self.engine)}: {_reason(exc)}") from None
 
@@ -343,6 +350,20 @@ def _slot(platform: str, channel: str, local_date: str):
         & (digest_posts.c.channel == channel)
         & (digest_posts.c.local_date == local_date)
     )
+
+
+def _create_schema(engine: sa.Engine) -> None:
+    """Create missing tables. Instances starting together on an empty database can all see a
+    table missing and race to create it ("already exists"); the losers look again, a few times.
+    A database that cannot be reached fails the same way every time and is reported."""
+    for attempt in range(5):
+        try:
+            metadata.create_all(engine)
+            return
+        except (IntegrityError, ProgrammingError, OperationalError) as exc:
+            lost_the_race = isinstance(exc, IntegrityError) or "already exists" in str(exc.orig or exc).lower()
+            if attempt == 4 or not lost_the_race:
+                raise
 
 
 def _dialect_insert(dialect: str):

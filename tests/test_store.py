@@ -91,3 +91,42 @@ def test_bad_database_urls_fail_with_one_line_and_no_password(url, message):
         Store(url)
     text = str(raised.value)
     assert message in text and "s3cret-pw" not in text and "\n" not in text
+
+
+def test_instances_starting_together_on_an_empty_database_all_open_it(database_url):
+    """Several processes start at once on a database without the schema yet (PostgreSQL:
+    a fresh schema each time, so the tables really are missing)."""
+    import threading
+
+    import sqlalchemy as sa
+
+    url, schema = database_url, None
+    if database_url.startswith("postgresql"):
+        schema = unique("race").replace("-", "_")
+        admin = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+        with admin.begin() as db:
+            db.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        url = f"{database_url}?options=-csearch_path%3D{schema}"
+    opened, errors = [], []
+
+    def open_store():
+        try:
+            opened.append(Store(url))
+        except StoreError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_store) for _ in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [] and len(opened) == 6
+        assert opened[0].claim_event("k") is True and opened[1].claim_event("k") is False
+    finally:
+        for store in opened:
+            store.close()
+        if schema:
+            with admin.begin() as db:
+                db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
