@@ -189,7 +189,7 @@ async def main(requests: int, model_seconds: float, rounds: int) -> int:
     floor_runs, bot_runs = [], []
     for _ in range(rounds):  # alternate, so both see the same machine conditions
         floor_runs.append(await measure("floor", "chat.postMessage", requests, model_seconds))
-        bot_runs.append(await measure("briefbot", "chat.update", requests, model_seconds))
+        bot_runs.append(await measure("briefbot", "chat.postMessage", requests, model_seconds))
     floor, bot = median_run(floor_runs), median_run(bot_runs)
 
     print(f"{requests} simultaneous signed /ask, model {model_seconds:g} s per answer, median of {rounds} rounds")

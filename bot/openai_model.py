@@ -117,6 +117,7 @@ class OpenAIChatModel:
 
     async def complete(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> str:
         import openai
+        from openai.types.chat import ChatCompletion
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
         client = self._get_client()
@@ -130,8 +131,13 @@ class OpenAIChatModel:
         try:
             async for attempt in retrying:
                 with attempt:
-                    completion = await client.chat.completions.create(
-                        model=self.model, messages=messages, max_tokens=max_tokens, temperature=0
+                    # The SDK's documented raw `post` rather than `chat.completions.create`: the latter
+                    # walks every message through its TypedDict transform, ~3 ms of CPU per request
+                    # here (most of a question's cost); same wire format, errors and timeout.
+                    completion = await client.post(
+                        "/chat/completions",
+                        body={"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": 0},
+                        cast_to=ChatCompletion,
                     )
         except openai.APIStatusError as exc:
             error = ModelUnavailable if _is_transient(exc) else ModelRejected

@@ -61,16 +61,14 @@ async def test_ask_is_acknowledged_before_the_slow_model_answers(slack_api, tmp_
     model = ScriptedModel(gate=gate)
     async with slack_bot(slack_api, tmp_path, model) as running:
         status, body = await running.sender.command("/ask", "How much is the deal worth?")
-        assert (status, body) == (200, "")
+        assert status == 200 and "hourglass" in body  # the ack is the sign of work its asker sees
         await model.started.wait()  # the model is busy with the question and the ack is already back
-        [placeholder] = await slack_api.wait_for("chat.postMessage")
-        assert slack_api.calls_to("chat.update") == []
-        assert placeholder.args["channel"] == CHANNEL and "hourglass" in placeholder.args["text"]
+        assert slack_api.calls_to("chat.postMessage") == []
 
         gate.set()
-        [update] = await slack_api.wait_for("chat.update")
-    assert update.args["ts"] == placeholder.response["ts"]
-    shown = blocks_text(update)
+        [answer] = await slack_api.wait_for("chat.postMessage")
+    assert answer.args["channel"] == CHANNEL and "thread_ts" not in answer.args
+    shown = blocks_text(answer)
     assert "38 billion" in shown and "openai-aws/p3" in shown
     assert f"<@{USER}>" in shown and "How much is the deal worth?" in shown
 
@@ -86,13 +84,14 @@ async def test_empty_ask_gets_the_usage_line_and_nothing_is_posted(slack_api, tm
 async def test_brief_posts_a_briefing_and_its_thread_follows_up(slack_api, tmp_path):
     model = ScriptedModel(default="- OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3].")
     async with slack_bot(slack_api, tmp_path, model) as running:
-        assert await running.sender.command("/brief", "en") == (200, "")
-        [update] = await slack_api.wait_for("chat.update")
-        assert "38 billion" in blocks_text(update)
-        briefing_ts = update.args["ts"]
+        status, _ = await running.sender.command("/brief", "en")
+        assert status == 200
+        [briefing] = await slack_api.wait_for("chat.postMessage")
+        assert "38 billion" in blocks_text(briefing)
+        briefing_ts = briefing.response["ts"]
 
         await running.sender.event(message("And how long does it last?", "200.1", thread_ts=briefing_ts))
-        [_, follow_up] = await slack_api.wait_for("chat.update", 2)
+        [follow_up] = await slack_api.wait_for("chat.update")
     assert slack_api.calls_to("chat.postMessage")[1].args["thread_ts"] == briefing_ts
     assert "seven-year" in blocks_text(follow_up)
     earlier = json.dumps(model.requests[-1])
@@ -239,8 +238,8 @@ async def test_hostile_model_text_is_posted_harmless(slack_api, tmp_path):
     hostile = "Attention <!channel> and <@U123>: log in at <https://evil.example|bank> **now** <!here>"
     async with fixed_bot(slack_api, tmp_path, Reply(text=hostile)) as running:
         await running.sender.command("/ask", "What does the article say?")
-        [update] = await slack_api.wait_for("chat.update")
-    shown = blocks_text(update).replace(f"<@{USER}>", "")  # the asker's own mention is ours, not the model's
+        [answer] = await slack_api.wait_for("chat.postMessage")
+    shown = blocks_text(answer).replace(f"<@{USER}>", "")  # the asker's own mention is ours, not the model's
     assert "<" not in shown
     assert "&lt;!channel&gt;" in shown and "&lt;@U123&gt;" in shown and "&lt;https://evil.example|bank&gt;" in shown
 
@@ -273,8 +272,8 @@ async def test_the_model_failing_gives_the_offline_fallback(slack_api, tmp_path)
 async def test_the_core_failing_gives_the_busy_message(slack_api, tmp_path):
     async with fixed_bot(slack_api, tmp_path, RuntimeError("database is on fire")) as running:
         await running.sender.command("/ask", "How much is the deal worth?")
-        [update] = await slack_api.wait_for("chat.update")
-    assert "try again" in blocks_text(update) and "fire" not in blocks_text(update)
+        [answer] = await slack_api.wait_for("chat.postMessage")
+    assert "try again" in blocks_text(answer) and "fire" not in blocks_text(answer)
 
 
 async def test_ask_where_the_bot_cannot_post_answers_through_the_response_url(slack_api, tmp_path):

@@ -51,7 +51,7 @@ async def test_socket_mode_answers_mentions_once_and_acks_commands(slack_api, tm
 
             asked = await slack_api.send_envelope("slash_commands", command_payload(slack_api, "/ask", "how long?"))
             await slack_api.wait_for_ack(asked)
-            await slack_api.wait_for("chat.update", 2)
+            await slack_api.wait_for("chat.postMessage", 2)  # the mention's placeholder, then /ask's answer
     assert len(model.requests) == 2  # the retried envelope was not answered again
     assert slack_api.calls_to("apps.connections.open")[0].headers["Authorization"] == f"Bearer {APP_TOKEN}"
 
@@ -94,12 +94,12 @@ async def test_serve_slack_in_http_mode_answers_a_signed_ask(slack_api, tmp_path
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.01)
             assert status == 200
-            [update] = await slack_api.wait_for("chat.update")
+            [answer] = await slack_api.wait_for("chat.postMessage")
         finally:
             serving.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await serving
-    assert "38 billion" in blocks_text(update) and "openai-aws/p3" in blocks_text(update)
+    assert "38 billion" in blocks_text(answer) and "openai-aws/p3" in blocks_text(answer)
 
 
 async def test_a_rejected_bot_token_stops_the_start_with_one_line(slack_api, tmp_path):

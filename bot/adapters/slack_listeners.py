@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_replies import SlackPoster, prepare
+from bot.adapters.slack_replies import WORKING, SlackPoster, prepare
 from bot.render.slack import SlackMessage, context_blocks, escape, plain_text_from_slack, render_text
 
 ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does the OpenAI-AWS deal last?`"
@@ -63,10 +63,7 @@ class SlackListeners:
     # -- slash commands
 
     async def ack_ask(self, ack, command) -> None:
-        if _question(command):
-            await ack()
-        else:
-            await ack(text=ASK_USAGE)
+        await ack(text=WORKING if _question(command) else ASK_USAGE)
 
     async def ask(self, command, context, respond) -> None:
         question = _question(command)
@@ -83,10 +80,7 @@ class SlackListeners:
         )
 
     async def ack_brief(self, ack, command) -> None:
-        if _brief_language(command):
-            await ack()
-        else:
-            await ack(text=BRIEF_USAGE)
+        await ack(text=WORKING if _brief_language(command) else BRIEF_USAGE)
 
     async def brief(self, command, context, respond) -> None:
         lang = _brief_language(command)
@@ -102,24 +96,19 @@ class SlackListeners:
         )
 
     async def _answer_command(self, command, context, respond, header: str, call, question: str = "") -> None:
-        """Answer in the channel under a placeholder, or through the response_url where the bot may
-        not post. The placeholder is posted while the core works (not before: that would add a
-        round trip to every answer); in a channel the answer then opens a thread whose
-        conversation starts with it, in a DM the whole DM is one conversation."""
-        await asyncio.sleep(0)  # let the loop acknowledge the requests it already read before this CPU work
+        """Post the answer in the channel, or through the response_url where the bot may not post.
+        In a channel the answer opens a thread whose conversation starts with it; in a DM the
+        whole DM is one conversation. (The acknowledgement already showed the sign of work.)"""
         channel = command["channel_id"]
         in_dm = command.get("channel_name") == "directmessage"
         cid = dm_conversation_id(context.team_id, channel) if in_dm else None
-        placeholder = asyncio.create_task(self.poster.placeholder(channel))
         reply, messages = await prepare(lambda: call(cid))
         messages = _with_header(messages, header)
-        placeholder_ts = await placeholder
-        if placeholder_ts is None:
+        first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
+        if first_ts is None:
             await self.poster.respond_all(respond, messages)
-            return
-        await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts)
-        if reply is not None and cid is None:
-            thread = channel_conversation_id(context.team_id, channel, placeholder_ts)
+        elif reply is not None and cid is None:
+            thread = channel_conversation_id(context.team_id, channel, first_ts)
             await self.briefer.remember(thread, reply, question=question or None)
 
     # -- events

@@ -1,7 +1,9 @@
-"""Posting one reply per question: a placeholder right away, then the answer in its place.
+"""Posting one reply per question.
 
-The placeholder is the visible sign of work (no ``reactions:write`` scope needed). A reply
-longer than one message continues in the thread of its first part.
+The visible sign of work: for a mention or a DM, a placeholder posted right away that the
+answer then replaces (no ``reactions:write`` scope needed); for a slash command, the
+acknowledgement itself, which Slack shows to the person who ran it. A reply longer than one
+message continues in the thread of its first part.
 """
 
 from __future__ import annotations
@@ -56,8 +58,9 @@ class SlackPoster:
         *,
         placeholder_ts: str | None,
         thread_ts: str | None = None,
-    ) -> None:
-        """Put the first message in the placeholder's place and the rest in the thread."""
+    ) -> str | None:
+        """Put the first message in the placeholder's place (or post it) and the rest in its
+        thread; the first message's ``ts``, or None when it could not be posted."""
         first, rest = messages[0], messages[1:]
         first_ts = None
         if placeholder_ts:
@@ -77,7 +80,8 @@ class SlackPoster:
                     channel=channel, thread_ts=thread_ts or first_ts, **message.as_kwargs(), **QUIET
                 )
         except Exception as error:
-            logger.error("could not post the reply in %s: %s", channel, _reason(error))
+            logger.warning("could not post the reply in %s: %s", channel, _reason(error))
+        return first_ts
 
     @staticmethod
     async def respond_all(respond, messages: list[SlackMessage]) -> None:
