@@ -128,6 +128,7 @@ class RunningApp:
     sender: SlackSender
     sleeps: RecordedSleeps
     url: str
+    briefer: object
 
 
 @asynccontextmanager
@@ -139,7 +140,7 @@ async def running_http_app(fake: FakeSlack, settings: Settings, briefer):
         app = build_slack_app(settings, briefer, client=client)
         async with http_server(app, "127.0.0.1", 0) as port:
             base = f"http://127.0.0.1:{port}"
-            yield RunningApp(SlackSender(session, base + "/slack/events", fake), sleeps, base)
+            yield RunningApp(SlackSender(session, base + "/slack/events", fake), sleeps, base, briefer)
 
 
 def blocks_text(call) -> str:

@@ -79,3 +79,14 @@ async def real_briefer(settings: Settings, model: ScriptedModel | None = None) -
         yield briefer
     finally:
         await briefer.aclose()
+
+
+async def conversation_stored(briefer, conversation_id: str, *, checks: int = 1000) -> None:
+    """Wait until ``conversation_id`` has turns (an adapter records a thread's conversation
+    right after posting the answer that opens it, so a test replying at machine speed must
+    wait for that write; a person cannot reply that fast)."""
+    for _ in range(checks):
+        if await briefer.has_conversation(conversation_id):
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"conversation {conversation_id} was never stored")

@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 import aiohttp
 import pytest
 
+from bot.adapters.slack_listeners import channel_conversation_id
 from bot.model import ModelUnavailable
 from bot.reply import Citation, Reply
 from bot.store import Store
-from tests.fakes.slack_server import BOT_ID, BOT_USER_ID
+from tests.fakes.slack_server import BOT_ID, BOT_USER_ID, TEAM_ID
 from tests.slack_helpers import (
     CHANNEL,
     DM_CHANNEL,
@@ -22,7 +23,7 @@ from tests.slack_helpers import (
     running_http_app,
     slack_settings,
 )
-from tests.support import CannedBriefer, ScriptedModel, real_briefer
+from tests.support import CannedBriefer, ScriptedModel, conversation_stored, real_briefer
 
 
 @asynccontextmanager
@@ -89,8 +90,10 @@ async def test_brief_posts_a_briefing_and_its_thread_follows_up(slack_api, tmp_p
         [briefing] = await slack_api.wait_for("chat.postMessage")
         assert "38 billion" in blocks_text(briefing)
         briefing_ts = briefing.response["ts"]
+        await conversation_stored(running.briefer, channel_conversation_id(TEAM_ID, CHANNEL, briefing_ts))
 
-        await running.sender.event(message("And how long does it last?", "200.1", thread_ts=briefing_ts))
+        follow_up = message("And how long does it last?", "200.1", thread_ts=briefing_ts, parent_user_id=BOT_USER_ID)
+        await running.sender.event(follow_up)
         [follow_up] = await slack_api.wait_for("chat.update")
     assert slack_api.calls_to("chat.postMessage")[1].args["thread_ts"] == briefing_ts
     assert "seven-year" in blocks_text(follow_up)
@@ -145,6 +148,18 @@ async def test_chatter_in_threads_and_channels_that_are_not_bot_conversations_is
         await running.sender.event(message("top-level channel chatter", "300.3"))
         await settle(slack_api, running, 0)
     assert len(model.requests) == 1  # the sentinel
+
+
+async def test_a_reply_in_a_thread_the_bot_started_is_answered_even_when_its_conversation_expired(
+    slack_api, tmp_path
+):
+    model = ScriptedModel()
+    async with slack_bot(slack_api, tmp_path, model) as running:
+        reply = message("How much is the deal worth?", "400.2", thread_ts="400.1", parent_user_id=BOT_USER_ID)
+        await running.sender.event(reply)  # no stored turns for thread 400.1 (expired, or never kept)
+        [update] = await slack_api.wait_for("chat.update")
+    assert "38 billion" in blocks_text(update)
+    assert slack_api.calls_to("chat.postMessage")[0].args["thread_ts"] == "400.1"
 
 
 async def test_mention_only_mode_ignores_thread_follow_ups(slack_api, tmp_path):

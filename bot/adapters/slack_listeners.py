@@ -133,7 +133,8 @@ class SlackListeners:
             if self.mention_only or not thread_ts or _mentions(event, context.bot_user_id):
                 return  # not a follow-up, or app_mention answers it
             cid = channel_conversation_id(context.team_id, channel, thread_ts)
-            if not await self.briefer.has_conversation(cid):
+            started_by_bot = event.get("parent_user_id") == context.bot_user_id  # e.g. an /ask answer
+            if not started_by_bot and not await self.briefer.has_conversation(cid):
                 return
         if await self._claim(body):
             await self._answer_event(channel, thread_ts, cid, question)
