@@ -50,6 +50,9 @@ class Settings:
     discord_gateway_url: str = ""
     discord_message_content: bool = False
     admins: frozenset[str] = frozenset()
+    log_level: str = ""  # empty: the command's own default
+    judge: str = "auto"  # auto: on when a model is configured
+    judge_model: str = ""  # empty: the answering model
 
     @property
     def resolved_engine(self) -> str:
@@ -91,7 +94,26 @@ class Settings:
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", "", schemes=("ws", "wss")),
             discord_message_content=_flag(env, "BRIEFBOT_DISCORD_MESSAGE_CONTENT"),
             admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
+            log_level=_log_level(env),
+            judge=_choice(env, "BRIEFBOT_JUDGE", ("auto", "on", "off")),
+            judge_model=env.get("BRIEFBOT_JUDGE_MODEL", ""),
         )
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").lower() or choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {raw!r})")
+    return raw
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    from bot.logs import LEVELS
+
+    raw = env.get("BRIEFBOT_LOG_LEVEL", "").upper()
+    if raw and raw not in LEVELS:
+        raise ConfigError(f"BRIEFBOT_LOG_LEVEL must be one of {', '.join(LEVELS)} (got {raw!r})")
+    return raw
 
 
 def _load_dotenv() -> None:

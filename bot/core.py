@@ -26,6 +26,7 @@ from bot.prompts import Prompts, load_prompts
 from bot.reply import Reply
 from bot.store import Store, Turn
 from bot.text import clean_input
+from bot.verified_reply import decide, log_failures
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,11 @@ class Briefer:
         self.offline = OfflineEngine(knowledge)
         self.model = model
         self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
+        self.judge = None
+        if model is not None and settings.judge != "off":
+            from bot.grounding.judge import Judge
+
+            self.judge = Judge(model, model_name=settings.judge_model or None, timeout=settings.model_timeout)
 
     @classmethod
     def from_settings(
@@ -111,6 +117,9 @@ class Briefer:
         (slack-bolt deep-copies each request for its lazy listeners, and every copy paid for it).
         """
         detect_language("warm up the language identifier")
+        from bot.grounding import warm_up
+
+        warm_up(self.knowledge)
         prepare = getattr(self.model, "warm_up", None)
         if prepare is not None:
             prepare()
@@ -136,7 +145,9 @@ class Briefer:
         except Exception as error:  # whatever the model did, the user gets an answer
             logger.warning("model unavailable, answering offline: %s", _describe(error))
             return self._offline_reply(self.offline.answer(question, language, history), language, "model_unavailable")
-        return self._checked(draft, language, fallback=lambda: self.offline.answer(question, language, history))
+        return await self._checked(
+            draft, language, question=question, fallback=lambda: self.offline.answer(question, language, history)
+        )
 
     async def _brief(self, language: str, ids: Sequence[str] | None, kind: str) -> Reply:
         if self.model_engine is None:
@@ -148,27 +159,58 @@ class Briefer:
             return self._offline_reply(self.offline.brief(language, ids), language, "model_unavailable")
         if draft.refused:  # a briefing cannot be "not in the article": the model misbehaved
             return self._offline_reply(self.offline.brief(language, ids), language, "not_verified", grounded=False)
-        return self._checked(draft, language, fallback=lambda: self.offline.brief(language, ids))
+        return await self._checked(draft, language, question=None, fallback=lambda: self.offline.brief(language, ids))
 
-    def _checked(self, draft: Draft, language: str, *, fallback) -> Reply:
+    async def _checked(self, draft: Draft, language: str, *, question: str | None, fallback) -> Reply:
+        engine = self.model_engine.name
         if draft.refused:
-            return self._reply(self.offline.refusal(language), language, self.model_engine.name)
-        verdict = verify(draft.text, draft.citations, self.knowledge)
-        if verdict.grounded:
-            return self._reply(draft, language, self.model_engine.name)
-        logger.warning("model answer not grounded, replaced: %s", "; ".join(verdict.problems))
-        return self._offline_reply(fallback(), language, "not_verified", grounded=False)
+            return self._reply(self.offline.refusal(language), language, engine)
+        verification = verify(draft.text, language, self.knowledge)
+        if self.judge is not None and not verification.problems:
+            await self.judge.review(verification, self.knowledge)
+        log_failures(verification, engine)
+        outcome = decide(verification, self.knowledge, language, lambda p: self._on_question(question, p))
+        report = {"checked": True, "outcome": outcome.kind, **verification.to_json()}
+        if outcome.kind == "shown":
+            return self._reply(draft, language, engine, verification=report)
+        if outcome.kind == "trimmed":
+            return self._reply(Draft(outcome.text), language, engine, notice_key="trimmed", after=True,
+                               verification=report)  # fmt: skip
+        if outcome.kind == "quoted":
+            return self._reply(Draft(outcome.text), language, engine, notice_key="not_verified",
+                               verification=report)  # fmt: skip
+        fallback_draft = fallback()
+        notice = "not_verified_refusal" if fallback_draft.refused else "not_verified"
+        reply = self._reply(fallback_draft, language, self.offline.name, notice_key=notice, grounded=False,
+                            verification=report)  # fmt: skip
+        reply.extras["fallback"] = "not_verified"
+        return reply
+
+    def _on_question(self, question: str | None, passages) -> bool:
+        """Whether the passages the model cited are about the question at all (a briefing has none)."""
+        if not question:
+            return True
+        concepts = self.offline.index.topic_words(question)
+        return not concepts or any(self.offline.index.contains(p, [c]) for p in passages for c in concepts)
 
     def _offline_reply(self, draft: Draft, language: str, notice: str = "", *, grounded: bool = True) -> Reply:
+        reply = self._reply(draft, language, self.offline.name, notice_key=notice, grounded=grounded)
         if notice:
-            notice_text = message(notice, language)
-            draft = Draft(f"_{notice_text}_\n\n{draft.text}", refused=draft.refused)
-            return self._reply(draft, language, self.offline.name, notice=notice_text, grounded=grounded)
-        return self._reply(draft, language, self.offline.name, grounded=grounded)
+            reply.extras["fallback"] = notice  # why the offline engine answered for the model
+        return reply
 
-    def _reply(self, draft: Draft, language: str, engine: str, **extra) -> Reply:
-        reply = to_reply(draft, self.knowledge, language=language, engine=engine, **extra)
+    def _reply(self, draft: Draft, language: str, engine: str, *, notice_key: str = "", after: bool = False,
+               verification: dict | None = None, **extra) -> Reply:  # fmt: skip
+        """The reply the user sees: the notice (if any) before the text, or after it for a
+        trimmed answer; what is stored for the conversation is the text without the notice."""
+        text = draft.text
+        if notice_key:
+            notice = message(notice_key, language)
+            extra["notice"] = notice
+            text = f"{text}\n\n_{notice}_" if after else f"_{notice}_\n\n{text}"
+        reply = to_reply(Draft(text, refused=draft.refused), self.knowledge, language=language, engine=engine, **extra)
         reply.extras["draft"] = draft.text
+        reply.extras["verification"] = verification or {"checked": False}
         return reply
 
     async def _history(self, conversation_id: str | None) -> list[Turn]:

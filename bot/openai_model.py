@@ -115,7 +115,16 @@ class OpenAIChatModel:
         """Import the SDK and build the client now rather than on the first question."""
         self._get_client()
 
-    async def complete(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> str:
+    async def complete(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int = 600,
+        response_format: dict | None = None,
+        model: str | None = None,
+    ) -> str:
+        """``response_format`` (structured output) and ``model`` (another model on the same
+        client, e.g. a smaller judge) are sent only when given."""
         import openai
         from openai.types.chat import ChatCompletion
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
@@ -136,7 +145,7 @@ class OpenAIChatModel:
                     # here (most of a question's cost); same wire format, errors and timeout.
                     completion = await client.post(
                         "/chat/completions",
-                        body={"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": 0},
+                        body=_body(model or self.model, messages, max_tokens, response_format),
                         cast_to=ChatCompletion,
                     )
         except openai.APIStatusError as exc:
@@ -162,6 +171,13 @@ class OpenAIChatModel:
 
     def _redact(self, text: str) -> str:
         return text.replace(self._api_key, "[redacted]")
+
+
+def _body(model: str, messages: list[dict[str, str]], max_tokens: int, response_format: dict | None) -> dict:
+    body = {"model": model, "messages": messages, "max_tokens": max_tokens, "temperature": 0}
+    if response_format is not None:
+        body["response_format"] = response_format
+    return body
 
 
 def _is_transient(exc: BaseException) -> bool:

@@ -124,11 +124,14 @@ async def test_a_briefing_is_generated_once_per_knowledge_version_and_language(f
     assert len(fake_openai.requests) == 1
 
 
-async def test_an_ungrounded_briefing_is_replaced_by_the_key_points(fake_openai, make_briefer):
+async def test_an_unverified_briefing_is_replaced_by_the_passages_it_cited(fake_openai, make_briefer):
     fake_openai.enqueue("- OpenAI signed a $50 billion deal with Oracle [openai-aws/p3]")
     reply = await make_briefer(fake_openai).brief(lang="it")
-    assert not reply.grounded and "Oracle" not in reply.text
-    assert "38 miliardi di dollari" in reply.text
+    assert "Oracle" not in reply.text and "50" not in reply.text
+    assert reply.text.startswith("_Non sono riuscito a verificare la risposta del modello, quindi ecco cosa dice")
+    assert "«OpenAI e Amazon Web Services (AWS) hanno siglato un accordo monumentale" in reply.text
+    assert [c.id for c in reply.citations] == ["openai-aws/p3"]
+    assert reply.extras["verification"]["outcome"] == "quoted"
 
 
 async def test_lang_overrides_detection(make_briefer):

@@ -12,6 +12,15 @@ headers) so tests can assert on prompts and on the number of attempts.
         subprocess.run([...], env={"OPENAI_BASE_URL": server.base_url, ...})
 
 Requests are served concurrently (a 1 s ``delay`` for 50 requests takes about 1 s, not 50).
+
+Grounding-judge requests (structured output named ``claim_verdicts``) are served from their own
+queue, so a test scripts the answer and the judge's verdicts independently:
+
+    server.enqueue("Matt Garman is OpenAI's CEO [openai-aws/p8].")
+    server.enqueue_judge(verdicts((False, "p8 says he is AWS's CEO")))
+
+With no judge step queued the judge approves every claim it is asked about (the answer's own
+checks still apply), so tests that do not care about the judge need not script it.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import asyncio
 import inspect
 import itertools
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -69,6 +79,23 @@ class Malformed:
 
 
 Step = Text | Status | Delay | Malformed | str
+JUDGE_SCHEMA_NAME = "claim_verdicts"
+
+
+def verdicts(*items: tuple[bool, str] | bool) -> str:
+    """A judge reply: one ``(stated, reason)`` (or bare bool) per claim, numbered from 1."""
+    rows = [item if isinstance(item, tuple) else (item, "") for item in items]
+    return json.dumps({"verdicts": [{"claim": n, "stated": s, "reason": r} for n, (s, r) in enumerate(rows, 1)]})
+
+
+def is_judge_request(body: Any) -> bool:
+    fmt = body.get("response_format") if isinstance(body, dict) else None
+    return isinstance(fmt, dict) and (fmt.get("json_schema") or {}).get("name") == JUDGE_SCHEMA_NAME
+
+
+def _approve_all(body: dict[str, Any]) -> str:
+    claims = sum(len(re.findall(r"^Claim \d+:", m.get("content", ""), re.M)) for m in body.get("messages", []))
+    return verdicts(*[True] * claims)
 Responder = Callable[[dict[str, Any]], "Step | Awaitable[Step]"]
 
 
@@ -94,7 +121,9 @@ class FakeOpenAI:
         self.responder: Responder = responder or (lambda _body: DEFAULT_REPLY)
         self.delay = delay  # applied to every request, before its step
         self.requests: list[RecordedRequest] = []
+        self.judge_requests: list[RecordedRequest] = []
         self._queue: deque[Step] = deque()
+        self._judge_queue: deque[Step] = deque()
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._closing: asyncio.Event | None = None
@@ -105,6 +134,10 @@ class FakeOpenAI:
     def enqueue(self, *steps: Step) -> None:
         """Queue steps served one per request, in order; a plain ``str`` is a ``Text`` reply."""
         self._queue.extend(steps)
+
+    def enqueue_judge(self, *steps: Step) -> None:
+        """Queue steps for grounding-judge requests only (see ``verdicts``)."""
+        self._judge_queue.extend(steps)
 
     @property
     def pending(self) -> int:
@@ -167,10 +200,17 @@ class FakeOpenAI:
             body = json.loads(raw)
         except ValueError:
             body = raw.decode("utf-8", "replace")
-        self.requests.append(RecordedRequest(path=request.path, json=body, headers=dict(request.headers)))
+        recorded = RecordedRequest(path=request.path, json=body, headers=dict(request.headers))
+        if is_judge_request(body):
+            self.judge_requests.append(recorded)
+            if self.delay:
+                await self._sleep(self.delay)
+            step: Step | None = self._judge_queue.popleft() if self._judge_queue else _approve_all(body)
+            return await self._serve(step, body)
+        self.requests.append(recorded)
         if self.delay:
             await self._sleep(self.delay)
-        step: Step | None = self._queue.popleft() if self._queue else None
+        step = self._queue.popleft() if self._queue else None
         return await self._serve(step, body)
 
     async def _serve(self, step: Step | None, body: Any) -> web.StreamResponse:
