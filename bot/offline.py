@@ -16,9 +16,10 @@ from bot.messages import message
 from bot.retrieval import Match, PassageIndex
 from bot.store import Turn
 
-MIN_COVERAGE = (
-    0.70  # weighted share of the question's words a passage must hold (calibrated on eval/dev-questions.jsonl)
-)
+# The weighted share of the question's words a passage must hold to answer it. Calibrated on
+# eval/dev-questions.jsonl and eval/questions.jsonl (never on the hold-outs): the highest
+# unanswerable item there reaches 0.49, the lowest answerable ones 0.50-0.62.
+MIN_COVERAGE = 0.55
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
 MAX_BRIEF_POINTS = 6
 

@@ -55,6 +55,7 @@ class _Field:
     related: tuple[frozenset[str], ...]  # the synonyms' stems, per word position
     is_bag: bool = False  # keywords: a bag of words, every one of them "close" to the text
     is_question: bool = False  # a question the passage answers (editor- or ingest-written)
+    names: frozenset[str] = frozenset()  # a question's proper names, lower-cased
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ class PassageIndex:
             return []
         scores = self._bm25.get_scores(sorted(set().union(*(c.stems for c in concepts))))
         total = sum(c.weight for c in concepts)
-        names = [frozenset({n}) for n in _names(query)]
+        # Names that are also stop words ("AI" / Italian "ai") cannot be checked: they are not indexed.
+        names = [frozenset({n}) for n in _names(query) if n not in self._stopwords]
         matches = []
         for i, (passage, terms, related, score) in enumerate(
             zip(self.passages, self._terms, self._related, scores, strict=True)
@@ -113,15 +115,15 @@ class PassageIndex:
                 for c in concepts
                 if not c.filler and _found(c, terms, related) and not (c.role and has_role and not c.stems & terms)
             ]
-            together = _stand_together(topic, self._fields[i])
+            together = _stand_together(topic, self._fields[i], frozenset(n for group in names for n in group))
             matches.append(Match(passage, float(score), found / total, together, holds(self._kinds[i], wanted.name)))
         matches.sort(key=lambda m: (m.typed, round(m.coverage, 2), m.together, m.score), reverse=True)
         return matches[:limit]
 
     def contains(self, passage: Passage, concepts: list[frozenset[str]]) -> bool:
-        """Whether every one of ``concepts`` is found in ``passage`` (or, penalised, a synonym)."""
-        i = self.passages.index(passage)
-        return all(c & (self._terms[i] | self._related[i]) for c in concepts)
+        """Whether ``passage`` holds every one of ``concepts`` (as such: synonyms do not count)."""
+        terms = self._terms[self.passages.index(passage)]
+        return all(c & terms for c in concepts)
 
     def topic_words(self, text: str, answer_type: QuestionType | None = None) -> list[frozenset[str]]:
         """The question's topic words (not its generic words), each as the set of its stems."""
@@ -161,7 +163,9 @@ class PassageIndex:
                 texts.extend(point.texts.items())
         fields = [self._field(text, lang) for lang, text in texts]
         fields += [
-            self._field(q, lang, is_question=True) for lang, questions in passage.questions.items() for q in questions
+            self._field(q, lang, is_question=True, names=frozenset(_names(q)))
+            for lang, questions in passage.questions.items()
+            for q in questions
         ]
         for lang, keywords in passage.keywords.items():
             bag = [k for k in keywords.split() if "=" not in k]
@@ -176,10 +180,22 @@ class PassageIndex:
         stems = frozenset({self._stemmers[language].stemWord(word), word})
         anchors = {anchor} | {s.stemWord(anchor) for s in self._stemmers.values()}
         return _Field(
-            tuple(s | stems if s & anchors else s for s in field.stems), field.related, field.is_bag, field.is_question
+            tuple(s | stems if s & anchors else s for s in field.stems),
+            field.related,
+            field.is_bag,
+            field.is_question,
+            field.names,
         )
 
-    def _field(self, text: str, language: str, *, is_bag: bool = False, is_question: bool = False) -> _Field:
+    def _field(
+        self,
+        text: str,
+        language: str,
+        *,
+        is_bag: bool = False,
+        is_question: bool = False,
+        names: frozenset[str] = frozenset(),
+    ) -> _Field:
         stemmer = self._stemmers[language]
         stems, related = [], []
         for w in words(text):
@@ -191,10 +207,11 @@ class PassageIndex:
             )
             stems.append(exact)
             related.append(self._synonyms.expand(w, language) if content else frozenset())
-        return _Field(tuple(stems), tuple(related), is_bag, is_question)
+        return _Field(tuple(stems), tuple(related), is_bag, is_question, names)
 
     def _weight(self, stems: frozenset[str]) -> float:
-        return max((self._idf.get(s, self._unseen_idf) for s in stems), default=self._unseen_idf)
+        # The rarest of the forms the articles hold; a word they never use weighs the most.
+        return max((self._idf[s] for s in stems if s in self._idf), default=self._unseen_idf)
 
     def _inverse_document_frequency(self) -> dict[str, float]:
         count = len(self._terms)
@@ -251,14 +268,22 @@ def _commonness(word: str) -> float:
     return min(1.0, max(0.3, (7.0 - zipf) / 2.5))
 
 
-def _stand_together(found: list[frozenset[str]], fields: list[_Field]) -> bool:
+def _stand_together(found: list[frozenset[str]], fields: list[_Field], names: frozenset[str] = frozenset()) -> bool:
     """True when the found words stand close together in one field: some stretch of at most
-    ``_NEAR`` words per extra word holds one of each. Words the passage's text lacks (found
-    only in its keywords) need not stand anywhere. Each question a passage answers is a field
-    of its own: words spread over two of them, or over one and the text, are not together."""
+    ``_NEAR`` words per extra word holds one of each. Words the passage's text lacks need not
+    stand anywhere when the editor's keywords hold them, or one of the questions the passage
+    answers that names nothing the asker did not name ("Who is the CEO of AWS?" lends "CEO"
+    to "Who is the CEO of OpenAI?" only if it were about OpenAI too)."""
     ordered = [f for f in fields if not f.is_bag]
-    in_fields = [c for c in found if any(_positions(c, f) for f in ordered)]
-    return len(in_fields) < 2 or any(_close(in_fields, f) for f in ordered)
+    if any(_close(found, f) for f in ordered):
+        return True
+    text = [f for f in ordered if not f.is_question]
+    lenders = [f for f in fields if f.is_bag or (f.is_question and f.names <= names)]
+    in_text = [c for c in found if any(_positions(c, f) for f in text)]
+    lent = [c for c in found if c not in in_text and any(_positions(c, f) for f in lenders)]
+    if len(in_text) + len(lent) < len(found):
+        return False  # a word found only in a question about something else
+    return len(in_text) < 2 or any(_close(in_text, f) for f in text)
 
 
 def _close(found: list[frozenset[str]], field: _Field) -> bool:

@@ -28,7 +28,7 @@ MAX_SYNONYMS = 60  # per word, over all its senses
 
 
 class Synonyms:
-    """``expand(word, language)``: the stems of the word's synonyms in both languages."""
+    """``expand(word, language)``: the word's synonyms: stems in its language, lemmas in the other."""
 
     def __init__(self, stemmers: dict[str, Callable[[str], str]], cache_dir: Path | None = None) -> None:
         self._stem = stemmers
@@ -44,16 +44,25 @@ class Synonyms:
         return self._cache[key]
 
     def _lookup(self, word: str, language: str) -> frozenset[str]:
-        # The word and the lemmas it may be a form of ("termina" -> terminare, termine; "leads"
-        # -> lead). A stem alone would gather too many unrelated lemmas ("forn-": fornire, forno).
-        senses = self._senses({word} | _lemma_candidates(word, self._stem[language](word), language), language)
+        # The word when it is a lemma, else the lemmas it may be a form of ("termina" ->
+        # terminare, termine; "leads" -> lead). Its stem alone would gather too many unrelated
+        # lemmas ("forn-": fornire, forno); a noun's verb likewise ("contratto" is not "contrattare").
+        senses = self._senses({word}, language) or self._senses(
+            _lemma_candidates(word, self._stem[language](word), language), language
+        )
         if not senses or len(senses) > MAX_SENSES:
             return frozenset()
         marks = ",".join("?" * len(senses))
+        # Same-language synonyms by stem; the other language's only as written (its lemmas):
+        # every passage is indexed in both languages already, and crossing over through stems
+        # mixes unrelated words ("negotiate" -> contrattare -> contratt- -> contratto).
         rows = self._db.execute(
-            f"SELECT DISTINCT stem FROM words WHERE synset IN ({marks}) LIMIT ?", (*senses, MAX_SYNONYMS)
+            f"SELECT DISTINCT lang, stem, word FROM words WHERE synset IN ({marks}) LIMIT ?",
+            (*senses, MAX_SYNONYMS),
         )
-        return frozenset(r[0] for r in rows) - {self._stem[language](word)}
+        return frozenset(stem if lang == language else lemma for lang, stem, lemma in rows) - {
+            self._stem[language](word)
+        }
 
     def _senses(self, lemmas: set[str], language: str) -> list[str]:
         marks = ",".join("?" * len(lemmas))
