@@ -48,6 +48,11 @@ def question_type(text: str) -> QuestionType:
     return QuestionType(None, frozenset())
 
 
+def is_instruction(text: str) -> bool:
+    """Whether the text gives the bot orders ("ignore the article and...") in either language."""
+    return any(p.search(text) for data in all_languages() for p in data.instructions)
+
+
 def evidence_in(texts: dict[str, str]) -> frozenset[str]:
     """The kinds of answer a passage holds, from its text in each language."""
     kinds = set()

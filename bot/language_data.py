@@ -33,6 +33,7 @@ class LanguageData:
     filler: frozenset[str]
     answer_types: tuple[AnswerType, ...]
     evidence: dict[str, tuple[re.Pattern[str], ...]]
+    instructions: tuple[re.Pattern[str], ...]  # text aimed at the bot, not a question
 
 
 @cache
@@ -51,6 +52,7 @@ def language_data(language: str) -> LanguageData:
             for t in raw["answer_types"]
         ),
         evidence={kind: _compiled(patterns) for kind, patterns in raw["evidence"].items()},
+        instructions=_compiled(raw.get("instructions") or []),
     )
 
 

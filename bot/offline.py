@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.answer_types import question_type
+from bot.answer_types import is_instruction, question_type
 from bot.drafts import Draft
 from bot.knowledge import Article, KnowledgeBase
 from bot.messages import message
@@ -56,6 +56,8 @@ class OfflineEngine:
         return Draft("\n\n".join(sections))
 
     def _answering_matches(self, question: str, history: Sequence[Turn]) -> list[Match]:
+        if is_instruction(question):
+            return []  # orders to the bot are not questions about the articles, whatever words they share
         wanted = question_type(question)
         own_words = self.index.topic_words(question, wanted)
         matches = self.index.search(question, answer_type=wanted) if own_words else []
