@@ -40,7 +40,8 @@ class LanguageData:
 def language_data(language: str) -> LanguageData:
     import yaml
 
-    raw = yaml.safe_load((DATA_DIR / f"{language}.yaml").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it
+    raw = yaml.load((DATA_DIR / f"{language}.yaml").read_text(encoding="utf-8"), Loader=loader)
     return LanguageData(
         language=language,
         question_words=frozenset(raw["question_words"].split()),

@@ -21,13 +21,13 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.answer_types import QuestionType, evidence_in, holds, question_type
 from bot.knowledge import KnowledgeBase, Passage
 from bot.language_data import all_languages
 from bot.synonyms import Synonyms
 from bot.text import words
+from bot.word_frequency import commonness
 
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
 _NEAR = 12  # words: how close two question words must stand in a passage to be read together
@@ -89,6 +89,7 @@ class PassageIndex:
         self._bm25 = bm25s.BM25()
         self._bm25.index([sorted(t) for t in self._terms], show_progress=False)
         self._idf = self._inverse_document_frequency()
+        commonness("")  # load the frequency table now, not on the first question
 
     def search(self, query: str, *, limit: int = 3, answer_type: QuestionType | None = None) -> list[Match]:
         wanted = answer_type or question_type(query)
@@ -147,7 +148,7 @@ class PassageIndex:
                 continue
             seen.add(stems)
             filler = word in self._filler
-            weight = FILLER_WEIGHT if filler else self._weight(stems) * _commonness(word)
+            weight = FILLER_WEIGHT if filler else self._weight(stems) * commonness(word)
             related = frozenset() if filler or word.isdigit() else self._expand(word)
             concepts.append(_Concept(stems, weight, filler, related, word in roles))
         return concepts
@@ -255,17 +256,6 @@ def _names(text: str) -> list[str]:
         if len(word) > 1 and (_CODE_LIKE.fullmatch(word) or (word[0].isupper() and not opens)):
             found.append(word.lower())
     return found
-
-
-@lru_cache(maxsize=4096)
-def _commonness(word: str) -> float:
-    """1 for rare words, down to 0.3 for the most common ones ("people", "make"): how much a
-    word can say about a topic, from its frequency in everyday Italian and English (wordfreq's
-    Zipf scale: 4.5 or less is 1, 6 is 0.4)."""
-    from wordfreq import zipf_frequency
-
-    zipf = max(zipf_frequency(word, "en"), zipf_frequency(word, "it"))
-    return min(1.0, max(0.3, (7.0 - zipf) / 2.5))
 
 
 def _stand_together(found: list[frozenset[str]], fields: list[_Field], names: frozenset[str] = frozenset()) -> bool:

