@@ -21,6 +21,7 @@ ACCEPTS = {
     "count": ("count", "amount"),
     "organisation": ("organisation",),
     "role": ("role",),
+    "speaker": ("role",),
     "person": ("role", "name", "organisation"),
     "reason": ("reason",),
 }

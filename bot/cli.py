@@ -107,7 +107,9 @@ def _ask(args, settings: Settings) -> int:
         print('usage: python -m bot ask [--lang it|en] [--conversation ID] [--json] "question"', file=sys.stderr)
         print("briefbot: error: the question is empty", file=sys.stderr)
         return 2
-    reply = _with_briefer(settings, lambda b: b.answer(question, conversation_id=args.conversation, lang=args.lang))
+    reply = _with_briefer(
+        settings, lambda b: b.answer(question, conversation_id=args.conversation, lang=args.lang)
+    )
     _print_reply(reply, as_json=args.json)
     return 0
 
@@ -183,3 +185,5 @@ def _print_reply(reply, *, as_json: bool) -> None:
         from bot.render.terminal import render_terminal
 
         print(render_terminal(reply))
+
+

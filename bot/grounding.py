@@ -121,7 +121,7 @@ def _unsupported_numbers(text: str, passages: list[Passage], knowledge: Knowledg
 
 
 def _is_scaled_copy(value: float, stated: set[float], source: set[float]) -> bool:
-    """ "38" in "$38 billion" is fine when 38e9 is supported (the scaled value is checked)."""
+    """"38" in "$38 billion" is fine when 38e9 is supported (the scaled value is checked)."""
     return any(s in source and s != value and s / value in _SCALES.values() for s in stated if value)
 
 

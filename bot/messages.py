@@ -20,7 +20,7 @@ _MESSAGES = {
     "also": {"it": "E inoltre:", "en": "It also says:"},
     "empty_question": {
         "it": "Fammi una domanda sull'articolo, per esempio: «Quanto vale l'accordo?»",
-        "en": 'Ask me a question about the article, for example: "How much is the deal worth?"',
+        "en": "Ask me a question about the article, for example: \"How much is the deal worth?\"",
     },
     "too_long": {
         "it": "La domanda è troppo lunga ({length} caratteri, massimo {limit}): accorciala, per favore.",

@@ -85,7 +85,9 @@ class OpenAIChatModel:
         if not settings.openai_api_key:
             from bot.config import ConfigError
 
-            raise ConfigError("OPENAI_API_KEY must be set for the openai engine (any value for a server without auth)")
+            raise ConfigError(
+                "OPENAI_API_KEY must be set for the openai engine (any value for a server without auth)"
+            )
         return cls(
             api_key=settings.openai_api_key,
             base_url=settings.openai_base_url or None,
@@ -241,3 +243,4 @@ def _assistant_text(completion: object) -> str:
     if not isinstance(content, str) or not content.strip():
         raise ModelUnavailable("the model server sent a response that is not a chat completion")
     return content
+

@@ -30,7 +30,7 @@ from bot.text import words
 from bot.word_frequency import commonness
 
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
-_NEAR = 12  # words: how close two question words must stand in a passage to be read together
+_NEAR = 14  # words: how close two question words must stand in a passage to be read together
 SYNONYM_SHARE = 0.7  # a word found only through a synonym counts for this share of its weight
 FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a topic word's ~1-3
 

@@ -258,7 +258,9 @@ class Store:
     def pause_subscription(self, platform: str, channel: str, reason: str) -> None:
         where = (digest_subscriptions.c.platform == platform) & (digest_subscriptions.c.channel == channel)
         with self.engine.begin() as db:
-            db.execute(digest_subscriptions.update().where(where).values(paused_reason=reason, updated_at=self.clock()))
+            db.execute(
+                digest_subscriptions.update().where(where).values(paused_reason=reason, updated_at=self.clock())
+            )
 
     # --- digest: the ledger (one post per platform, channel and local date) ---------------
 

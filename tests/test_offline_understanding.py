@@ -60,6 +60,8 @@ def plant_briefer(tmp_path, make_briefer):
         ("Who leads the group?", "role"),
         ("Chi guida il gruppo?", "role"),
         ("Who funds the project?", "person"),
+        ("Who commented on the plan?", "speaker"),
+        ("Chi ha commentato il piano?", "speaker"),
         ("Why is Nordlicht building in Turin?", "reason"),
         ("Perché Nordlicht costruisce a Torino?", "reason"),
         ("What will the plant make?", None),
@@ -173,6 +175,7 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
         "count",
         "organisation",
         "role",
+        "speaker",
         "person",
         "reason",
     }

@@ -54,13 +54,15 @@ def _parse_on(words: list[str]) -> DigestRequest:
     try:
         time_of_day = parse_time_of_day(time_text)
     except ValueError:
-        raise DigestUsageError(f"{_shown(time_text)} is not a time: use 24-hour HH:MM, e.g. 08:30. {USAGE}") from None
+        raise DigestUsageError(
+            f"{_shown(time_text)} is not a time: use 24-hour HH:MM, e.g. 08:30. {USAGE}"
+        ) from None
     timezone = validate_zone(zone_text)
     languages = [w for w in options if w in LANGUAGES]
     always = any(w in ALWAYS_WORDS for w in options)
     unknown = [w for w in options if w not in LANGUAGES and w not in ALWAYS_WORDS]
     if unknown or len(languages) > 1:
-        extra = " ".join(unknown or languages)
+        extra = ' '.join(unknown or languages)
         raise DigestUsageError(f"Unexpected {_shown(extra)}: the language is it or en. {USAGE}")
     return DigestRequest("on", time_of_day.strftime("%H:%M"), timezone, languages[0] if languages else "it", always)
 
