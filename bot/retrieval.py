@@ -99,7 +99,7 @@ class PassageIndex:
         scores = self._bm25.get_scores(sorted(set().union(*(c.stems for c in concepts))))
         total = sum(c.weight for c in concepts)
         # Names that are also stop words ("AI" / Italian "ai") cannot be checked: they are not indexed.
-        names = [frozenset({n}) for n in _names(query) if n not in self._stopwords]
+        names = frozenset(n for n in _names(query) if n not in self._stopwords)
         matches = []
         for i, (passage, terms, related, score) in enumerate(
             zip(self.passages, self._terms, self._related, scores, strict=True)
@@ -108,7 +108,7 @@ class PassageIndex:
             found = sum(c.weight * _found(c, terms, related, has_role) for c in concepts)
             if not found:
                 continue
-            if not all(n & terms for n in names):
+            if not names <= terms:
                 continue  # a passage that does not name who or what the question names cannot answer it
             # A role word the passage does not spell out ("heads" for "CEO") stands wherever the role does.
             topic = [
@@ -116,7 +116,7 @@ class PassageIndex:
                 for c in concepts
                 if not c.filler and _found(c, terms, related) and not (c.role and has_role and not c.stems & terms)
             ]
-            together = _stand_together(topic, self._fields[i], frozenset(n for group in names for n in group))
+            together = _stand_together(topic, self._fields[i], names)
             matches.append(Match(passage, float(score), found / total, together, holds(self._kinds[i], wanted.name)))
         matches.sort(key=lambda m: (m.typed, round(m.coverage, 2), m.together, m.score), reverse=True)
         return matches[:limit]
