@@ -181,3 +181,51 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
     }
     assert data.question_words and data.filler and data.instructions
     assert set(data.evidence) >= {"date", "duration", "amount", "count", "role", "reason"}
+
+
+ACRONYM_ARTICLE = """\
+id: grid
+title: "Rete elettrica"
+title_en: "Power grid"
+language: it
+published: 2026-01-10
+passages:
+  - id: p1
+    it: "La Nordic Battery Works (NBW) fornirà batterie alla rete di Oslo."
+    en: "Nordic Battery Works (NBW) will supply batteries to the Oslo grid."
+  - id: p2
+    it: "Secondo Lena Holm, direttrice di NBW, le batterie reggeranno i picchi invernali."
+    en: "According to NBW director Lena Holm, the batteries will carry the winter peaks."
+    questions:
+      en: ["Who is the director of NBW?"]
+"""
+
+
+async def test_an_acronym_the_article_defines_stands_for_its_words(tmp_path, make_briefer):
+    (tmp_path / "grid.yaml").write_text(ACRONYM_ARTICLE, encoding="utf-8")
+    briefer = make_briefer(knowledge_dir=tmp_path)
+    reply = await briefer.answer("Who heads Nordic Battery Works?")
+    assert not reply.refused and reply.citations[0].id == "grid/p2"
+
+
+LENDING_ARTICLE = """\
+id: ship
+title: "Consegne"
+title_en: "Deliveries"
+language: it
+published: 2026-01-10
+passages:
+  - id: p1
+    it: "Lena Holm di NBW prevede consegne rapide dal magazzino centrale; anche la città di Oslo ne beneficerà."
+    en: "NBW's Lena Holm expects fast deliveries from the central warehouse; the city of Oslo will benefit too."
+    questions:
+      en: ["Is NBW shipping soon?"]
+"""
+
+
+@pytest.mark.parametrize(("question", "answered"), [("Is NBW shipping?", True), ("Is Oslo shipping?", False)])
+async def test_a_passage_question_lends_its_words_only_about_what_it_names(tmp_path, make_briefer, question, answered):
+    # "shipping" is only in the passage's question, which is about NBW, not Oslo.
+    (tmp_path / "ship.yaml").write_text(LENDING_ARTICLE, encoding="utf-8")
+    reply = await make_briefer(knowledge_dir=tmp_path).answer(question)
+    assert reply.refused is not answered
