@@ -1,8 +1,8 @@
 """End to end: mentions, threads, replies and DMs through the real discord.py client, the real core
 (with a scripted chat model) and the fake Discord gateway and REST API."""
 
-from bot.model import ModelUnavailable
-from bot.reply import Reply
+from bot.answers.reply import Reply
+from bot.engines.model.chat_model import ModelUnavailable
 from tests.discord_helpers import (
     ARTICLE_TITLE,
     PUBLISHED,

@@ -1,13 +1,13 @@
 import pytest
 
-from bot.render.discord import (
+from bot.answers.reply import Citation, Reply
+from bot.platforms.discord.render import (
     MESSAGE_LIMIT,
     escape_mentions,
     question_from_message,
     render_reply,
     source_lines,
 )
-from bot.reply import Citation, Reply
 
 Z = "\u200b"
 ARTICLE = Citation("openai-aws/p3", "quote", "OpenAI sceglie AWS", "2025-11-04", "source")

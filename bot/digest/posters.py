@@ -18,9 +18,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+from bot.answers.reply import Reply
 from bot.config import ConfigError, Settings
-from bot.reply import Reply
-from bot.store import Subscription
+from bot.store.database import Subscription
 
 SLACK_GONE = ("not_in_channel", "channel_not_found", "is_archived")
 DISCORD_GONE = (403, 404)
@@ -80,8 +80,8 @@ class SlackDigestPoster:
     async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted:
         from slack_sdk.errors import SlackApiError
 
-        from bot.adapters.slack_listeners import channel_conversation_id
-        from bot.render.slack import render_reply
+        from bot.platforms.slack.listeners import channel_conversation_id
+        from bot.platforms.slack.render import render_reply
 
         first, *rest = render_reply(reply)
         await self.pacer.wait(f"slack:{sub.channel}")
@@ -121,8 +121,8 @@ class DiscordDigestPoster:
     async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted:
         import discord
 
-        from bot.adapters.discord_replies import conversation_id, thread_name
-        from bot.render.discord import render_reply
+        from bot.platforms.discord.posting import conversation_id, thread_name
+        from bot.platforms.discord.render import render_reply
 
         first, *rest = render_reply(reply)
         await self.pacer.wait(f"discord:{sub.channel}")
@@ -163,7 +163,7 @@ async def slack_client(settings: Settings) -> AsyncIterator:
     """One Slack Web API client with one connection pool, for the life of the block."""
     import aiohttp
 
-    from bot.adapters.slack_client import slack_web_client
+    from bot.platforms.slack.web_client import slack_web_client
 
     async with aiohttp.ClientSession() as session:
         yield slack_web_client(settings, session=session)
@@ -179,7 +179,7 @@ async def discord_rest(settings: Settings) -> AsyncIterator:
 
     class RestClient(HTTPClient):
         # discord.py builds every URL from the process-wide Route.BASE, which a running bot
-        # client may be changing (bot.adapters.discord_endpoints): rebase each request here.
+        # client may be changing (bot.platforms.discord.endpoints): rebase each request here.
         async def request(self, route, **kwargs):
             route.url = base + route.url.removeprefix(Route.BASE)
             return await super().request(route, **kwargs)

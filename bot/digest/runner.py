@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.answers.reply import Reply
 from bot.digest.posters import ChannelGone, Posted, PostFailed
 from bot.digest.schedule import UTC, due_slot, next_slot, parse_time_of_day
-from bot.messages import message
-from bot.reply import Reply
-from bot.store import Subscription
+from bot.language.phrases import message
+from bot.store.database import Subscription
 
 DEFAULT_GRACE = dt.timedelta(hours=6)
 _LABELS = {"new": {"it": "Nuovo", "en": "New"}, "updated": {"it": "Aggiornato", "en": "Updated"}}

@@ -1,0 +1,63 @@
+"""One accepted question, exactly one reply: call the core, render, send; what both entry points share."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+import discord
+
+from bot.answers.reply import Reply
+from bot.language.phrases import message
+from bot.platforms.discord.render import render_reply
+
+log = logging.getLogger(__name__)
+
+# Shown when the core itself fails (a bug, the database down): the model failing never gets here,
+# the core falls back to the offline engine. Bilingual because the question's language is unknown.
+UNAVAILABLE_MESSAGE = f"{message('busy', 'it')} / {message('busy', 'en')}"
+THREAD_NAME_LIMIT = 100  # Discord's limit for a thread name
+
+
+def conversation_id(guild_id: int | None, channel_id: int) -> str:
+    """Where a conversation lives: a guild thread or channel, or a DM."""
+    return f"discord:dm:{channel_id}" if guild_id is None else f"discord:{guild_id}:{channel_id}"
+
+
+def thread_name(question: str, fallback: str = "Briefing") -> str:
+    name = " ".join(question.split()) or fallback
+    return name if len(name) <= THREAD_NAME_LIMIT else name[: THREAD_NAME_LIMIT - 1].rstrip() + "…"
+
+
+async def reply_messages(call: Callable[[], Awaitable[Reply]]) -> list[str]:
+    """The core's reply rendered as Discord messages, or the short "unavailable" message if the core raised."""
+    try:
+        reply = await call()
+    except Exception:
+        log.exception("the core failed to answer a Discord question")
+        return [UNAVAILABLE_MESSAGE]
+    return render_reply(reply) or [UNAVAILABLE_MESSAGE]
+
+
+async def send_messages(
+    channel: discord.abc.Messageable,
+    parts: Sequence[str],
+    *,
+    reply_to: discord.Message | None = None,
+    nonce_base: int | None = None,
+) -> None:
+    """Send ``parts`` in order; the first one as a reply that does not ping when ``reply_to`` is given.
+
+    With ``nonce_base`` each part carries an enforced nonce, so Discord creates it once even if the
+    request is retried or a second instance answers the same message.
+    """
+    for index, part in enumerate(parts):
+        nonce = None if nonce_base is None else f"{nonce_base}{index:02d}"
+        try:
+            if index == 0 and reply_to is not None:
+                await reply_to.reply(part, mention_author=False, nonce=nonce)
+            else:
+                await channel.send(part, nonce=nonce)
+        except discord.HTTPException as error:
+            log.warning("could not send a Discord reply (HTTP %s): %s", error.status, error.text)
+            return

@@ -1,0 +1,60 @@
+"""Discord rendering: the core's Markdown as Discord messages, with compact citations, split under 2,000.
+
+The real protection against pings is ``AllowedMentions.none()`` on the client. The
+escaping here is a second layer, so that a reply shown elsewhere (a forwarded message,
+a log) still cannot ping: every ``@everyone`` / ``@here`` and ``<@…>`` gets a zero-width
+space after its ``@``. Markdown links become ``label (url)`` so a masked link cannot
+hide its real address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.answers.reply import Citation, Reply
+from bot.platforms.split import split_message
+
+MESSAGE_LIMIT = 2000  # characters in one Discord message's content
+
+_ZWSP = "\u200b"
+_MASS_MENTION = re.compile(r"@(?=(everyone|here)\b)")
+_ENTITY_MENTION = re.compile(r"<@(?=[!&]?\d)")
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\)")
+_SUBTEXT = "-# "
+
+
+def escape_mentions(text: str) -> str:
+    """Break ``@everyone``, ``@here``, ``<@user>``, ``<@!user>`` and ``<@&role>`` so none can ping."""
+    return _ENTITY_MENTION.sub("<@" + _ZWSP, _MASS_MENTION.sub("@" + _ZWSP, text))
+
+
+def render_reply(reply: Reply, *, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The reply as one or more Discord messages: answer, a notice if any, then the sources."""
+    body = _LINK.sub(_visible_link, reply.text.strip())
+    footer = [_SUBTEXT + f"*{reply.notice}*"] if reply.notice and reply.notice not in reply.text else []
+    footer += source_lines(reply.citations)
+    message = body + ("\n\n" + "\n".join(footer) if footer else "")
+    return split_message(escape_mentions(message), limit)
+
+
+def source_lines(citations: Sequence[Citation]) -> list[str]:
+    """One small line per cited article, ``-# [1] [3] Title, 2025-11-04``, in order of first citation."""
+    numbers_by_origin: dict[str, list[int]] = {}
+    for number, citation in enumerate(citations, start=1):
+        origin = ", ".join(p for p in (citation.article_title, citation.published) if p) or citation.id
+        numbers_by_origin.setdefault(origin, []).append(number)
+    return [
+        _SUBTEXT + " ".join(f"[{n}]" for n in numbers) + f" {origin}" for origin, numbers in numbers_by_origin.items()
+    ]
+
+
+def question_from_message(content: str, bot_user_id: int) -> str:
+    """A user's message as a question: the bot's own mention removed, blanks collapsed."""
+    without_mention = re.sub(rf"<@!?{bot_user_id}>", " ", content)
+    return re.sub(r"[ \t]{2,}", " ", without_mention).strip()
+
+
+def _visible_link(match: re.Match) -> str:
+    label, url = match.group(1).strip(), match.group(2)
+    return url if not label or label == url else f"{label} ({url})"

@@ -1,0 +1,102 @@
+"""Posting one reply per question.
+
+The visible sign of work: for a mention or a DM, a placeholder posted right away that the
+answer then replaces (no ``reactions:write`` scope needed); for a slash command, the
+acknowledgement itself, which Slack shows to the person who ran it. A reply longer than one
+message continues in the thread of its first part.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.answers.reply import Reply
+from bot.platforms.slack.render import SlackMessage, render_reply, render_text
+
+WORKING = ":hourglass_flowing_sand: …"
+BUSY = (
+    ":warning: Non riesco a rispondere in questo momento, riprova tra poco. "
+    "/ I can't answer right now, please try again shortly."
+)
+RESPONSE_URL_POSTS = 5  # Slack accepts at most five posts to one response_url
+# Model text may hold URLs: no previews of pages the bot did not choose.
+QUIET = {"unfurl_links": False, "unfurl_media": False}
+
+logger = logging.getLogger(__name__)
+
+
+async def prepare(work: Callable[[], Awaitable[Reply]]) -> tuple[Reply | None, list[SlackMessage]]:
+    """Run one core call and render its reply; a core failure becomes the short busy message."""
+    try:
+        reply = await work()
+    except Exception:
+        logger.exception("the core failed to answer; sending the busy message")
+        return None, [render_text(BUSY)]
+    return reply, render_reply(reply)
+
+
+class SlackPoster:
+    def __init__(self, client: AsyncWebClient):
+        self.client = client
+
+    async def placeholder(self, channel: str, *, thread_ts: str | None = None) -> str | None:
+        """Post the working sign; its ``ts``, or None when the bot cannot post in ``channel``."""
+        try:
+            response = await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING, **QUIET)
+        except Exception as error:
+            logger.warning("could not post the placeholder in %s: %s", channel, _reason(error))
+            return None
+        return response["ts"]
+
+    async def deliver(
+        self,
+        channel: str,
+        messages: list[SlackMessage],
+        *,
+        placeholder_ts: str | None,
+        thread_ts: str | None = None,
+    ) -> str | None:
+        """Put the first message in the placeholder's place (or post it) and the rest in its
+        thread; the first message's ``ts``, or None when it could not be posted."""
+        first, rest = messages[0], messages[1:]
+        first_ts = None
+        if placeholder_ts:
+            try:
+                await self.client.chat_update(channel=channel, ts=placeholder_ts, **first.as_kwargs())
+                first_ts = placeholder_ts
+            except Exception as error:  # e.g. someone deleted the placeholder: post the answer anew
+                logger.warning("could not update the placeholder in %s: %s", channel, _reason(error))
+        try:
+            if first_ts is None:
+                response = await self.client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts, **first.as_kwargs(), **QUIET
+                )
+                first_ts = response["ts"]
+            for message in rest:
+                await self.client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts or first_ts, **message.as_kwargs(), **QUIET
+                )
+        except Exception as error:
+            logger.warning("could not post the reply in %s: %s", channel, _reason(error))
+        return first_ts
+
+    @staticmethod
+    async def respond_all(respond, messages: list[SlackMessage]) -> None:
+        """Send through a command's ``response_url``, for channels the bot cannot post in."""
+        for message in messages[:RESPONSE_URL_POSTS]:
+            try:
+                await respond(response_type="in_channel", **message.as_kwargs())
+            except Exception as error:
+                logger.error("could not answer through the response_url: %s", _reason(error))
+                return
+
+
+def _reason(error: Exception) -> str:
+    """A short, secret-free description (SlackApiError carries the API's error code)."""
+    response = getattr(error, "response", None)
+    if response is not None and hasattr(response, "get"):
+        return str(response.get("error") or type(error).__name__)
+    return type(error).__name__
