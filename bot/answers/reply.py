@@ -1,8 +1,10 @@
-"""What the core hands back to every adapter: text, citations and how it was made."""
+"""What the core hands back to every platform: text, citations and how it was made."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from bot.language.languages import DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class Reply:
 
     text: str
     citations: tuple[Citation, ...] = ()
-    language: str = "it"
+    language: str = DEFAULT_LANGUAGE
     engine: str = "offline"
     refused: bool = False
     grounded: bool = True

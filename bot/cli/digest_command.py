@@ -1,15 +1,38 @@
-"""``python -m bot digest --once [--dry-run]`` and ``python -m bot digest --serve``."""
+"""``briefbot digest --once [--dry-run]`` and ``briefbot digest --serve``, and the digest runner
+they and ``briefbot serve`` post with: one poster per platform of the registry that can post."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from bot.config import Settings
-from bot.digest.posters import configured_posters
-from bot.digest.runner import DigestRunner
+from bot.digest.posters import ChannelPacer
+from bot.digest.runner import DigestRunner, digest_runner
 from bot.digest.scheduler import DigestScheduler
+from bot.platforms.registry import PLATFORMS
 
-NO_PLATFORM = "briefbot: error: no platform to post to: set SLACK_BOT_TOKEN and/or DISCORD_TOKEN"
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def posting_runner(
+    settings: Settings, briefer, *, clock: Callable[[], dt.datetime] | None = None
+) -> AsyncIterator[DigestRunner]:
+    """A runner posting to every platform the settings allow; says which ones they do not."""
+    pacer = ChannelPacer()
+    async with AsyncExitStack() as stack:
+        posters = []
+        for platform in PLATFORMS:
+            if platform.can_post(settings):
+                posters.append(await stack.enter_async_context(platform.digest_poster(settings, pacer)))
+            else:
+                log.info("digest: %s not configured (%s is not set): no digests posted to %s",
+                         platform.title, platform.post_hint, platform.title)  # fmt: skip
+        yield digest_runner(briefer, posters, clock=clock)
 
 
 async def run_digest_command(settings: Settings, briefer, args) -> int:
@@ -17,12 +40,12 @@ async def run_digest_command(settings: Settings, briefer, args) -> int:
         if not args.once:
             print("briefbot: error: --dry-run goes with --once", file=sys.stderr)
             return 2
-        return _report(await DigestRunner(briefer, {}).run_once(dry_run=True))
-    async with configured_posters(settings) as posters:
-        if not posters:
-            print(NO_PLATFORM, file=sys.stderr)
+        return _report(await digest_runner(briefer, []).run_once(dry_run=True))
+    async with posting_runner(settings, briefer) as runner:
+        if not runner.posters:
+            hints = " and/or ".join(dict.fromkeys(p.post_hint for p in PLATFORMS))
+            print(f"briefbot: error: no platform to post to: set {hints}", file=sys.stderr)
             return 2
-        runner = DigestRunner(briefer, posters)
         if args.once:
             return _report(await runner.run_once())
         await DigestScheduler(runner).run()

@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable
 
 from bot.config import ConfigError, Settings
-
-LANGUAGES = ("it", "en")
+from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.platforms.registry import PLATFORMS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,17 +54,18 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     brief = command("brief", _brief, "print a short briefing on the articles")
-    brief.add_argument("--lang", choices=LANGUAGES, default="it", help="language of the briefing (default: it)")
+    brief.add_argument("--lang", choices=SUPPORTED_LANGUAGES, default=DEFAULT_LANGUAGE,
+                       help=f"language of the briefing (default: {DEFAULT_LANGUAGE})")
     brief.add_argument("--json", action="store_true", help="print one JSON object")
 
     ask = command("ask", _ask, "answer one question from the articles")
     ask.add_argument("question", nargs="*", help="the question (quote it)")
-    ask.add_argument("--lang", choices=LANGUAGES, help="answer language (default: the question's)")
+    ask.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help="answer language (default: the question's)")
     ask.add_argument("--conversation", metavar="ID", help="continue the conversation with this id")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
 
     chat = command("chat", _chat, "chat in the terminal (questions line by line, from a terminal or a pipe)")
-    chat.add_argument("--lang", choices=LANGUAGES, help="answer language (default: each question's)")
+    chat.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help="answer language (default: each question's)")
     chat.add_argument("--conversation", metavar="ID", help="continue the conversation with this id")
 
     evaluate = command("eval", _eval, "grounding and accuracy report on a JSONL question set")
@@ -76,19 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     when.add_argument("--serve", action="store_true", help="keep running the digest scheduler")
     digest.add_argument("--dry-run", action="store_true", help="print what would be posted where; post nothing")
 
-    slack = command("slack", _slack, "run the Slack adapter", log_level=logging.INFO)
-    mode = slack.add_mutually_exclusive_group()
-    mode.add_argument("--socket", dest="mode", action="store_const", const="socket", help="Socket Mode")
-    mode.add_argument("--http", dest="mode", action="store_const", const="http", help="HTTP mode (Events API)")
-    slack.add_argument("--host", default="127.0.0.1", help="HTTP mode: address to bind (default 127.0.0.1)")
-    slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port (default 3000)")
-    slack.set_defaults(mode="auto")
+    for platform in PLATFORMS:
+        sub = command(platform.name, _run_platform, f"run the {platform.title} bot", log_level=logging.INFO)
+        sub.set_defaults(platform=platform)
+        platform.add_arguments(sub)
 
-    command("discord", _discord, "run the Discord adapter", log_level=logging.INFO)
-
-    serve = command("serve", _serve, "run every configured adapter plus the digest scheduler", log_level=logging.INFO)
-    serve.add_argument("--host", default="0.0.0.0", help="Slack HTTP mode: address to bind (default 0.0.0.0)")
-    serve.add_argument("--port", type=int, default=3000, help="Slack HTTP mode: port (default 3000)")
+    serve = command("serve", _serve, "run every configured platform plus the digest scheduler", log_level=logging.INFO)
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (Slack HTTP mode; default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
     return parser
 
 
@@ -132,18 +128,8 @@ def _digest(args, settings: Settings) -> int:
     return asyncio.run(_run_with_briefer(settings, lambda b: run_digest_command(settings, b, args)))
 
 
-def _slack(args, settings: Settings) -> int:
-    from bot.platforms.slack.app import serve_slack
-
-    return _serve_forever(settings, lambda b: serve_slack(settings, b, mode=args.mode, host=args.host, port=args.port))
-
-
-def _discord(args, settings: Settings) -> int:
-    from bot.platforms.discord.client import serve_discord
-
-    return _serve_forever(
-        settings, lambda b: serve_discord(settings, b, message_content=settings.discord_message_content)
-    )
+def _run_platform(args, settings: Settings) -> int:
+    return _serve_forever(settings, lambda b: args.platform.run(settings, b, args))
 
 
 def _serve(args, settings: Settings) -> int:

@@ -1,19 +1,22 @@
-"""``python -m bot serve``: every configured adapter plus the digest scheduler, in one process.
+"""``briefbot serve``: every configured platform plus the digest scheduler, in one process.
 
-Slack runs when SLACK_BOT_TOKEN is set (Socket Mode with SLACK_APP_TOKEN, else HTTP mode on
-host:port, which needs SLACK_SIGNING_SECRET); Discord when DISCORD_TOKEN is set; the scheduler
-when either platform can be posted to. What is not configured is said in the log. If one piece
-stops, everything stops, so that the process manager restarts a whole, healthy process.
+Each platform of the registry runs when its settings allow (the log says plainly what is not
+configured); the scheduler runs when any platform can be posted to. If one piece stops,
+everything stops, so that the process manager restarts a whole, healthy process.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 
+from bot.cli.digest_command import posting_runner
 from bot.config import ConfigError, Settings
+from bot.digest.scheduler import DEFAULT_INTERVAL, DigestScheduler
+from bot.platforms.registry import PLATFORMS
 
 log = logging.getLogger(__name__)
 
@@ -27,43 +30,37 @@ async def serve_all(
     clock: Callable[[], dt.datetime] | None = None,
     interval: float | None = None,
 ) -> None:
-    """Run until cancelled or until a piece fails (its error is raised). ``clock`` and
-    ``interval`` tune the digest scheduler (tests)."""
+    """Run until cancelled or until a piece fails (its error is raised). ``host``/``port`` are for
+    platforms that listen (Slack in HTTP mode); ``clock`` and ``interval`` tune the scheduler (tests)."""
     pieces: dict[str, Coroutine] = {}
-    if settings.slack_bot_token and (settings.slack_app_token or settings.slack_signing_secret):
-        from bot.platforms.slack.app import serve_slack
-
-        mode = "socket" if settings.slack_app_token else "http"
-        log.info("Slack: %s", "Socket Mode" if mode == "socket" else f"HTTP mode on {host}:{port}")
-        pieces["slack"] = serve_slack(settings, briefer, mode=mode, host=host, port=port)
-    elif settings.slack_bot_token:
-        log.warning("Slack: adapter not started: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)")
-    else:
-        log.info("Slack: not configured (SLACK_BOT_TOKEN is not set)")
-    if settings.discord_token:
-        from bot.platforms.discord.client import serve_discord
-
-        log.info("Discord: starting")
-        pieces["discord"] = serve_discord(settings, briefer, message_content=settings.discord_message_content)
-    else:
-        log.info("Discord: not configured (DISCORD_TOKEN is not set)")
-    if settings.slack_bot_token or settings.discord_token:
+    for platform in PLATFORMS:
+        missing = platform.not_runnable(settings)
+        if missing is None:
+            pieces[platform.name] = platform.run(settings, briefer, _options(platform, host, port))
+        else:  # a platform that can still post digests is half configured: worth a warning
+            log.log(logging.WARNING if platform.can_post(settings) else logging.INFO,
+                    "%s: %s", platform.title, missing)  # fmt: skip
+    if any(platform.can_post(settings) for platform in PLATFORMS):
         pieces["digest"] = _scheduler(settings, briefer, clock, interval)
     else:
-        log.info("Digest scheduler: not started (no Slack or Discord token to post with)")
+        log.info("Digest scheduler: not started (no platform configured to post to)")
     if not pieces:
-        raise ConfigError("nothing to serve: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) "
-                          "and/or DISCORD_TOKEN")  # fmt: skip
+        hints = " and/or ".join(platform.run_hint for platform in PLATFORMS)
+        raise ConfigError(f"nothing to serve: set {hints}")
     await run_together(pieces)
 
 
-async def _scheduler(settings: Settings, briefer, clock, interval) -> None:
-    from bot.digest.posters import configured_posters
-    from bot.digest.runner import DigestRunner
-    from bot.digest.scheduler import DEFAULT_INTERVAL, DigestScheduler
+def _options(platform, host: str, port: int) -> argparse.Namespace:
+    """The platform's own command-line defaults, with the address ``serve`` was given."""
+    parser = argparse.ArgumentParser(add_help=False)
+    platform.add_arguments(parser)
+    options = parser.parse_args([])
+    options.host, options.port = host, port
+    return options
 
-    async with configured_posters(settings) as posters:
-        runner = DigestRunner(briefer, posters, **({"clock": clock} if clock else {}))
+
+async def _scheduler(settings: Settings, briefer, clock, interval) -> None:
+    async with posting_runner(settings, briefer, clock=clock) as runner:
         await DigestScheduler(runner, interval=interval or DEFAULT_INTERVAL).run()
 
 

@@ -7,6 +7,7 @@ import sys
 import uuid
 
 from bot.cli.terminal_render import render_terminal
+from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 COMMANDS_HELP = "Commands: /brief [it|en] for a briefing, /quit to leave. Anything else is a question."
 
@@ -28,7 +29,7 @@ async def run_chat(briefer, conversation_id: str | None = None, lang: str | None
             return 0
         if line.split()[0] == "/brief":
             parts = line.split()
-            language = parts[1] if len(parts) > 1 and parts[1] in ("it", "en") else (lang or "it")
+            language = parts[1] if len(parts) > 1 and parts[1] in SUPPORTED_LANGUAGES else (lang or DEFAULT_LANGUAGE)
             reply = await briefer.brief(lang=language, conversation_id=conversation_id)
         else:
             reply = await briefer.answer(line, conversation_id=conversation_id, lang=lang)

@@ -23,6 +23,7 @@ from bot.engines.offline.engine import OfflineEngine
 from bot.grounding.verifier import verify
 from bot.knowledge.articles import KnowledgeBase, load_knowledge
 from bot.language.detection import detect_language
+from bot.language.languages import DEFAULT_LANGUAGE
 from bot.language.phrases import message
 from bot.language.text import clean_input
 from bot.store.database import Store, Turn
@@ -66,7 +67,7 @@ class Briefer:
 
     async def answer(self, question: str, *, conversation_id: str | None = None, lang: str | None = None) -> Reply:
         question = clean_input(question)
-        language = lang or detect_language(question) if question else (lang or "it")
+        language = lang or detect_language(question) if question else (lang or DEFAULT_LANGUAGE)
         if not question:
             return Reply(message("empty_question", language), language=language, engine=self.engine_name, refused=True)
         limit = self.settings.max_question_chars
@@ -82,7 +83,7 @@ class Briefer:
     async def brief(
         self,
         *,
-        lang: str = "it",
+        lang: str = DEFAULT_LANGUAGE,
         conversation_id: str | None = None,
         article_ids: Sequence[str] | None = None,
         kind: str = "brief",

@@ -12,10 +12,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.digest.runner import DigestRunner, utc_now
+from bot.digest.posters import DigestPoster
+from bot.digest.runner import DigestRunner, digest_runner, utc_now
 from bot.digest.schedule import next_slot, parse_time_of_day
-from bot.digest.subscriptions import DEFAULT_LANGUAGE, DigestUsageError, parse_digest
-from bot.language.phrases import LANGUAGE_NAMES
+from bot.digest.subscriptions import DigestUsageError, parse_digest
+from bot.language.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES
 from bot.store.database import Subscription
 
 REFUSED = (
@@ -34,9 +35,14 @@ NOW_REPLIES = {
 
 @dataclass(frozen=True)
 class Channel:
-    platform: str  # "slack" | "discord"
+    platform: str  # the platform's name: "slack", "discord"
     channel: str
     workspace: str  # Slack team id / Discord guild id
+
+
+def digest_commands(briefer, poster: DigestPoster) -> DigestCommands:
+    """``/digest`` for one platform; ``/digest now`` posts through ``poster``."""
+    return DigestCommands(briefer.store, digest_runner(briefer, [poster]))
 
 
 class DigestCommands:

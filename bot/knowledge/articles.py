@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED_LANGUAGES = ("it", "en")
+from bot.language.languages import SUPPORTED_LANGUAGES
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 

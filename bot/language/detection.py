@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.knowledge.articles import SUPPORTED_LANGUAGES
-
-DEFAULT_LANGUAGE = "it"
+from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 
 @cache

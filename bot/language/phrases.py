@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-LANGUAGE_NAMES = {"it": "Italian", "en": "English"}
+from bot.language.languages import SUPPORTED_LANGUAGES
 
 _MESSAGES = {
     "not_covered": {
@@ -47,3 +47,13 @@ _MESSAGES = {
 def message(key: str, language: str, **values: object) -> str:
     texts = _MESSAGES[key]
     return texts.get(language, texts["en"]).format(**values)
+
+
+def in_every_language(key: str) -> str:
+    """One of the bot's sentences in every supported language, for when the reader's is unknown."""
+    return " / ".join(message(key, language) for language in SUPPORTED_LANGUAGES)
+
+
+# Shown when the core itself fails (a bug, the database down): the model failing never gets here,
+# the core falls back to the offline engine.
+BUSY_TEXT = in_every_language("busy")

@@ -13,7 +13,7 @@ from bot.answers.drafts import Draft
 from bot.engines.model.chat_model import ChatModel, ModelError
 from bot.engines.model.prompts import Prompts
 from bot.knowledge.articles import KnowledgeBase
-from bot.language.phrases import LANGUAGE_NAMES
+from bot.language.languages import LANGUAGE_NAMES
 from bot.store.database import Turn
 
 REFUSAL_MARKER = "NOT_IN_ARTICLE"

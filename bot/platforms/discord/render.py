@@ -1,10 +1,10 @@
 """Discord rendering: the core's Markdown as Discord messages, with compact citations, split under 2,000.
 
 The real protection against pings is ``AllowedMentions.none()`` on the client. The
-escaping here is a second layer, so that a reply shown elsewhere (a forwarded message,
-a log) still cannot ping: every ``@everyone`` / ``@here`` and ``<@…>`` gets a zero-width
-space after its ``@``. Markdown links become ``label (url)`` so a masked link cannot
-hide its real address.
+escaping here (discord.py's ``escape_mentions``) is a second layer, so that a reply shown
+elsewhere (a forwarded message, a log) still cannot ping: every ``@everyone`` / ``@here`` and
+user or role mention gets a zero-width space after its ``@``. Markdown links become
+``label (url)`` so a masked link cannot hide its real address.
 """
 
 from __future__ import annotations
@@ -12,21 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from discord.utils import escape_mentions
+
 from bot.answers.reply import Citation, Reply
 from bot.platforms.split import split_message
 
 MESSAGE_LIMIT = 2000  # characters in one Discord message's content
 
-_ZWSP = "\u200b"
-_MASS_MENTION = re.compile(r"@(?=(everyone|here)\b)")
-_ENTITY_MENTION = re.compile(r"<@(?=[!&]?\d)")
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\)")
 _SUBTEXT = "-# "
-
-
-def escape_mentions(text: str) -> str:
-    """Break ``@everyone``, ``@here``, ``<@user>``, ``<@!user>`` and ``<@&role>`` so none can ping."""
-    return _ENTITY_MENTION.sub("<@" + _ZWSP, _MASS_MENTION.sub("@" + _ZWSP, text))
 
 
 def render_reply(reply: Reply, *, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -36,6 +30,11 @@ def render_reply(reply: Reply, *, limit: int = MESSAGE_LIMIT) -> list[str]:
     footer += source_lines(reply.citations)
     message = body + ("\n\n" + "\n".join(footer) if footer else "")
     return split_message(escape_mentions(message), limit)
+
+
+def render_text(text: str, *, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """A message of the bot's own (status, usage, errors) as Discord messages."""
+    return split_message(escape_mentions(text), limit)
 
 
 def source_lines(citations: Sequence[Citation]) -> list[str]:

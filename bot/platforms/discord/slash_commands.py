@@ -11,11 +11,12 @@ import discord
 from discord import app_commands
 
 from bot.answers.reply import Reply
-from bot.platforms.discord.posting import conversation_id, reply_messages
+from bot.language.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
+from bot.platforms.discord.posting import conversation_id, reply_messages, send_parts
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = (app_commands.Choice(name="Italiano", value="it"), app_commands.Choice(name="English", value="en"))
+LANGUAGE_CHOICES = [app_commands.Choice(name=NATIVE_NAMES[code], value=code) for code in SUPPORTED_LANGUAGES]
 QUESTION_LIMIT = 2000
 
 
@@ -24,7 +25,7 @@ def register_commands(tree: app_commands.CommandTree, briefer) -> None:
 
     @tree.command(name="brief", description="A short briefing on the news articles")
     @app_commands.describe(language="Language of the briefing (default: your Discord language)")
-    @app_commands.choices(language=list(LANGUAGES))
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     async def brief(interaction: discord.Interaction, language: app_commands.Choice[str] | None = None):
         lang = language.value if language else language_for(interaction.locale)
         here = conversation_id(interaction.guild_id, interaction.channel_id)
@@ -40,8 +41,8 @@ def register_commands(tree: app_commands.CommandTree, briefer) -> None:
 
 
 def language_for(locale: discord.Locale) -> str:
-    """Italian for Italian Discord clients, English otherwise."""
-    return "it" if locale.value.startswith("it") else "en"
+    """The client's language when the bot speaks it, English otherwise."""
+    return next((code for code in SUPPORTED_LANGUAGES if locale.value.startswith(code)), "en")
 
 
 async def respond(interaction: discord.Interaction, call: Callable[[], Awaitable[Reply]]) -> None:
@@ -51,9 +52,4 @@ async def respond(interaction: discord.Interaction, call: Callable[[], Awaitable
     except discord.HTTPException as error:  # the interaction expired or was answered elsewhere
         log.warning("could not defer a Discord interaction (HTTP %s)", error.status)
         return
-    for part in await reply_messages(call):
-        try:
-            await interaction.followup.send(part)
-        except discord.HTTPException as error:
-            log.warning("could not send a Discord follow-up (HTTP %s): %s", error.status, error.text)
-            return
+    await send_parts(await reply_messages(call), lambda _, part: interaction.followup.send(part), what="follow-up")

@@ -13,22 +13,35 @@ from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.platforms.slack.posting import WORKING, SlackPoster, prepare
-from bot.platforms.slack.render import SlackMessage, context_blocks, escape, plain_text_from_slack, render_text
+from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.platforms.base import answer_or_busy, conversation_id
+from bot.platforms.slack.posting import WORKING, SlackPoster
+from bot.platforms.slack.render import (
+    SlackMessage,
+    context_blocks,
+    escape,
+    plain_text_from_slack,
+    render_reply,
+    render_text,
+)
 
 ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does the OpenAI-AWS deal last?`"
 BRIEF_USAGE = "Usage: `/brief [it|en]` posts a briefing on the news to this channel."
 MENTION_USAGE = "Ask me about the news, e.g. “@briefbot how much is the deal worth?”, or run `/brief en`."
-BRIEF_LANGUAGES = ("it", "en")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 def channel_conversation_id(team: str, channel: str, thread_ts: str) -> str:
-    return f"slack:{team}:{channel}:{thread_ts}"
+    return conversation_id("slack", team, channel, thread_ts)
 
 
 def dm_conversation_id(team: str, channel: str) -> str:
-    return f"slack:{team}:dm:{channel}"
+    return conversation_id("slack", team, "dm", channel)
+
+
+async def prepare(call: Callable[[], Awaitable]) -> tuple:
+    """The shared "answer or say busy", rendered for Slack."""
+    return await answer_or_busy(call, render_reply, lambda text: [render_text(text)])
 
 
 @dataclass(frozen=True)
@@ -55,7 +68,7 @@ class SlackListeners:
         return [
             Listener("command", "/brief", self.ack_brief, [self.brief]),
             Listener("command", "/ask", self.ack_ask, [self.ask]),
-            # "/digest" comes from bot.digest.slack_commands.digest_listener (see build_slack_app).
+            # "/digest" comes from bot.platforms.slack.digest.digest_listener (see build_slack_app).
             Listener("event", "app_mention", ack_now, [self.mention]),
             Listener("event", "message", ack_now, [self.message]),
         ]
@@ -161,9 +174,9 @@ def _question(command) -> str:
 
 
 def _brief_language(command) -> str:
-    """``it`` / ``en`` (``it`` when omitted), or "" for anything else."""
-    text = (command.get("text") or "").strip().lower() or "it"
-    return text if text in BRIEF_LANGUAGES else ""
+    """A supported language (the default when omitted), or "" for anything else."""
+    text = (command.get("text") or "").strip().lower() or DEFAULT_LANGUAGE
+    return text if text in SUPPORTED_LANGUAGES else ""
 
 
 def _asker(command) -> str:
