@@ -64,12 +64,11 @@ class Article:
     key_points: tuple[KeyPoint, ...]
     version: str  # content hash: changes whenever the file's content changes
 
-    @property
-    def title(self) -> str:
-        return self.titles[self.language]
+    def title_in(self, language: str | None = None) -> str:
+        """The title in ``language``, or in the article's own language when it has none in that one."""
+        return self.titles.get(language) or self.titles[self.language]
 
-    def title_in(self, language: str) -> str:
-        return self.titles.get(language) or self.title
+    title = property(title_in)  # in the article's own language
 
 
 @dataclass(frozen=True)

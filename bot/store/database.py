@@ -54,11 +54,20 @@ cached_replies = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
+
+
+def _channel_key() -> list[sa.Column]:
+    """A chat channel: the platform's name ("slack", "discord") and its channel id there."""
+    return [
+        sa.Column("platform", sa.String(16), primary_key=True),
+        sa.Column("channel", sa.String(64), primary_key=True),
+    ]
+
+
 digest_subscriptions = sa.Table(
     "digest_subscriptions",
     metadata,
-    sa.Column("platform", sa.String(16), primary_key=True),  # "slack" | "discord"
-    sa.Column("channel", sa.String(64), primary_key=True),
+    *_channel_key(),
     sa.Column("workspace", sa.String(64), nullable=False),  # Slack team id / Discord guild id
     sa.Column("time_of_day", sa.String(5), nullable=False),  # "HH:MM", local wall time
     sa.Column("timezone", sa.String(64), nullable=False),  # IANA name
@@ -73,8 +82,7 @@ digest_subscriptions = sa.Table(
 digest_posts = sa.Table(
     "digest_posts",
     metadata,
-    sa.Column("platform", sa.String(16), primary_key=True),
-    sa.Column("channel", sa.String(64), primary_key=True),
+    *_channel_key(),
     sa.Column("local_date", sa.String(10), primary_key=True),  # ISO date in the subscription's zone
     sa.Column("status", sa.String(16), nullable=False),  # claimed | posted | skipped | failed | unconfirmed
     sa.Column("message_id", sa.String(64), nullable=False, default=""),
@@ -88,8 +96,7 @@ digest_posts = sa.Table(
 digested_articles = sa.Table(
     "digested_articles",
     metadata,
-    sa.Column("platform", sa.String(16), primary_key=True),
-    sa.Column("channel", sa.String(64), primary_key=True),
+    *_channel_key(),
     sa.Column("article_id", sa.String(128), primary_key=True),
     sa.Column("version", sa.String(64), nullable=False),
     sa.Column("digested_at", sa.Float, nullable=False),

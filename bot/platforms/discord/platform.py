@@ -11,8 +11,7 @@ log = logging.getLogger("bot.platforms.discord")
 class DiscordPlatform:
     name = "discord"
     title = "Discord"
-    run_hint = "DISCORD_TOKEN"
-    post_hint = "DISCORD_TOKEN"
+    run_hint = post_hint = "DISCORD_TOKEN"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """No options: everything comes from the settings."""

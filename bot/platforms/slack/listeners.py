@@ -79,34 +79,18 @@ class SlackListeners:
         await ack(text=WORKING if _question(command) else ASK_USAGE)
 
     async def ask(self, command, context, respond) -> None:
-        question = _question(command)
-        if not question:
-            return
-        header = f"{_asker(command)} “{escape(question)}”"
-        await self._answer_command(
-            command,
-            context,
-            respond,
-            header,
-            lambda cid: self.briefer.answer(question, conversation_id=cid),
-            question,
-        )
+        if question := _question(command):
+            header = f"{_asker(command)} “{escape(question)}”"
+            call = lambda cid: self.briefer.answer(question, conversation_id=cid)  # noqa: E731
+            await self._answer_command(command, context, respond, header, call, question)
 
     async def ack_brief(self, ack, command) -> None:
         await ack(text=WORKING if _brief_language(command) else BRIEF_USAGE)
 
     async def brief(self, command, context, respond) -> None:
-        lang = _brief_language(command)
-        if not lang:
-            return
-        header = f"{_asker(command)} /brief {lang}"
-        await self._answer_command(
-            command,
-            context,
-            respond,
-            header,
-            lambda cid: self.briefer.brief(lang=lang, conversation_id=cid),
-        )
+        if lang := _brief_language(command):
+            call = lambda cid: self.briefer.brief(lang=lang, conversation_id=cid)  # noqa: E731
+            await self._answer_command(command, context, respond, f"{_asker(command)} /brief {lang}", call)
 
     async def _answer_command(self, command, context, respond, header: str, call, question: str = "") -> None:
         """Post the answer in the channel, or through the response_url where the bot may not post.
