@@ -14,9 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
-
-DEFAULT_SET = PROJECT_ROOT / "eval" / "questions.jsonl"
+DEFAULT_SET = Path("eval") / "questions.jsonl"  # beside knowledge/: the shipped set
 KINDS = ("answerable", "unanswerable", "injection")
 TARGETS = {"answerable": 0.90, "refusal": 1.0}
 
@@ -103,7 +101,7 @@ def report(outcomes: list[Outcome], engine: str) -> tuple[str, bool]:
 
 async def run_eval(briefer, file: str | None) -> int:
     try:
-        items = load_items(Path(file) if file else DEFAULT_SET)
+        items = load_items(Path(file) if file else briefer.settings.knowledge_dir.parent / DEFAULT_SET)
     except EvalFileError as error:
         print(f"briefbot: error: {error}", file=sys.stderr)
         return 2
