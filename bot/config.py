@@ -106,7 +106,8 @@ def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:
     working directory, else the checkout briefbot runs from. Neither: one line saying where it looked."""
     cwd = cwd or Path.cwd()
     needed = [folder for folder, variable in DATA_FOLDERS.items() if not env.get(variable)]
-    candidates = [cwd] if cwd.resolve() == PROJECT_ROOT else [cwd, PROJECT_ROOT]
+    in_checkout = (PROJECT_ROOT / "pyproject.toml").is_file() and cwd.resolve() != PROJECT_ROOT
+    candidates = [cwd, PROJECT_ROOT] if in_checkout else [cwd]
     for home in candidates:
         if all((home / folder).is_dir() for folder in needed):
             return home

@@ -54,7 +54,7 @@ def test_without_them_one_line_says_where_it_looked(env, tmp_path):
     assert result.returncode == 2 and result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith("briefbot: error: no knowledge/ (or BRIEFBOT_KNOWLEDGE_DIR) and prompts/")
-    assert f"looked in {empty}" in line
+    assert line.endswith(f"looked in {empty}; run briefbot in a folder that holds them")
 
 
 def test_the_variables_point_elsewhere(env, tmp_path):

@@ -36,7 +36,7 @@ class Reply:
     extras: dict = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict:
-        """The command-line contract's object (design.md)."""
+        """The `--json` object of `briefbot ask` and `brief` (README.md, "Commands")."""
         return {
             "answer": self.text,
             "citations": [{"id": c.id, "quote": c.quote} for c in self.citations],

@@ -1,5 +1,6 @@
-"""The command line (design.md's contract). Heavy libraries load only in the command that
-needs them, so ``python -m bot --help`` starts fast."""
+"""The command line, ``briefbot`` or ``python -m bot`` (README.md, "Commands"). Heavy libraries load only
+in the command that needs them, so ``briefbot --help`` starts fast. Each platform of the registry adds
+its own command (``briefbot slack``, ``briefbot discord``)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def _is_user_error(error: Exception) -> bool:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot",
+        prog="briefbot",
         description="briefbot: briefs a team on the articles in knowledge/ and answers follow-ups, with citations.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -100,7 +101,7 @@ def _brief(args, settings: Settings) -> int:
 def _ask(args, settings: Settings) -> int:
     question = " ".join(args.question).strip()
     if not question:
-        print('usage: python -m bot ask [--lang it|en] [--conversation ID] [--json] "question"', file=sys.stderr)
+        print('usage: briefbot ask [--lang it|en] [--conversation ID] [--json] "question"', file=sys.stderr)
         print("briefbot: error: the question is empty", file=sys.stderr)
         return 2
     reply = _with_briefer(

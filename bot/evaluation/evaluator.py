@@ -1,4 +1,4 @@
-"""``python -m bot eval``: accuracy and grounding figures for whichever engine is configured.
+"""``briefbot eval``: accuracy and grounding figures for whichever engine is configured.
 
 Each JSONL line: ``{"id", "kind": "answerable"|"unanswerable"|"injection", "lang", "question",
 "expect": [passage ids that answer it], "conversation": optional id shared by a follow-up pair}``.

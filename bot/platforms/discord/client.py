@@ -1,6 +1,6 @@
 """The Discord adapter: a discord.py client that turns mentions, DMs and slash commands into core calls.
 
-    await serve_discord(settings, briefer)   # runs until cancelled (``python -m bot discord``)
+    await serve_discord(settings, briefer)   # runs until cancelled (``briefbot discord``)
 
 Intents: the defaults, without typing events; ``MESSAGE_CONTENT`` (privileged) only when asked
 for. Without it mentions, DMs and slash commands work; with it, thread follow-ups that do not
