@@ -15,17 +15,17 @@ from collections.abc import Sequence
 from discord.utils import escape_mentions
 
 from bot.answers.reply import Citation, Reply
+from bot.platforms.links import show_link_targets
 from bot.platforms.split import split_message
 
 MESSAGE_LIMIT = 2000  # characters in one Discord message's content
 
-_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\)")
 _SUBTEXT = "-# "
 
 
 def render_reply(reply: Reply, *, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The reply as one or more Discord messages: answer, a notice if any, then the sources."""
-    body = _LINK.sub(_visible_link, reply.text.strip())
+    body = show_link_targets(reply.text.strip())
     footer = [_SUBTEXT + f"*{reply.notice}*"] if reply.notice and reply.notice not in reply.text else []
     footer += source_lines(reply.citations)
     message = body + ("\n\n" + "\n".join(footer) if footer else "")
@@ -53,7 +53,3 @@ def question_from_message(content: str, bot_user_id: int) -> str:
     without_mention = re.sub(rf"<@!?{bot_user_id}>", " ", content)
     return re.sub(r"[ \t]{2,}", " ", without_mention).strip()
 
-
-def _visible_link(match: re.Match) -> str:
-    label, url = match.group(1).strip(), match.group(2)
-    return url if not label or label == url else f"{label} ({url})"

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.answers.reply import Citation, Reply
+from bot.platforms.links import show_link_targets
 from bot.platforms.split import split_message
 
 SECTION_LIMIT = 3000  # characters in one section block's text
@@ -23,7 +24,6 @@ _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+", re.MULTILINE)
 _QUOTE = re.compile(r"^[ \t]{0,3}&gt;[ \t]?", re.MULTILINE)
-_IMAGE_OR_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\s]+)(?:[ \t]+\"[^\"\n]*\")?\)")
 _BOLD_ITALIC = re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*")
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![*\w])")
@@ -78,17 +78,12 @@ def _format(text: str) -> str:
     text = _HEADING.sub(lambda m: f"{_BOLD_MARK}{m.group(1)}{_BOLD_MARK}", text)
     text = _BULLET.sub(r"\1• ", text)
     text = _QUOTE.sub("> ", text)  # a raw ">" at a line start is a quote, never part of an entity
-    text = _IMAGE_OR_LINK.sub(_visible_link, text)
+    text = show_link_targets(text)
     text = _BOLD_ITALIC.sub(lambda m: f"{_BOLD_MARK}_{m.group(1)}_{_BOLD_MARK}", text)
     text = _BOLD.sub(lambda m: f"{_BOLD_MARK}{m.group(2)}{_BOLD_MARK}", text)
     text = _ITALIC.sub(r"_\1_", text)
     text = _STRIKE.sub(r"~\1~", text)
     return text.replace(_BOLD_MARK, "*")
-
-
-def _visible_link(match: re.Match) -> str:
-    label, url = match.group(1).strip(), match.group(2)
-    return url if not label or label == url else f"{label} ({url})"
 
 
 def plain_text_from_slack(text: str, *, bot_user_id: str = "") -> str:
