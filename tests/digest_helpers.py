@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from bot.config import PROJECT_ROOT, Settings
 from bot.digest.posters import ChannelPacer
 from bot.digest.runner import DigestRunner
-from bot.platforms.discord.digest import DiscordDigestPoster, discord_rest
-from bot.platforms.slack.digest import SlackDigestPoster
+from bot.platforms.discord.digest_poster import DiscordDigestPoster, discord_rest
+from bot.platforms.slack.digest_poster import SlackDigestPoster
 from bot.platforms.slack.web_client import slack_web_client
 from bot.store.database import Subscription
 from tests.fakes.discord_server import GUILD_ID

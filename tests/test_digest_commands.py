@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 
 from bot.platforms.discord.client import build_discord_client
-from bot.platforms.discord.digest import register_discord_digest
+from bot.platforms.discord.digest_command import register_discord_digest
 from bot.platforms.slack.app import build_slack_app, http_server
 from bot.platforms.slack.web_client import slack_web_client
 from tests.digest_helpers import (

@@ -1,38 +1,14 @@
-"""``briefbot digest --once [--dry-run]`` and ``briefbot digest --serve``, and the digest runner
-they and ``briefbot serve`` post with: one poster per platform of the registry that can post."""
+"""``briefbot digest --once [--dry-run]`` and ``briefbot digest --serve``."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
 
+from bot.cli.digest_posting import posting_runner
 from bot.config import Settings
-from bot.digest.posters import ChannelPacer
-from bot.digest.runner import DigestRunner, digest_runner
+from bot.digest.runner import digest_runner
 from bot.digest.scheduler import DigestScheduler
 from bot.platforms.registry import PLATFORMS
-
-log = logging.getLogger(__name__)
-
-
-@asynccontextmanager
-async def posting_runner(
-    settings: Settings, briefer, *, clock: Callable[[], dt.datetime] | None = None
-) -> AsyncIterator[DigestRunner]:
-    """A runner posting to every platform the settings allow; says which ones they do not."""
-    pacer = ChannelPacer()
-    async with AsyncExitStack() as stack:
-        posters = []
-        for platform in PLATFORMS:
-            if platform.can_post(settings):
-                posters.append(await stack.enter_async_context(platform.digest_poster(settings, pacer)))
-            else:
-                log.info("digest: %s not configured (%s is not set): no digests posted to %s",
-                         platform.title, platform.post_hint, platform.title)  # fmt: skip
-        yield digest_runner(briefer, posters, clock=clock)
 
 
 async def run_digest_command(settings: Settings, briefer, args) -> int:

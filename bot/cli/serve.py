@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 
-from bot.cli.digest_command import posting_runner
+from bot.cli.digest_posting import posting_runner
 from bot.config import ConfigError, Settings
 from bot.digest.scheduler import DEFAULT_INTERVAL, DigestScheduler
 from bot.platforms.registry import PLATFORMS

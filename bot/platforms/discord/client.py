@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.config import ConfigError, Settings
-from bot.platforms.discord.digest import register_discord_digest
+from bot.platforms.discord.digest_command import register_discord_digest
 from bot.platforms.discord.endpoints import discord_endpoints
 from bot.platforms.discord.message_events import answer_message, plan_for
 from bot.platforms.discord.slash_commands import register_commands

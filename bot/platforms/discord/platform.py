@@ -29,6 +29,6 @@ class DiscordPlatform:
         await serve_discord(settings, briefer, message_content=settings.discord_message_content)
 
     def digest_poster(self, settings, pacer):
-        from bot.platforms.discord.digest import discord_digest_poster
+        from bot.platforms.discord.digest_poster import discord_digest_poster
 
         return discord_digest_poster(settings, pacer)

@@ -37,7 +37,7 @@ def register_commands(tree: app_commands.CommandTree, briefer) -> None:
         here = conversation_id(interaction.guild_id, interaction.channel_id)
         await respond(interaction, lambda: briefer.answer(question, conversation_id=here))
 
-    # /digest is registered next to these by bot.platforms.discord.digest (see BriefbotDiscordClient).
+    # /digest is registered next to these by bot.platforms.discord.digest_command (see BriefbotDiscordClient).
 
 
 def language_for(locale: discord.Locale) -> str:

@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, Settings
-from bot.platforms.slack.digest import digest_listener
+from bot.platforms.slack.digest_command import digest_listener
 from bot.platforms.slack.listeners import Listener, SlackListeners
 from bot.platforms.slack.web_client import slack_web_client
 

@@ -68,7 +68,7 @@ class SlackListeners:
         return [
             Listener("command", "/brief", self.ack_brief, [self.brief]),
             Listener("command", "/ask", self.ack_ask, [self.ask]),
-            # "/digest" comes from bot.platforms.slack.digest.digest_listener (see build_slack_app).
+            # "/digest" comes from bot.platforms.slack.digest_command.digest_listener (see build_slack_app).
             Listener("event", "app_mention", ack_now, [self.mention]),
             Listener("event", "message", ack_now, [self.message]),
         ]

@@ -40,6 +40,6 @@ class SlackPlatform:
         await serve_slack(settings, briefer, mode=mode, host=options.host, port=options.port)
 
     def digest_poster(self, settings, pacer):
-        from bot.platforms.slack.digest import slack_digest_poster
+        from bot.platforms.slack.digest_poster import slack_digest_poster
 
         return slack_digest_poster(settings, pacer)
