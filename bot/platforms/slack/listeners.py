@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.answers.reply import Reply
 from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.platforms.base import answer_or_busy, conversation_id
 from bot.platforms.slack.posting import WORKING, SlackPoster
@@ -39,7 +40,7 @@ def dm_conversation_id(team: str, channel: str) -> str:
     return conversation_id("slack", team, "dm", channel)
 
 
-async def prepare(call: Callable[[], Awaitable]) -> tuple:
+async def prepare(call: Callable[[], Awaitable[Reply]]) -> tuple[Reply | None, list[SlackMessage]]:
     """The shared "answer or say busy", rendered for Slack."""
     return await answer_or_busy(call, render_reply, lambda text: [render_text(text)])
 
