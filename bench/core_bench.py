@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.core import Briefer  # noqa: E402
+from bot.core.briefer import Briefer  # noqa: E402
 
 QUESTIONS = [
     "Quanto vale l'accordo?",
@@ -72,7 +72,7 @@ def time_offline_engine(briefer: Briefer, rounds: int) -> tuple[list[float], lis
 
 
 def time_engine_build(briefer: Briefer, runs: int) -> list[float]:
-    from bot.offline import OfflineEngine
+    from bot.engines.offline.engine import OfflineEngine
 
     timings = []
     for _ in range(runs):

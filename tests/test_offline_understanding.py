@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from bot.answer_types import is_instruction, question_type
-from bot.language_data import language_data
+from bot.engines.offline.answer_types import is_instruction, question_type
+from bot.engines.offline.language_data import language_data
 
 ARTICLE = """\
 id: plant

@@ -3,7 +3,7 @@ cache file once, then looked up from it; nothing is downloaded."""
 
 import Stemmer
 
-from bot.synonyms import Synonyms
+from bot.engines.offline.synonyms import Synonyms
 
 STEMMERS = {"it": Stemmer.Stemmer("italian").stemWord, "en": Stemmer.Stemmer("english").stemWord}
 
