@@ -12,7 +12,7 @@ import pytest
 from bot.grounding import cited_ids, verify
 from bot.grounding.claims import split_answer
 from bot.grounding.quantities import read
-from bot.knowledge import load_knowledge
+from bot.knowledge.articles import load_knowledge
 from tests.fakes.openai_server import Delay, Status, verdicts
 
 ROOT = Path(__file__).resolve().parent.parent

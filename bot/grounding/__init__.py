@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot.grounding.checks import link_problems, name_problems, quantity_problems, strip_links, support_problems
 from bot.grounding.claims import Claim, SplitAnswer, citation_groups, split_answer
 from bot.grounding.evidence import passage_evidence, title_words
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.articles import KnowledgeBase
 
 __all__ = ["ClaimResult", "Verification", "citation_groups", "cited_ids", "verify", "warm_up"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.knowledge import KnowledgeBase
+from bot.knowledge.articles import KnowledgeBase
 
 _GROUP = re.compile(r"\[([^\[\]]{1,200})\](?!\()")  # "[text](url)" is a link, not a citation
 _ID_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9_-]+)?")

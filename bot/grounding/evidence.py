@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 from bot.grounding.quantities import Date, Quantity, read, tokens
 from bot.grounding.vocabulary import stem
-from bot.knowledge import Article, Passage
+from bot.knowledge.articles import Article, Passage
 
 PREFIX = 6  # stems sharing this many first letters match ("operational" ~ "operativi")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    words: frozenset[str]
+    words: frozenset[str]  # the passage's own words: names and codes must be among them
+    vocabulary: frozenset[str]  # plus the editor's keywords and questions: a claim's paraphrase
     stems: frozenset[str]
     prefixes: frozenset[str]
     quantities: tuple[Quantity, ...]
@@ -22,7 +23,7 @@ class Evidence:
     text: str  # every text of the passage, lower-cased, for links and codes
 
     def supports(self, word: str, language: str) -> bool:
-        if word in self.words:
+        if word in self.vocabulary:
             return True
         stemmed = stem(word, language)
         return stemmed in self.stems or (len(stemmed) >= PREFIX and stemmed[:PREFIX] in self.prefixes)
@@ -42,6 +43,7 @@ def passage_evidence(passage: Passage) -> Evidence:
 
 def _build(passage: Passage) -> Evidence:
     words: set[str] = set()
+    vocabulary: set[str] = set()
     stems: set[str] = set()
     quantities: list[Quantity] = []
     dates: list[Date] = []
@@ -51,14 +53,17 @@ def _build(passage: Passage) -> Evidence:
         reading = read(text, language)
         quantities.extend(reading.quantities)
         dates.extend(reading.dates)
-        for source in (text, passage.keywords.get(language, "").replace("=", " ")):
+        words.update(t.text for t in tokens(text))
+        # Editors' words for what the passage says: its search keywords and the questions it answers.
+        editors = [passage.keywords.get(language, "").replace("=", " "), *passage.questions.get(language, ())]
+        for source in (text, *editors):
             for token in tokens(source):
-                words.add(token.text)
+                vocabulary.add(token.text)
                 for lang in passage.texts:
                     stems.add(stem(token.text, lang))
     prefixes = frozenset(s[:PREFIX] for s in stems if len(s) >= PREFIX)
-    return Evidence(frozenset(words), frozenset(stems), prefixes, tuple(quantities), tuple(dates),
-                    " ".join(texts).lower())  # fmt: skip
+    return Evidence(frozenset(words), frozenset(vocabulary), frozenset(stems), prefixes,
+                    tuple(quantities), tuple(dates), " ".join(texts).lower())  # fmt: skip
 
 
 def title_words(article: Article) -> frozenset[str]:

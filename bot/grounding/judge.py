@@ -14,9 +14,9 @@ import asyncio
 import json
 import logging
 
+from bot.engines.model.chat_model import ChatModel, ModelError
 from bot.grounding import ClaimResult, Verification
-from bot.knowledge import KnowledgeBase
-from bot.model import ChatModel, ModelError
+from bot.knowledge.articles import KnowledgeBase
 
 logger = logging.getLogger("bot.grounding")
 

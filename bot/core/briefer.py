@@ -1,0 +1,263 @@
+"""The core: one place that turns a question or a briefing request into a ``Reply``.
+
+It knows nothing about Slack or Discord. Flow for a question: clean and bound the input,
+pick the language, load the conversation's recent turns, ask the model engine (when
+configured) and verify its answer against the cited passages, fall back to the offline
+engine when the model is down or its answer is not grounded, store the turn, reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+from collections.abc import Sequence
+
+from bot.answers.drafts import Draft, to_reply
+from bot.answers.reply import Reply
+from bot.config import Settings
+from bot.core.verified_reply import decide, log_failures
+from bot.engines.model.chat_model import ChatModel, ModelError
+from bot.engines.model.engine import ModelEngine
+from bot.engines.model.prompts import Prompts, load_prompts
+from bot.engines.offline.engine import OfflineEngine
+from bot.grounding import verify
+from bot.knowledge.articles import KnowledgeBase, load_knowledge
+from bot.language.detection import detect_language
+from bot.language.languages import DEFAULT_LANGUAGE
+from bot.language.phrases import message
+from bot.language.text import clean_input
+from bot.store.database import Store, Turn
+
+logger = logging.getLogger(__name__)
+
+CHARS_PER_TOKEN = 4  # a rough, language-neutral estimate: enough to bound a prompt
+
+
+class Briefer:
+    def __init__(
+        self,
+        *,
+        knowledge: KnowledgeBase,
+        store: Store,
+        prompts: Prompts,
+        settings: Settings,
+        model: ChatModel | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.store = store
+        self.settings = settings
+        self.offline = OfflineEngine(knowledge)
+        self.model = model
+        self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
+        self.judge = None
+        if model is not None and settings.judge != "off":
+            from bot.grounding.judge import Judge
+
+            self.judge = Judge(model, model_name=settings.judge_model or None, timeout=settings.model_timeout)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None
+    ) -> Briefer:
+        knowledge = load_knowledge(settings.knowledge_dir)
+        prompts = load_prompts(settings.prompts_dir)
+        if model is None and settings.resolved_engine == "openai":
+            model = _model_from_settings(settings)
+        store = store or Store(settings.database_url)
+        return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
+
+    @property
+    def engine_name(self) -> str:
+        return self.model_engine.name if self.model_engine else self.offline.name
+
+    async def answer(self, question: str, *, conversation_id: str | None = None, lang: str | None = None) -> Reply:
+        question = clean_input(question)
+        language = lang or detect_language(question) if question else (lang or DEFAULT_LANGUAGE)
+        if not question:
+            return Reply(message("empty_question", language), language=language, engine=self.engine_name, refused=True)
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            text = message("too_long", language, length=len(question), limit=limit)
+            return Reply(text, language=language, engine=self.engine_name, refused=True)
+        history = await self._history(conversation_id)
+        reply = await self._answer(question, language, history)
+        if conversation_id:
+            await self.remember(conversation_id, reply, question=question)
+        return reply
+
+    async def brief(
+        self,
+        *,
+        lang: str = DEFAULT_LANGUAGE,
+        conversation_id: str | None = None,
+        article_ids: Sequence[str] | None = None,
+        kind: str = "brief",
+    ) -> Reply:
+        """A 3-6 point briefing; ``kind="digest"`` words it as the daily digest. Generated
+        once per (knowledge version, language, articles, engine) and cached in the store."""
+        ids = tuple(sorted(article_ids)) if article_ids is not None else None
+        key = f"{kind}:{self.knowledge.version}:{lang}:{self.engine_name}:{','.join(ids or ('*',))}"
+        cached = await asyncio.to_thread(self.store.cached, key)
+        if cached is not None:
+            reply = to_reply(Draft(cached["text"]), self.knowledge, language=lang, engine=cached["engine"])
+        else:
+            reply = await self._brief(lang, ids, kind)
+            if reply.grounded and not reply.notice:
+                await asyncio.to_thread(self.store.cache, key, {"text": reply.extras["draft"], "engine": reply.engine})
+        if conversation_id:
+            await self.remember(conversation_id, reply)
+        return reply
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (the language model, the
+        model client): long-running adapters call this before taking traffic.
+
+        Then everything loaded so far is moved out of the garbage collector's reach: it lives
+        as long as the process, and scanning it again and again made every request slower
+        (slack-bolt deep-copies each request for its lazy listeners, and every copy paid for it).
+        """
+        detect_language("warm up the language identifier")
+        from bot.grounding import warm_up
+
+        warm_up(self.knowledge)
+        prepare = getattr(self.model, "warm_up", None)
+        if prepare is not None:
+            prepare()
+        gc.collect()
+        gc.freeze()
+
+    async def has_conversation(self, conversation_id: str) -> bool:
+        return bool(await self._history(conversation_id))
+
+    async def aclose(self) -> None:
+        close = getattr(self.model, "aclose", None)
+        if close is not None:
+            await close()
+        await asyncio.to_thread(self.store.close)
+
+    # --- internals ---------------------------------------------------------------------
+
+    async def _answer(self, question: str, language: str, history: list[Turn]) -> Reply:
+        if self.model_engine is None:
+            return self._offline_reply(self.offline.answer(question, language, history), language)
+        try:
+            draft = await self.model_engine.answer(question, language, history)
+        except Exception as error:  # whatever the model did, the user gets an answer
+            logger.warning("model unavailable, answering offline: %s", _describe(error))
+            return self._offline_reply(self.offline.answer(question, language, history), language, "model_unavailable")
+        return await self._checked(
+            draft, language, question=question, fallback=lambda: self.offline.answer(question, language, history)
+        )
+
+    async def _brief(self, language: str, ids: Sequence[str] | None, kind: str) -> Reply:
+        if self.model_engine is None:
+            return self._offline_reply(self.offline.brief(language, ids), language)
+        try:
+            draft = await self.model_engine.brief(language, ids, kind=kind)
+        except Exception as error:  # whatever the model did, the user gets a briefing
+            logger.warning("model unavailable, briefing offline: %s", _describe(error))
+            return self._offline_reply(self.offline.brief(language, ids), language, "model_unavailable")
+        if draft.refused:  # a briefing cannot be "not in the article": the model misbehaved
+            return self._offline_reply(self.offline.brief(language, ids), language, "not_verified", grounded=False)
+        return await self._checked(draft, language, question=None, fallback=lambda: self.offline.brief(language, ids))
+
+    async def _checked(self, draft: Draft, language: str, *, question: str | None, fallback) -> Reply:
+        engine = self.model_engine.name
+        if draft.refused:
+            return self._reply(self.offline.refusal(language), language, engine)
+        verification = verify(draft.text, language, self.knowledge)
+        if self.judge is not None and not verification.problems:
+            await self.judge.review(verification, self.knowledge)
+        log_failures(verification, engine)
+        outcome = decide(verification, self.knowledge, language, lambda p: self._on_question(question, p))
+        report = {"checked": True, "outcome": outcome.kind, **verification.to_json()}
+        if outcome.kind == "shown":
+            return self._reply(draft, language, engine, verification=report)
+        if outcome.kind == "trimmed":
+            return self._reply(Draft(outcome.text), language, engine, notice_key="trimmed", after=True,
+                               verification=report)  # fmt: skip
+        if outcome.kind == "quoted":
+            return self._reply(Draft(outcome.text), language, engine, notice_key="not_verified",
+                               verification=report)  # fmt: skip
+        fallback_draft = fallback()
+        notice = "not_verified_refusal" if fallback_draft.refused else "not_verified"
+        reply = self._reply(fallback_draft, language, self.offline.name, notice_key=notice, grounded=False,
+                            verification=report)  # fmt: skip
+        reply.extras["fallback"] = "not_verified"
+        return reply
+
+    def _on_question(self, question: str | None, passages) -> bool:
+        """Whether the passages the model cited are about the question at all (a briefing has none)."""
+        if not question:
+            return True
+        concepts = self.offline.index.topic_words(question)
+        return not concepts or any(self.offline.index.contains(p, [c]) for p in passages for c in concepts)
+
+    def _offline_reply(self, draft: Draft, language: str, notice: str = "", *, grounded: bool = True) -> Reply:
+        reply = self._reply(draft, language, self.offline.name, notice_key=notice, grounded=grounded)
+        if notice:
+            reply.extras["fallback"] = notice  # why the offline engine answered for the model
+        return reply
+
+    def _reply(self, draft: Draft, language: str, engine: str, *, notice_key: str = "", after: bool = False,
+               verification: dict | None = None, **extra) -> Reply:  # fmt: skip
+        """The reply the user sees: the notice (if any) before the text, or after it for a
+        trimmed answer; what is stored for the conversation is the text without the notice."""
+        text = draft.text
+        if notice_key:
+            notice = message(notice_key, language)
+            extra["notice"] = notice
+            text = f"{text}\n\n_{notice}_" if after else f"_{notice}_\n\n{text}"
+        reply = to_reply(Draft(text, refused=draft.refused), self.knowledge, language=language, engine=engine, **extra)
+        reply.extras["draft"] = draft.text
+        reply.extras["verification"] = verification or {"checked": False}
+        return reply
+
+    async def _history(self, conversation_id: str | None) -> list[Turn]:
+        if not conversation_id:
+            return []
+        settings = self.settings
+        recent = await asyncio.to_thread(
+            self.store.recent_turns,
+            conversation_id,
+            limit=settings.conversation_turns,
+            max_age_seconds=settings.conversation_ttl_hours * 3600,
+        )
+        budget = settings.conversation_token_budget * CHARS_PER_TOKEN
+        kept: list[Turn] = []
+        for turn in reversed(recent):  # newest first, until the budget is spent
+            budget -= len(turn.content)
+            if budget < 0:
+                break
+            kept.append(turn)
+        return kept[::-1]
+
+    async def remember(self, conversation_id: str, reply: Reply, *, question: str | None = None) -> None:
+        """Store a question (if any) and its reply as turns of ``conversation_id``: for callers
+        that learn the conversation's id only after answering (a thread that starts at the
+        posted reply)."""
+        turns = [Turn("user", question, reply.language)] if question else []
+        turns.append(
+            Turn(
+                "assistant",
+                reply.extras.get("draft", reply.text),
+                reply.language,
+                tuple(c.id for c in reply.citations),
+                reply.engine,
+                reply.grounded,
+            )
+        )
+        await asyncio.to_thread(self.store.add_turns, conversation_id, turns)
+
+
+def _model_from_settings(settings: Settings) -> ChatModel:
+    from bot.engines.model.openai_client import OpenAIChatModel  # raises ConfigError when OPENAI_API_KEY is missing
+
+    return OpenAIChatModel.from_settings(settings)
+
+
+def _describe(error: Exception) -> str:
+    """Our own errors carry safe messages; anything else is named by its type only, since
+    a library's message may echo a request (and with it a key)."""
+    return str(error) if isinstance(error, ModelError) else type(error).__name__
