@@ -52,7 +52,7 @@ class Briefer:
         self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
         self.judge = None
         if model is not None and settings.judge != "off":
-            from bot.grounding.judge import Judge
+            from bot.core.judge import Judge
 
             self.judge = Judge(model, model_name=settings.judge_model or None, timeout=settings.model_timeout)
 

@@ -1,4 +1,4 @@
-"""The optional model judge: one extra call per answer that reads every claim which passed
+"""The grounding verifier's optional model judge: one extra call per answer that reads every claim which passed
 the deterministic checks next to the passages it cites, and says for each whether those
 passages state it. It catches what no lexical check can: swapped roles ("Matt Garman is
 OpenAI's CEO") and reversed relations ("Anthropic funds Amazon").
@@ -6,6 +6,8 @@ OpenAI's CEO") and reversed relations ("Anthropic funds Amazon").
 Any "no" fails that claim. A judge that fails, times out or answers out of format leaves
 every claim it was asked about *not verified*: the answer is never shown as verified on a
 judge's silence.
+
+It lives with the core, which owns the model, so that grounding stays free of the engines.
 """
 
 from __future__ import annotations
