@@ -78,7 +78,7 @@ async def evaluate(briefer, items: list[dict]) -> list[Outcome]:
 
 def answer_language(text: str, default: str) -> str:
     """The language of the answer's own words (citations and quote marks left out)."""
-    from bot.language import detect_language
+    from bot.language.detection import detect_language
 
     return detect_language(re.sub(r"\[[^\]]*\]|[«»“”_*]", " ", text), default=default)
 
