@@ -137,3 +137,26 @@ async def test_an_unverified_briefing_is_replaced_by_the_passages_it_cited(fake_
 async def test_lang_overrides_detection(make_briefer):
     reply = await make_briefer().answer("Quanto vale l'accordo?", lang="en")
     assert reply.language == "en" and "$38 billion" in reply.text
+
+
+class _ModelWithoutOptions:
+    """A chat model written before the judge existed: it takes no ``response_format``."""
+
+    name = "openai"
+
+    async def complete(self, messages, *, max_tokens=600):
+        return "Matt Garman is the CEO of AWS [openai-aws/p8]."
+
+
+async def test_a_judge_call_the_model_cannot_take_leaves_the_answer_unverified_not_crashed(sqlite_url):
+    from bot.config import Settings
+    from bot.core.briefer import Briefer
+
+    briefer = Briefer.from_settings(Settings(database_url=sqlite_url, engine="openai"), model=_ModelWithoutOptions())
+    try:
+        reply = await briefer.answer("Who is Matt Garman?", lang="en")
+    finally:
+        await briefer.aclose()
+    assert reply.extras["verification"]["judge"] == "failed: TypeError"
+    assert reply.extras["verification"]["outcome"] == "quoted"
+    assert "As AWS CEO Matt Garman pointed out" in reply.text

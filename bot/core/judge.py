@@ -77,8 +77,8 @@ class Judge:
             raw = await asyncio.wait_for(self.model.complete(request, max_tokens=80 * len(asked) + 60, **extra),
                                          self.timeout)  # fmt: skip
             verdicts = parse_verdicts(raw)
-        except (TimeoutError, ModelError, ValueError) as error:
-            why = "timed out" if isinstance(error, TimeoutError) else str(error) or type(error).__name__
+        except Exception as error:  # whatever the judge did, its silence never verifies anything
+            why = _describe(error)
             logger.warning("judge failed, claims not verified: %s", why)
             verification.judge = f"failed: {why}"
             for result in asked:
@@ -91,6 +91,15 @@ class Judge:
                 result.problems.append("the judge gave no verdict on it")
             elif not verdict[0]:
                 result.problems.append(f"the judge: not stated by the cited passages ({verdict[1][:200]})")
+
+
+def _describe(error: Exception) -> str:
+    """Our own errors carry safe messages; anything else is named by its type (it may echo a request)."""
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, ModelError | ValueError):
+        return str(error) or type(error).__name__
+    return type(error).__name__
 
 
 def render_claims(results: list[ClaimResult], knowledge: KnowledgeBase) -> str:
