@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 
 from bot.config import ConfigError, Settings
+from bot.lifecycle import CANCEL_GRACE, Lifecycle
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ async def serve_all(
     if not pieces:
         raise ConfigError("nothing to serve: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) "
                           "and/or DISCORD_TOKEN")  # fmt: skip
-    await run_together(pieces)
+    await run_together(pieces, briefer.lifecycle)
 
 
 async def _scheduler(settings: Settings, briefer, clock, interval) -> None:
@@ -64,14 +65,19 @@ async def _scheduler(settings: Settings, briefer, clock, interval) -> None:
 
     async with configured_posters(settings) as posters:
         runner = DigestRunner(briefer, posters, **({"clock": clock} if clock else {}))
-        await DigestScheduler(runner, interval=interval or DEFAULT_INTERVAL).run()
+        await DigestScheduler(runner, interval=interval or DEFAULT_INTERVAL, lifecycle=briefer.lifecycle).run()
+        await briefer.lifecycle.drain()
 
 
-async def run_together(pieces: dict[str, Awaitable]) -> None:
-    """Run every piece; when the first one ends, cancel the rest and re-raise its error, if any."""
+async def run_together(pieces: dict[str, Awaitable], lifecycle: Lifecycle | None = None) -> None:
+    """Run every piece; when the first one ends, cancel the rest and re-raise its error, if any.
+    When the ``lifecycle`` is stopping, every piece is draining its work: they all get the grace
+    period to end by themselves."""
     tasks = {asyncio.ensure_future(piece): name for name, piece in pieces.items()}
     try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        if pending and lifecycle is not None and lifecycle.stopping:
+            await asyncio.wait(pending, timeout=lifecycle.grace + CANCEL_GRACE)
     finally:
         for task in tasks:
             task.cancel()
@@ -79,4 +85,5 @@ async def run_together(pieces: dict[str, Awaitable]) -> None:
     first = next(iter(done))
     if first.exception() is not None:
         raise first.exception()
-    log.warning("%s stopped: stopping the other pieces", tasks[first])
+    if lifecycle is None or not lifecycle.stopping:
+        log.warning("%s stopped: stopping the other pieces", tasks[first])

@@ -28,13 +28,17 @@ def register_commands(tree: app_commands.CommandTree, briefer) -> None:
     async def brief(interaction: discord.Interaction, language: app_commands.Choice[str] | None = None):
         lang = language.value if language else language_for(interaction.locale)
         here = conversation_id(interaction.guild_id, interaction.channel_id)
-        await respond(interaction, lambda: briefer.brief(lang=lang, conversation_id=here))
+        user = f"discord:{interaction.user.id}"
+        with briefer.lifecycle.work():
+            await respond(interaction, lambda: briefer.brief(lang=lang, conversation_id=here, user=user))
 
     @tree.command(name="ask", description="Ask a question about the news articles")
     @app_commands.describe(question="Your question")
     async def ask(interaction: discord.Interaction, question: app_commands.Range[str, 1, QUESTION_LIMIT]):
         here = conversation_id(interaction.guild_id, interaction.channel_id)
-        await respond(interaction, lambda: briefer.answer(question, conversation_id=here))
+        user = f"discord:{interaction.user.id}"
+        with briefer.lifecycle.work():
+            await respond(interaction, lambda: briefer.answer(question, conversation_id=here, user=user))
 
     # /digest is registered next to these by bot.digest.discord_commands (see BriefbotDiscordClient).
 

@@ -76,10 +76,12 @@ async def answer_message(message: discord.Message, plan: Plan, briefer) -> None:
         else:
             conversation = conversation_id(message.guild.id, target.id)
 
+    user = f"discord:{message.author.id}"
+
     def call():
         if plan.question:
-            return briefer.answer(plan.question, conversation_id=conversation)
-        return briefer.brief(conversation_id=conversation)
+            return briefer.answer(plan.question, conversation_id=conversation, user=user)
+        return briefer.brief(conversation_id=conversation, user=user)
 
     async with AsyncExitStack() as typing:
         with suppress(discord.HTTPException):  # no typing indicator is no reason not to answer

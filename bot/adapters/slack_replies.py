@@ -21,6 +21,10 @@ BUSY = (
     ":warning: Non riesco a rispondere in questo momento, riprova tra poco. "
     "/ I can't answer right now, please try again shortly."
 )
+STOPPING = (
+    ":arrows_counterclockwise: Mi sto riavviando e non ho potuto finire questa risposta: chiedimelo di nuovo tra un "
+    "minuto. / I'm restarting and couldn't finish this answer: please ask again in a minute."
+)
 RESPONSE_URL_POSTS = 5  # Slack accepts at most five posts to one response_url
 # Model text may hold URLs: no previews of pages the bot did not choose.
 QUIET = {"unfurl_links": False, "unfurl_media": False}
@@ -84,11 +88,11 @@ class SlackPoster:
         return first_ts
 
     @staticmethod
-    async def respond_all(respond, messages: list[SlackMessage]) -> None:
+    async def respond_all(respond, messages: list[SlackMessage], *, ephemeral: bool = False) -> None:
         """Send through a command's ``response_url``, for channels the bot cannot post in."""
         for message in messages[:RESPONSE_URL_POSTS]:
             try:
-                await respond(response_type="in_channel", **message.as_kwargs())
+                await respond(response_type="ephemeral" if ephemeral else "in_channel", **message.as_kwargs())
             except Exception as error:
                 logger.error("could not answer through the response_url: %s", _reason(error))
                 return

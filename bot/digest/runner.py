@@ -128,8 +128,8 @@ class DigestRunner:
             return None  # another instance claimed it a moment ago
         try:
             content = await self._content(sub, slot.local_date, always=sub.always)
-        except Exception:
-            await asyncio.to_thread(self.store.release_digest, sub.platform, sub.channel, day)
+        except BaseException:  # an error, or a shutdown that could not wait: nothing was posted
+            await asyncio.shield(asyncio.to_thread(self.store.release_digest, sub.platform, sub.channel, day))
             raise
         return await self._post(sub, slot.local_date, poster, content, ledger=True)
 
