@@ -73,7 +73,6 @@ class BotProcess:
 async def bot_process(env: dict[str, str], *args: str, ready_url: str = ""):
     """Start ``python -m bot *args``; with ``ready_url``, wait until it answers there. Killed at
     the end if still running. Output goes to a file (a full pipe would block the bot)."""
-    log_path = Path(env["BRIEFBOT_DATABASE_URL"].rsplit("/", 1)[-1] + ".log")
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"briefbot-{os.getpid()}-{time.monotonic_ns()}.log"
     with open(log_path, "wb") as out:
         process = await asyncio.create_subprocess_exec(
@@ -111,6 +110,9 @@ async def slack_http_bot(env: dict[str, str], fake_slack):
     """``python -m bot slack --http`` on a free port, and a sender of signed requests to it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    async with bot_process(env, "slack", "--http", "--port", str(port), ready_url=base + "/healthz") as bot:
-        async with aiohttp.ClientSession() as session:
-            yield bot, SlackSender(session, base + "/slack/events", fake_slack)
+    ready = base + "/healthz"
+    async with (
+        bot_process(env, "slack", "--http", "--port", str(port), ready_url=ready) as bot,
+        aiohttp.ClientSession() as session,
+    ):
+        yield bot, SlackSender(session, base + "/slack/events", fake_slack)
