@@ -109,7 +109,10 @@ async def serve(kind: str, slack_url: str, model_url: str, database: str) -> Non
     """Child process: serve one app on a free port, print the port, run until terminated."""
     settings = settings_for(slack_url, model_url, Path(database))
     make_app = briefbot_app if kind == "briefbot" else floor_app
-    async with make_app(settings) as app, http_server(app, "127.0.0.1", 0) as port:
+    async with (
+        make_app(settings) as app,
+        http_server(app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret) as port,
+    ):
         print(port, flush=True)
         await asyncio.Event().wait()
 

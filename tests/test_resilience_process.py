@@ -4,6 +4,7 @@ graceful SIGTERM, a database outage, deadlines, limits, prompt fencing, retentio
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import signal
 import sqlite3
@@ -13,7 +14,7 @@ import pytest
 
 from tests.fakes.openai_server import Delay, Trickle
 from tests.process_helpers import bot_env, bot_process, slack_env, slack_http_bot
-from tests.slack_helpers import DM_CHANNEL, blocks_text, mention, message
+from tests.slack_helpers import DM_CHANNEL, SIGNING_SECRET, blocks_text, mention, message
 from tests.support import GROUNDED_ANSWER
 
 WAIT = 30.0  # safety net only
@@ -231,3 +232,36 @@ async def test_a_database_outage_during_twenty_mentions_still_gives_twenty_repli
         with psycopg.connect(direct) as db:
             assert db.execute("SELECT count(*) FROM conversation_turns").fetchone()[0] >= 2
     await proxy.down()
+
+
+# --- 5. bad HTTP bodies -------------------------------------------------------------------------
+
+
+async def test_bad_bodies_get_a_400_and_one_log_line_never_a_traceback(slack_api, tmp_path):
+    env = slack_env(tmp_path, slack_api)
+    bad = [
+        ('{"type": "event_callback", "event": {', "application/json", {}),
+        ('[1, 2, 3]', "application/json", {}),
+        ("payload=not-json", "application/x-www-form-urlencoded", {}),
+        ('{"type": "event_callback"}', "application/json", {"X-Slack-Request-Timestamp": "soon"}),
+    ]
+    async with slack_http_bot(env, slack_api) as (bot, sender):
+        for body, content_type, headers in bad:
+            status, _ = await sender.post(body, content_type, headers=headers)
+            assert status == 400, body
+        timestamp = str(int(time.time()))
+        not_utf8 = b'{"text": "\xff\xfe"}'
+        signed = "v0=" + hmac.new(SIGNING_SECRET.encode(), f"v0:{timestamp}:".encode() + not_utf8, "sha256").hexdigest()
+        async with sender.session.post(sender.url, data=not_utf8, headers={"Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signed}) as response:  # fmt: skip
+            assert response.status == 400
+        forged = "x" * 500_000 + "\n2026-01-01 INFO forged line\n" + "y" * 400_000
+        async with sender.session.post(sender.url, data=forged.encode(), headers={
+            "Content-Type": "application/json", "X-Slack-Request-Timestamp": str(int(time.time())),
+            "X-Slack-Signature": "v0=bad"}) as response:  # fmt: skip
+            assert response.status == 401
+        assert (await sender.event(mention("How much is the deal worth?", "1.1")))[0] == 200  # still serving
+        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 1)
+        log = bot.log
+    assert "Traceback" not in log and "forged line" not in log and "xxxxxxxx" not in log
+    assert log.count("rejected a request to /slack/events") == len(bad) + 2

@@ -11,13 +11,15 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_client import slack_web_client
 from bot.adapters.slack_listeners import Listener, SlackListeners
+from bot.adapters.slack_requests import check_request
 from bot.config import ConfigError, Settings
 from bot.digest.slack_commands import digest_listener
 
@@ -55,11 +57,18 @@ def build_slack_app(
     return app
 
 
-def web_application(app: AsyncApp) -> web.Application:
-    """``POST /slack/events`` (signature checked by bolt) and ``GET /healthz``."""
+def web_application(app: AsyncApp, signing_secret: str) -> web.Application:
+    """``POST /slack/events`` (signed, well-formed requests go on to bolt) and ``GET /healthz``."""
 
     async def events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+        raw = await request.read()
+        rejected = check_request(raw, request.headers, signing_secret)
+        if rejected is not None:
+            logger.warning("rejected a request to %s: HTTP %s, %s (%d bytes)", EVENTS_PATH, rejected.status,
+                           rejected.reason, len(raw))  # fmt: skip
+            return web.json_response({"ok": False, "error": rejected.reason}, status=rejected.status)
+        bolt_request = AsyncBoltRequest(body=raw.decode("utf-8"), query=request.query_string, headers=request.headers)
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
@@ -70,9 +79,9 @@ def web_application(app: AsyncApp) -> web.Application:
 
 
 @asynccontextmanager
-async def http_server(app: AsyncApp, host: str, port: int) -> AsyncIterator[int]:
+async def http_server(app: AsyncApp, host: str, port: int, *, signing_secret: str) -> AsyncIterator[int]:
     """Serve ``app`` on ``host:port`` while the block runs; yields the bound port (useful with port 0)."""
-    runner = web.AppRunner(web_application(app), access_log=None)
+    runner = web.AppRunner(web_application(app, signing_secret), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
@@ -122,7 +131,7 @@ async def run_http(settings: Settings, briefer, host: str, port: int) -> None:
     finished, and only then the Web API client closed)."""
     async with connected_client(settings) as client:
         app = build_slack_app(settings, briefer, client=client)
-        async with http_server(app, host, port) as bound:
+        async with http_server(app, host, port, signing_secret=settings.slack_signing_secret) as bound:
             logger.info("Slack events on http://%s:%s%s", host, bound, EVENTS_PATH)
             await briefer.lifecycle.stop_requested.wait()
         await briefer.lifecycle.drain()
