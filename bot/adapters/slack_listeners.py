@@ -118,7 +118,7 @@ class SlackListeners:
             messages = _with_header(messages, header)
             first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
             if first_ts is None:
-                await self.poster.respond_all(respond, messages)
+                await self.poster.respond_all(respond, messages, user=command.get("user_id", ""))
             elif reply is not None and cid is None:
                 thread = channel_conversation_id(context.team_id, channel, first_ts)
                 await self.briefer.remember(thread, reply, question=question or None)

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.digest.posters import ChannelPacer
 from bot.render.slack import SlackMessage, render_reply, render_text
 from bot.reply import Reply
 
@@ -24,6 +25,15 @@ BUSY = (
 STOPPING = (
     ":arrows_counterclockwise: Mi sto riavviando e non ho potuto finire questa risposta: chiedimelo di nuovo tra un "
     "minuto. / I'm restarting and couldn't finish this answer: please ask again in a minute."
+)
+CONTINUED_IN_DM = (
+    ":page_facing_up: La risposta è troppo lunga per questo canale: il resto è nei tuoi messaggi diretti con me. "
+    "/ This answer is too long for this channel: the rest is in your direct messages with me."
+)
+CUT_SHORT = (
+    ":scissors: La risposta è troppo lunga per questo canale ed è stata tagliata: invitami con `/invite @briefbot` "
+    "o chiedimelo in un messaggio diretto. / This answer was too long for this channel and was cut: invite me "
+    "with `/invite @briefbot` or ask me in a direct message."
 )
 RESPONSE_URL_POSTS = 5  # Slack accepts at most five posts to one response_url
 # Model text may hold URLs: no previews of pages the bot did not choose.
@@ -43,8 +53,12 @@ async def prepare(work: Callable[[], Awaitable[Reply]]) -> tuple[Reply | None, l
 
 
 class SlackPoster:
-    def __init__(self, client: AsyncWebClient):
+    """``pacer`` spaces the posts of one channel (Slack allows about one message a second per
+    channel): a long answer's continuations are paced instead of drawing a 429 each."""
+
+    def __init__(self, client: AsyncWebClient, pacer: ChannelPacer | None = None):
         self.client = client
+        self.pacer = pacer or ChannelPacer()
 
     async def placeholder(self, channel: str, *, thread_ts: str | None = None) -> str | None:
         """Post the working sign; its ``ts``, or None when the bot cannot post in ``channel``."""
@@ -80,6 +94,7 @@ class SlackPoster:
                 )
                 first_ts = response["ts"]
             for message in rest:
+                await self.pacer.wait(channel)
                 await self.client.chat_postMessage(
                     channel=channel, thread_ts=thread_ts or first_ts, **message.as_kwargs(), **QUIET
                 )
@@ -87,15 +102,34 @@ class SlackPoster:
             logger.warning("could not post the reply in %s: %s", channel, _reason(error))
         return first_ts
 
-    @staticmethod
-    async def respond_all(respond, messages: list[SlackMessage], *, ephemeral: bool = False) -> None:
-        """Send through a command's ``response_url``, for channels the bot cannot post in."""
-        for message in messages[:RESPONSE_URL_POSTS]:
+    async def respond_all(
+        self, respond, messages: list[SlackMessage], *, ephemeral: bool = False, user: str = ""
+    ) -> None:
+        """Send through a command's ``response_url``, for channels the bot cannot post in. Slack
+        takes five posts per response_url: a longer reply continues in the asker's DM with the
+        bot, and the fifth post says so (or, if even that fails, that the answer was cut)."""
+        if len(messages) > RESPONSE_URL_POSTS:
+            head = messages[: RESPONSE_URL_POSTS - 1]
+            moved = await self._continue_in_dm(user, messages[RESPONSE_URL_POSTS - 1 :])
+            messages = [*head, render_text(CONTINUED_IN_DM if moved else CUT_SHORT)]
+        for message in messages:
             try:
                 await respond(response_type="ephemeral" if ephemeral else "in_channel", **message.as_kwargs())
             except Exception as error:
                 logger.error("could not answer through the response_url: %s", _reason(error))
                 return
+
+    async def _continue_in_dm(self, user: str, messages: list[SlackMessage]) -> bool:
+        if not user:
+            return False
+        try:
+            for message in messages:
+                await self.pacer.wait(user)
+                await self.client.chat_postMessage(channel=user, **message.as_kwargs(), **QUIET)
+        except Exception as error:
+            logger.warning("could not continue a long answer in the asker's DM: %s", _reason(error))
+            return False
+        return True
 
 
 def _reason(error: Exception) -> str:

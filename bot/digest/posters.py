@@ -22,8 +22,14 @@ from bot.config import ConfigError, Settings
 from bot.reply import Reply
 from bot.store import Subscription
 
-SLACK_GONE = ("not_in_channel", "channel_not_found", "is_archived")
-DISCORD_GONE = (403, 404)
+# Errors that the same post would get again and again: the subscription is paused, and says why.
+SLACK_GONE = (
+    "not_in_channel", "channel_not_found", "is_archived", "invalid_blocks", "invalid_blocks_format", "msg_too_long",
+    "not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "missing_scope",
+    "restricted_action", "no_permission", "team_access_not_granted",
+)  # fmt: skip
+DISCORD_GONE = (401, 403, 404)
+POST_TIMEOUT = 30.0  # seconds for one post: past it the outcome is unknown (never posted twice)
 THREAD_ARCHIVE_MINUTES = 1440
 QUIET = {"unfurl_links": False, "unfurl_media": False}
 
@@ -31,7 +37,8 @@ log = logging.getLogger(__name__)
 
 
 class ChannelGone(Exception):
-    """The bot cannot post in this channel any more; ``str()`` is the platform's reason."""
+    """The bot cannot post in this channel (removed, channel gone, token or content refused) and
+    retrying will not help: the subscription is paused; ``str()`` is the platform's reason."""
 
 
 class PostFailed(Exception):
@@ -86,7 +93,8 @@ class SlackDigestPoster:
         first, *rest = render_reply(reply)
         await self.pacer.wait(f"slack:{sub.channel}")
         try:
-            response = await self.client.chat_postMessage(channel=sub.channel, **first.as_kwargs(), **QUIET)
+            async with asyncio.timeout(POST_TIMEOUT):
+                response = await self.client.chat_postMessage(channel=sub.channel, **first.as_kwargs(), **QUIET)
         except SlackApiError as error:
             code = slack_error(error)
             raise (ChannelGone if code in SLACK_GONE else PostFailed)(code) from None
@@ -94,9 +102,11 @@ class SlackDigestPoster:
         for part in rest:  # the digest continues in its own thread
             await self.pacer.wait(f"slack:{sub.channel}")
             try:
-                await self.client.chat_postMessage(channel=sub.channel, thread_ts=ts, **part.as_kwargs(), **QUIET)
-            except SlackApiError as error:
-                log.warning("digest continuation not posted in slack %s: %s", sub.channel, slack_error(error))
+                async with asyncio.timeout(POST_TIMEOUT):
+                    await self.client.chat_postMessage(channel=sub.channel, thread_ts=ts, **part.as_kwargs(), **QUIET)
+            except (SlackApiError, TimeoutError) as error:
+                reason = slack_error(error) if isinstance(error, SlackApiError) else "timed out"
+                log.warning("digest continuation not posted in slack %s: %s", sub.channel, reason)
                 break
         return Posted(ts, channel_conversation_id(sub.workspace, sub.channel, ts))
 
@@ -127,7 +137,8 @@ class DiscordDigestPoster:
         first, *rest = render_reply(reply)
         await self.pacer.wait(f"discord:{sub.channel}")
         try:
-            message = await self.http.send_message(sub.channel, params=_message_params(first))
+            async with asyncio.timeout(POST_TIMEOUT):
+                message = await self.http.send_message(sub.channel, params=_message_params(first))
         except discord.HTTPException as error:
             reason = f"HTTP {error.status}: {error.text}".strip(": ")
             raise (ChannelGone if error.status in DISCORD_GONE else PostFailed)(reason) from None
@@ -143,9 +154,11 @@ class DiscordDigestPoster:
         for part in rest:
             await self.pacer.wait(f"discord:{sub.channel}")
             try:
-                await self.http.send_message(where, params=_message_params(part))
-            except discord.HTTPException as error:
-                log.warning("digest continuation not posted in discord %s (HTTP %s)", where, error.status)
+                async with asyncio.timeout(POST_TIMEOUT):
+                    await self.http.send_message(where, params=_message_params(part))
+            except (discord.HTTPException, TimeoutError) as error:
+                reason = f"HTTP {error.status}" if isinstance(error, discord.HTTPException) else "timed out"
+                log.warning("digest continuation not posted in discord %s (%s)", where, reason)
                 break
         guild = int(sub.workspace) if sub.workspace.isdigit() else None
         return Posted(message_id, conversation_id(guild, int(where)))
