@@ -265,3 +265,98 @@ async def test_bad_bodies_get_a_400_and_one_log_line_never_a_traceback(slack_api
         log = bot.log
     assert "Traceback" not in log and "forged line" not in log and "xxxxxxxx" not in log
     assert log.count("rejected a request to /slack/events") == len(bad) + 2
+
+
+# --- 8. retention --------------------------------------------------------------------------------
+
+
+async def test_the_running_bot_deletes_what_retention_no_longer_keeps(slack_api, tmp_path):
+    from bot.config import PROJECT_ROOT
+    from bot.knowledge import load_knowledge
+    from bot.store import Store, Turn
+
+    store = Store(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    now = time.time()
+    version = load_knowledge(PROJECT_ROOT / "knowledge").version
+    for age_days, tag in ((31, "old"), (29, "recent")):
+        store.clock = lambda age=age_days: now - age * 86400
+        store.add_turns(f"c-{tag}", [Turn("user", f"{tag} question", "en")])
+    for age_days, tag in ((3, "old"), (1, "recent")):
+        store.clock = lambda age=age_days: now - age * 86400
+        store.claim_event(f"slack:Ev-{tag}")
+    for age_days, tag in ((400, "old"), (300, "recent")):
+        store.clock = lambda age=age_days: now - age * 86400
+        store.claim_digest("slack", "C1", f"day-{tag}")
+    store.clock = lambda: now - 86400
+    store.cache("brief:0ldversion:it:offline:*", {"text": "stale", "engine": "offline"})
+    store.cache(f"brief:{version}:it:offline:*", {"text": "current", "engine": "offline"})
+    store.close()
+
+    def rows(query: str) -> list:
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+            return [row[0] for row in db.execute(query)]
+
+    async with slack_http_bot(slack_env(tmp_path, slack_api), slack_api) as (bot, _sender):
+        await wait_until(lambda: "retention: deleted" in bot.log)
+    assert rows("SELECT conversation_id FROM conversation_turns") == ["c-recent"]
+    assert rows("SELECT key FROM processed_events") == ["slack:Ev-recent"]
+    assert rows("SELECT local_date FROM digest_posts") == ["day-recent"]
+    assert rows("SELECT key FROM cached_replies") == [f"brief:{version}:it:offline:*"]
+
+
+# --- 9. start-up checks ------------------------------------------------------------------------
+
+
+async def test_a_rejected_model_key_is_reported_at_start_and_the_bot_answers_offline(
+    slack_api, fake_openai, tmp_path
+):
+    fake_openai.api_key = "sk-the-right-key"
+    env = slack_env(tmp_path, slack_api, fake_openai, OPENAI_API_KEY="sk-a-wrong-key-123")
+    async with slack_http_bot(env, slack_api) as (bot, sender):
+        await sender.event(mention("Quanto vale l'accordo?", "1.1"))
+        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 1)
+        log = bot.log
+    assert "38 miliardi" in blocks_text(slack_api.calls_to("chat.update")[0])
+    assert not [r for r in fake_openai.requests if r.path.endswith("/chat/completions")]
+    [line] = [line for line in log.splitlines() if "OPENAI_API_KEY was rejected" in line]
+    assert f"by {fake_openai.base_url} (HTTP 401 [invalid_api_key]): answering with the offline engine" in line
+    assert "sk-a-wrong-key-123" not in log
+
+
+async def test_ask_says_why_the_model_was_not_used(fake_openai, tmp_path):
+    fake_openai.api_key = "sk-the-right-key"
+    env = bot_env(tmp_path, BRIEFBOT_ENGINE="openai", OPENAI_API_KEY="sk-a-wrong-key-123",
+                  OPENAI_BASE_URL=fake_openai.base_url)  # fmt: skip
+    async with bot_process(env, "ask", "Quanto vale l'accordo?") as bot:
+        assert await bot.exit_code() == 0
+    assert "briefbot: the model was not used: the model server rejected the request: HTTP 401" in bot.log
+    assert "38 miliardi" in bot.log and "sk-a-wrong-key-123" not in bot.log
+
+
+async def test_slack_unreachable_is_not_reported_as_a_rejected_token(tmp_path):
+    from tests.process_helpers import free_port
+
+    nowhere = f"http://127.0.0.1:{free_port()}/api/"
+    env = bot_env(tmp_path, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="s", SLACK_API_URL=nowhere)
+    async with bot_process(env, "slack", "--http", "--port", "0") as bot:
+        assert await bot.exit_code() == 2
+    assert bot.log.strip().splitlines()[-1].startswith(f"briefbot: error: cannot reach Slack at {nowhere} (")
+    assert "Traceback" not in bot.log and "not accepted" not in bot.log
+
+
+async def test_a_rejected_slack_token_says_so(slack_api, tmp_path):
+    slack_api.fail("auth.test", "invalid_auth")
+    async with bot_process(slack_env(tmp_path, slack_api), "slack", "--http", "--port", "0") as bot:
+        assert await bot.exit_code() == 2
+    assert bot.log.strip().splitlines()[-1] == "briefbot: error: SLACK_BOT_TOKEN was not accepted by Slack (invalid_auth)"
+
+
+async def test_discord_unreachable_is_one_line_without_a_traceback(tmp_path):
+    from tests.process_helpers import free_port
+
+    nowhere = f"http://127.0.0.1:{free_port()}/api/v10"
+    env = bot_env(tmp_path, DISCORD_TOKEN="discord-test-token", DISCORD_API_URL=nowhere)
+    async with bot_process(env, "discord") as bot:
+        assert await bot.exit_code() == 2
+    assert bot.log.strip().splitlines()[-1].startswith(f"briefbot: error: cannot reach Discord at {nowhere} (")
+    assert "Traceback" not in bot.log and "discord-test-token" not in bot.log

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -108,6 +109,9 @@ async def serve_discord(settings: Settings, briefer, *, message_content: bool = 
             await _run_until_stopped(client, settings.discord_token, briefer.lifecycle)
     except discord.LoginFailure:
         raise ConfigError("DISCORD_TOKEN was rejected by Discord: copy the bot token again") from None
+    except (aiohttp.ClientError, OSError) as error:  # REST or gateway: DNS, refused, TLS...
+        reason = type(error).__name__ + (f": {str(error).splitlines()[0][:160]}" if str(error) else "")
+        raise ConfigError(f"cannot reach Discord at {settings.discord_api_url} ({reason})") from None
     except discord.PrivilegedIntentsRequired:
         raise ConfigError(
             "the Message Content intent is not enabled for this bot in the Discord Developer Portal: "
