@@ -348,7 +348,8 @@ async def test_a_rejected_slack_token_says_so(slack_api, tmp_path):
     slack_api.fail("auth.test", "invalid_auth")
     async with bot_process(slack_env(tmp_path, slack_api), "slack", "--http", "--port", "0") as bot:
         assert await bot.exit_code() == 2
-    assert bot.log.strip().splitlines()[-1] == "briefbot: error: SLACK_BOT_TOKEN was not accepted by Slack (invalid_auth)"
+    last_line = bot.log.strip().splitlines()[-1]
+    assert last_line == "briefbot: error: SLACK_BOT_TOKEN was not accepted by Slack (invalid_auth)"
 
 
 async def test_discord_unreachable_is_one_line_without_a_traceback(tmp_path):
