@@ -361,3 +361,28 @@ async def test_discord_unreachable_is_one_line_without_a_traceback(tmp_path):
         assert await bot.exit_code() == 2
     assert bot.log.strip().splitlines()[-1].startswith(f"briefbot: error: cannot reach Discord at {nowhere} (")
     assert "Traceback" not in bot.log and "discord-test-token" not in bot.log
+
+
+# --- 3. rate-limit waits are capped ------------------------------------------------------------
+
+
+async def test_a_discord_429_asking_for_600_s_is_not_waited_for_in_silence(fake_discord, tmp_path):
+    from tests.discord_helpers import TOKEN
+
+    env = bot_env(tmp_path, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake_discord.api_url,
+                  DISCORD_GATEWAY_URL=fake_discord.gateway_url)  # fmt: skip
+    async with bot_process(env, "discord") as bot:
+        await asyncio.wait_for(fake_discord.wait_for_identify(), WAIT)
+        await asyncio.sleep(0.5)  # the READY handshake
+        fake_discord.fail("POST", r"/channels/\d+/messages", 429, retry_after=600, global_=False)
+        question = fake_discord.mention("How much is the deal worth?")
+        started = time.monotonic()
+        await fake_discord.dispatch("MESSAGE_CREATE", question)
+        thread = int(question["id"])
+        [_, said] = await asyncio.wait_for(fake_discord.wait_for(lambda r: r.path == f"/channels/{thread}/messages",
+                                                                 count=2), WAIT)  # fmt: skip
+        assert time.monotonic() - started < 15  # not 600 s
+        bot.signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0
+    assert "try again" in said.body["content"]
+    assert "over the cap" in bot.log

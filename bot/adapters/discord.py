@@ -25,6 +25,8 @@ from bot.store import StoreError
 
 log = logging.getLogger(__name__)
 
+RATE_LIMIT_WAIT_CAP = 30.0  # seconds a send may wait on a Discord 429 (discord.py's smallest allowed cap)
+
 # What the bot needs in a channel: read it, answer, start a thread and answer in it, reply to a message.
 INVITE_PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -42,6 +44,7 @@ class BriefbotDiscordClient(discord.Client):
         intents = discord.Intents.default()
         intents.typing = False
         intents.message_content = message_content
+        options.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT_CAP)  # past it: RateLimited, not silence
         super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(), **options)
         self.settings = settings
         self.briefer = briefer

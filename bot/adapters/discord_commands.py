@@ -6,11 +6,12 @@ the follow-up can come up to 15 minutes later.
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 
 import discord
 from discord import app_commands
 
-from bot.adapters.discord_replies import conversation_id, reply_messages
+from bot.adapters.discord_replies import UNAVAILABLE_MESSAGE, conversation_id, reply_messages
 from bot.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -60,4 +61,10 @@ async def respond(interaction: discord.Interaction, call: Callable[[], Awaitable
             await interaction.followup.send(part)
         except discord.HTTPException as error:
             log.warning("could not send a Discord follow-up (HTTP %s): %s", error.status, error.text)
+            return
+        except discord.RateLimited as limited:
+            log.warning("Discord asks to wait %.0f s before this follow-up, over the cap: telling the asker "
+                        "the bot is busy", limited.retry_after)  # fmt: skip
+            with suppress(discord.HTTPException, discord.RateLimited):
+                await interaction.followup.send(UNAVAILABLE_MESSAGE, ephemeral=True)
             return

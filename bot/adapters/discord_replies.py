@@ -61,3 +61,20 @@ async def send_messages(
         except discord.HTTPException as error:
             log.warning("could not send a Discord reply (HTTP %s): %s", error.status, error.text)
             return
+        except discord.RateLimited as limited:
+            log.warning("Discord asks to wait %.0f s before this reply, over the cap: telling the asker the bot "
+                        "is busy", limited.retry_after)  # fmt: skip
+            await _say_busy(channel, reply_to)
+            return
+
+
+async def _say_busy(channel: discord.abc.Messageable, reply_to: discord.Message | None) -> None:
+    """Best effort: the channel may refuse this too, then the asker's DM is tried."""
+    for target in (channel, getattr(getattr(reply_to, "author", None), "dm_channel", None)):
+        if target is None:
+            continue
+        try:
+            await target.send(UNAVAILABLE_MESSAGE)
+            return
+        except (discord.HTTPException, discord.RateLimited):
+            continue

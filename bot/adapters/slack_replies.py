@@ -100,6 +100,11 @@ class SlackPoster:
                 )
         except Exception as error:
             logger.warning("could not post the reply in %s: %s", channel, _reason(error))
+            if _reason(error) == "ratelimited" and placeholder_ts:  # Slack asked for a long wait: say so
+                try:
+                    await self.client.chat_update(channel=channel, ts=placeholder_ts, text=BUSY)
+                except Exception as again:
+                    logger.warning("could not say the bot is busy in %s: %s", channel, _reason(again))
         return first_ts
 
     async def respond_all(
