@@ -386,3 +386,81 @@ async def test_a_discord_429_asking_for_600_s_is_not_waited_for_in_silence(fake_
         assert await bot.exit_code() == 0
     assert "try again" in said.body["content"]
     assert "over the cap" in bot.log
+
+
+# --- 7. long answers ------------------------------------------------------------------------------
+
+LONG_ANSWER = " ".join(["OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3]."] * 160)
+
+
+async def test_a_long_answer_continues_in_its_thread_at_one_post_a_second(slack_api, fake_openai, tmp_path):
+    fake_openai.responder = lambda _body: LONG_ANSWER
+    async with slack_http_bot(slack_env(tmp_path, slack_api, fake_openai), slack_api) as (_bot, sender):
+        await sender.event(mention("How much is the deal worth?", "1.1"))
+        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 1)
+        await asyncio.sleep(0.2)
+        parts = len(slack_api.calls_to("chat.postMessage"))
+        await wait_until(lambda: len(slack_api.calls_to("chat.postMessage")) >= 4)
+    continuations = slack_api.calls_to("chat.postMessage")[1:]  # after the ⏳ placeholder
+    assert len(continuations) >= 3 and parts < 4  # still arriving after the first part was shown
+    gaps = [b.at - a.at for a, b in zip(continuations, continuations[1:], strict=False)]
+    assert all(gap >= 0.9 for gap in gaps), gaps
+    assert all(c.args["thread_ts"] == "1.1" for c in continuations)
+
+
+async def test_a_long_answer_through_the_response_url_says_where_the_rest_is(slack_api, fake_openai, tmp_path):
+    fake_openai.responder = lambda _body: LONG_ANSWER * 2
+    slack_api.fail("chat.postMessage", "not_in_channel")  # the bot is not a member: the response_url it is
+    async with slack_http_bot(slack_env(tmp_path, slack_api, fake_openai), slack_api) as (_bot, sender):
+        await sender.command("/ask", "How much is the deal worth?")
+        await wait_until(lambda: len(slack_api.calls_to("response_url")) == 5)
+        await wait_until(lambda: len(slack_api.calls_to("chat.postMessage")) >= 3)
+        await asyncio.sleep(1.5)
+    through_url = slack_api.calls_to("response_url")
+    assert len(through_url) == 5 and "the rest is in your direct messages" in through_url[-1].args["text"]
+    in_dm = [c for c in slack_api.calls_to("chat.postMessage") if c.args["channel"] == "U0000001"]
+    shown = "".join(c.args["text"] for c in [*through_url[:4], *in_dm])
+    assert shown.count("$38 billion") == LONG_ANSWER.count("$38 billion") * 2  # nothing lost
+
+
+# --- 3 and 1. the digest: permanent errors pause, SIGTERM releases the claim -------------------
+
+
+def _due_subscription(tmp_path) -> None:
+    import datetime as dt
+
+    from bot.store import Store, Subscription
+
+    store = Store(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    now = dt.datetime.now(dt.UTC)
+    store.save_subscription(Subscription("slack", "C1", "T0000001", f"{now:%H:%M}", "UTC", "en"))
+    store.close()
+
+
+async def test_a_permanent_slack_error_pauses_the_digest_and_status_says_why(slack_api, tmp_path):
+    _due_subscription(tmp_path)
+    slack_api.fail("chat.postMessage", "invalid_blocks")
+    async with bot_process(slack_env(tmp_path, slack_api), "digest", "--serve") as bot:
+        await wait_until(lambda: "digest paused for slack C1" in bot.log)
+        await asyncio.sleep(1)
+        bot.signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0
+    assert len(slack_api.calls_to("chat.postMessage")) == 1  # not retried every 30 s
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        [(reason,)] = db.execute("SELECT paused_reason FROM digest_subscriptions").fetchall()
+    assert reason == "the platform refused the digest and would again (invalid_blocks)"
+
+
+async def test_sigterm_during_a_digest_past_the_grace_releases_its_claim(slack_api, fake_openai, tmp_path):
+    fake_openai.responder = lambda _body: Delay(60, "- OpenAI and AWS signed a $38 billion deal [openai-aws/p3]")
+    _due_subscription(tmp_path)
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_SHUTDOWN_GRACE="1", BRIEFBOT_ANSWER_DEADLINE="50")
+    async with bot_process(env, "digest", "--serve") as bot:
+        await wait_until(lambda: any(r.path.endswith("/chat/completions") for r in fake_openai.requests))
+        with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+            assert db.execute("SELECT status FROM digest_posts").fetchall() == [("claimed",)]
+        bot.signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0, bot.log
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:  # handed back: a restarted instance posts it today
+        assert db.execute("SELECT count(*) FROM digest_posts").fetchone() == (0,)
+    assert "Traceback" not in bot.log

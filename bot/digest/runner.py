@@ -59,6 +59,12 @@ class DigestContent:
     versions: dict[str, str]  # article id -> version this digest covers
 
 
+def _pause_reason(code: str) -> str:
+    if code in ("not_in_channel", "channel_not_found", "is_archived") or code.startswith(("HTTP 403", "HTTP 404")):
+        return f"the bot cannot post in this channel ({code})"
+    return f"the platform refused the digest and would again ({code})"
+
+
 class Backoff:
     """Per channel, after a transient failure: wait 30 s, then 1, 2, 4... minutes (at most 30)
     before the next try, instead of retrying every pass for hours."""
@@ -172,7 +178,7 @@ class DigestRunner:
         try:
             posted = await poster.post(sub, content.reply, title=content.title)
         except ChannelGone as gone:
-            reason = f"the bot cannot post in this channel ({gone})"
+            reason = _pause_reason(str(gone))
             log.warning("digest paused for %s %s: %s", sub.platform, sub.channel, reason)
             await asyncio.to_thread(self.store.pause_subscription, sub.platform, sub.channel, reason)
             await finish("failed", detail=reason)
