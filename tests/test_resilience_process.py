@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import itertools
 import json
 import signal
 import sqlite3
@@ -403,7 +404,7 @@ async def test_a_long_answer_continues_in_its_thread_at_one_post_a_second(slack_
         await wait_until(lambda: len(slack_api.calls_to("chat.postMessage")) >= 4)
     continuations = slack_api.calls_to("chat.postMessage")[1:]  # after the ⏳ placeholder
     assert len(continuations) >= 3 and parts < 4  # still arriving after the first part was shown
-    gaps = [b.at - a.at for a, b in zip(continuations, continuations[1:], strict=False)]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(continuations)]
     assert all(gap >= 0.9 for gap in gaps), gaps
     assert all(c.args["thread_ts"] == "1.1" for c in continuations)
 
