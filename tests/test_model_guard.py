@@ -1,0 +1,52 @@
+"""The model guard at the core's seam: circuit breaker, error classification, busy."""
+
+import asyncio
+import logging
+
+from bot.config import Settings
+from bot.model import ModelUnavailable
+from bot.prompts import MissingVariables
+from tests.support import GROUNDED_ANSWER, ScriptedModel, real_briefer
+
+
+def settings(tmp_path, **overrides) -> Settings:
+    values = {"database_url": f"sqlite:///{tmp_path / 'b.sqlite3'}", "engine": "openai", "openai_api_key": "k"}
+    return Settings(**{**values, **overrides})
+
+
+async def test_while_the_model_is_down_every_question_falls_back_at_once_and_one_probe_tests_recovery(tmp_path):
+    down = ModelUnavailable("the model server could not be reached (1 attempt)")
+    model = ScriptedModel(down, down, down, default=GROUNDED_ANSWER)
+    async with real_briefer(settings(tmp_path, breaker_failures=3, breaker_cooldown=0.3), model) as briefer:
+        for _ in range(3):
+            assert (await briefer.answer("How much is the deal worth?")).engine == "offline"
+        assert len(model.requests) == 3
+        replies = await asyncio.gather(*(briefer.answer("How much is the deal worth?") for _ in range(5)))
+        assert {r.engine for r in replies} == {"offline"} and len(model.requests) == 3  # open: no calls
+        await asyncio.sleep(0.35)
+        model.gate = asyncio.Event()
+        probes = [asyncio.create_task(briefer.answer("How much is the deal worth?")) for _ in range(3)]
+        await model.started.wait()
+        model.gate.set()
+        replies = await asyncio.gather(*probes)
+        assert len(model.requests) == 4  # one probe only
+        assert sorted(r.engine for r in replies) == ["offline", "offline", "openai"]
+        assert (await briefer.answer("How much is the deal worth?")).engine == "openai"  # closed again
+
+
+async def test_a_bug_is_logged_with_its_traceback_and_the_user_still_gets_an_honest_answer(tmp_path, caplog):
+    model = ScriptedModel(MissingVariables("prompt 'answer' needs: question"))
+    async with real_briefer(settings(tmp_path), model) as briefer:
+        reply = await briefer.answer("How much is the deal worth?")
+    assert reply.engine == "offline" and "38 billion" in reply.text
+    assert reply.notice == "Something went wrong on my side: answering with the article's own words."
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert record.exc_info and "model unavailable" not in caplog.text
+
+
+async def test_the_deadline_covers_a_model_that_never_answers(tmp_path):
+    model = ScriptedModel(gate=asyncio.Event())  # never released
+    async with real_briefer(settings(tmp_path, answer_deadline=0.2), model) as briefer:
+        reply = await asyncio.wait_for(briefer.answer("How much is the deal worth?"), 5)
+    assert reply.engine == "offline" and reply.notice.startswith("The model is unavailable")
+    assert briefer.model_problem == "the model gave no answer within the 0.2 s deadline"
