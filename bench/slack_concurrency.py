@@ -64,6 +64,9 @@ def settings_for(slack_url: str, model_url: str, database: Path) -> Settings:
         slack_bot_token="xoxb-bench",
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack_url,
+        # This measures the adapter's concurrency, not the limits: one asker, no cap in the way.
+        rate_limit_per_minute=10_000,
+        model_concurrency=1_000,
     )
 
 

@@ -55,8 +55,8 @@ class Settings:
     breaker_failures: int = 3
     breaker_cooldown: float = 30.0
     rate_limit_per_minute: int = 10  # questions per user
-    model_concurrency: int = 8  # model calls at once, across replicas
-    model_queue: int = 32  # questions waiting for a model slot, per process
+    model_concurrency: int = 16  # model calls at once, across replicas
+    model_queue: int = 64  # questions waiting for a model slot, per process
     retain_conversation_days: float = 30.0
     retain_event_days: float = 2.0
     retain_digest_days: float = 365.0

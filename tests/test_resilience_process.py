@@ -242,7 +242,7 @@ async def test_bad_bodies_get_a_400_and_one_log_line_never_a_traceback(slack_api
     env = slack_env(tmp_path, slack_api)
     bad = [
         ('{"type": "event_callback", "event": {', "application/json", {}),
-        ('[1, 2, 3]', "application/json", {}),
+        ("[1, 2, 3]", "application/json", {}),
         ("payload=not-json", "application/x-www-form-urlencoded", {}),
         ('{"type": "event_callback"}', "application/json", {"X-Slack-Request-Timestamp": "soon"}),
     ]
@@ -308,9 +308,7 @@ async def test_the_running_bot_deletes_what_retention_no_longer_keeps(slack_api,
 # --- 9. start-up checks ------------------------------------------------------------------------
 
 
-async def test_a_rejected_model_key_is_reported_at_start_and_the_bot_answers_offline(
-    slack_api, fake_openai, tmp_path
-):
+async def test_a_rejected_model_key_is_reported_at_start_and_the_bot_answers_offline(slack_api, fake_openai, tmp_path):
     fake_openai.api_key = "sk-the-right-key"
     env = slack_env(tmp_path, slack_api, fake_openai, OPENAI_API_KEY="sk-a-wrong-key-123")
     async with slack_http_bot(env, slack_api) as (bot, sender):
@@ -465,3 +463,27 @@ async def test_sigterm_during_a_digest_past_the_grace_releases_its_claim(slack_a
     with sqlite3.connect(tmp_path / "bot.sqlite3") as db:  # handed back: a restarted instance posts it today
         assert db.execute("SELECT count(*) FROM digest_posts").fetchone() == (0,)
     assert "Traceback" not in bot.log
+
+
+async def test_serve_finishes_the_answer_in_flight_on_sigterm(slack_api, fake_openai, tmp_path):
+    from tests.process_helpers import free_port
+
+    fake_openai.responder = lambda _body: Delay(2, GROUNDED_ANSWER)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = slack_env(tmp_path, slack_api, fake_openai)
+    async with bot_process(
+        env, "serve", "--host", "127.0.0.1", "--port", str(port), ready_url=base + "/healthz"
+    ) as bot:
+        import aiohttp
+
+        from tests.slack_helpers import SlackSender
+
+        async with aiohttp.ClientSession() as session:
+            sender = SlackSender(session, base + "/slack/events", slack_api)
+            await sender.event(mention("How much is the deal worth?", "1.1"))
+            await wait_until(lambda: any(r.path.endswith("/chat/completions") for r in fake_openai.requests))
+            bot.signal(signal.SIGTERM)
+            assert await bot.exit_code() == 0, bot.log
+    [update] = slack_api.calls_to("chat.update")
+    assert "$38 billion" in blocks_text(update)

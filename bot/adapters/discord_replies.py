@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 # Shown when the core itself fails (a bug, the database down): the model failing never gets here,
 # the core falls back to the offline engine. Bilingual because the question's language is unknown.
 UNAVAILABLE_MESSAGE = f"{message('busy', 'it')} / {message('busy', 'en')}"
+RESTARTING_MESSAGE = (
+    "Mi sto riavviando e non ho potuto finire questa risposta: chiedimelo di nuovo tra un minuto. / "
+    "I'm restarting and couldn't finish this answer: please ask again in a minute."
+)
 THREAD_NAME_LIMIT = 100  # Discord's limit for a thread name
 
 
