@@ -68,7 +68,9 @@ class Briefer:
             slots=ModelSlots(
                 settings.model_concurrency,
                 settings.model_queue,
-                store=store,
+                # Replicas share a PostgreSQL store; a SQLite file means one instance, where the
+                # per-process cap is the whole cap and two writes per model call would be waste.
+                store=store if store.dialect == "postgresql" else None,
                 lease_seconds=settings.answer_deadline + 10,
             ),
         )

@@ -6,6 +6,9 @@ slot is a row (``model_leases``): taking one is an INSERT that succeeds for one 
 giving it back a DELETE; a lease expires on its own, so a replica that dies holding one does
 not shrink the cap for long.
 
+The core shares leases through the store only when it is PostgreSQL (what several replicas
+use); on the default SQLite file (one instance) the per-process cap below is the whole cap.
+
 Inside a process an ``asyncio.Semaphore`` of the same size keeps callers off the database while
 the process alone fills the cap, and bounds the queue: when ``queue`` callers already wait,
 the next one gets ``Busy`` at once. When the store cannot be reached, the per-process cap still

@@ -50,3 +50,28 @@ async def test_the_deadline_covers_a_model_that_never_answers(tmp_path):
         reply = await asyncio.wait_for(briefer.answer("How much is the deal worth?"), 5)
     assert reply.engine == "offline" and reply.notice.startswith("The model is unavailable")
     assert briefer.model_problem == "the model gave no answer within the 0.2 s deadline"
+
+
+async def test_the_model_cap_holds_across_replicas_sharing_a_postgresql_store():
+    from bot.model_slots import ModelSlots
+    from bot.store import Store
+    from tests.conftest import postgres_url_or_skip
+
+    url = postgres_url_or_skip()
+    stores = [Store(url), Store(url)]
+    try:
+        with stores[0].engine.begin() as db:
+            db.exec_driver_sql("DELETE FROM model_leases")
+        replicas = [ModelSlots(2, 10, store=store, lease_seconds=30) for store in stores]
+        first, second = replicas[0].hold(), replicas[0].hold()
+        await first.__aenter__()
+        await second.__aenter__()  # replica A holds both slots
+        waiting = asyncio.create_task(replicas[1].hold().__aenter__())
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # replica B waits although its own process is idle
+        await first.__aexit__(None, None, None)
+        await asyncio.wait_for(waiting, 5)  # and gets the slot A gave back
+        await second.__aexit__(None, None, None)
+    finally:
+        for store in stores:
+            store.close()
