@@ -487,3 +487,23 @@ async def test_serve_finishes_the_answer_in_flight_on_sigterm(slack_api, fake_op
             assert await bot.exit_code() == 0, bot.log
     [update] = slack_api.calls_to("chat.update")
     assert "$38 billion" in blocks_text(update)
+
+
+async def test_discord_finishes_the_answer_in_flight_on_sigterm(fake_discord, fake_openai, tmp_path):
+    from tests.discord_helpers import TOKEN
+
+    fake_openai.responder = lambda _body: Delay(2, GROUNDED_ANSWER)
+    env = bot_env(tmp_path, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake_discord.api_url,
+                  DISCORD_GATEWAY_URL=fake_discord.gateway_url, BRIEFBOT_ENGINE="openai",
+                  OPENAI_API_KEY="sk-test-key", OPENAI_BASE_URL=fake_openai.base_url)  # fmt: skip
+    async with bot_process(env, "discord") as bot:
+        await asyncio.wait_for(fake_discord.wait_for_identify(), WAIT)
+        await asyncio.sleep(0.5)  # the READY handshake
+        question = fake_discord.mention("How much is the deal worth?")
+        await fake_discord.dispatch("MESSAGE_CREATE", question)
+        await wait_until(lambda: any(r.path.endswith("/chat/completions") for r in fake_openai.requests))
+        bot.signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0, bot.log
+    thread = int(question["id"])
+    [answer] = [r for r in fake_discord.requests if r.method == "POST" and r.path == f"/channels/{thread}/messages"]
+    assert "38 billion" in answer.body["content"]
