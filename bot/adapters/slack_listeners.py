@@ -159,7 +159,10 @@ class SlackListeners:
             try:
                 placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts)
                 if question:
-                    _, messages = await prepare(lambda: self.briefer.answer(question, conversation_id=cid, user=user))
+                    async with self.poster.still_working(channel, placeholder_ts):
+                        _, messages = await prepare(
+                            lambda: self.briefer.answer(question, conversation_id=cid, user=user)
+                        )
                 else:
                     messages = [render_text(MENTION_USAGE)]
             except asyncio.CancelledError:  # shutting down past the grace period: hand the question back

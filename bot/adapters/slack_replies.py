@@ -8,8 +8,10 @@ message continues in the thread of its first part.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -18,6 +20,8 @@ from bot.render.slack import SlackMessage, render_reply, render_text
 from bot.reply import Reply
 
 WORKING = ":hourglass_flowing_sand: …"
+STILL_WORKING = ":hourglass_flowing_sand: Ci sto ancora lavorando… / Still working on it…"
+STILL_WORKING_AFTER = 8.0  # seconds before the placeholder says so
 BUSY = (
     ":warning: Non riesco a rispondere in questo momento, riprova tra poco. "
     "/ I can't answer right now, please try again shortly."
@@ -68,6 +72,28 @@ class SlackPoster:
             logger.warning("could not post the placeholder in %s: %s", channel, _reason(error))
             return None
         return response["ts"]
+
+    @contextlib.asynccontextmanager
+    async def still_working(self, channel: str, placeholder_ts: str | None) -> AsyncIterator[None]:
+        """While the block runs: if it takes longer than ``STILL_WORKING_AFTER`` seconds, the
+        placeholder says the bot is still at it (a slow model; the answer deadline bounds it)."""
+        if placeholder_ts is None:
+            yield
+            return
+
+        async def say_so() -> None:
+            await asyncio.sleep(STILL_WORKING_AFTER)
+            try:
+                await self.client.chat_update(channel=channel, ts=placeholder_ts, text=STILL_WORKING)
+            except Exception as error:
+                logger.warning("could not update the placeholder in %s: %s", channel, _reason(error))
+
+        task = asyncio.create_task(say_so())
+        try:
+            yield
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)  # never lands after the answer
 
     async def deliver(
         self,
