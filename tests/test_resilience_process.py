@@ -507,3 +507,19 @@ async def test_discord_finishes_the_answer_in_flight_on_sigterm(fake_discord, fa
     thread = int(question["id"])
     [answer] = [r for r in fake_discord.requests if r.method == "POST" and r.path == f"/channels/{thread}/messages"]
     assert "38 billion" in answer.body["content"]
+
+
+async def test_an_unreachable_model_is_reported_at_start_with_its_url_and_questions_still_get_answers(
+    slack_api, tmp_path
+):
+    from tests.process_helpers import free_port
+
+    nowhere = f"http://127.0.0.1:{free_port()}/v1"
+    env = slack_env(tmp_path, slack_api, BRIEFBOT_ENGINE="openai", OPENAI_API_KEY="sk-k", OPENAI_BASE_URL=nowhere,
+                    BRIEFBOT_MODEL_ATTEMPTS="1")  # fmt: skip
+    async with slack_http_bot(env, slack_api) as (bot, sender):
+        await sender.event(mention("Quanto vale l'accordo?", "1.1"))
+        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 1)
+        log = bot.log
+    assert f"model: cannot reach the model server at {nowhere} (connection failed)" in log
+    assert "38 miliardi" in blocks_text(slack_api.calls_to("chat.update")[0]) and "Traceback" not in log
