@@ -523,3 +523,14 @@ async def test_an_unreachable_model_is_reported_at_start_with_its_url_and_questi
         log = bot.log
     assert f"model: cannot reach the model server at {nowhere} (connection failed)" in log
     assert "38 miliardi" in blocks_text(slack_api.calls_to("chat.update")[0]) and "Traceback" not in log
+
+
+async def test_a_slack_429_asking_for_600_s_is_not_waited_for(slack_api, tmp_path):
+    slack_api.rate_limit("chat.update", retry_after=600)
+    async with slack_http_bot(slack_env(tmp_path, slack_api), slack_api) as (_bot, sender):
+        started = time.monotonic()
+        await sender.event(mention("Quanto vale l'accordo?", "1.1"))
+        await wait_until(lambda: len(slack_api.calls_to("chat.postMessage")) == 2)  # the ⏳, then the answer
+        elapsed = time.monotonic() - started
+    assert elapsed < 10  # not 600 s
+    assert "38 miliardi" in blocks_text(slack_api.calls_to("chat.postMessage")[1])
