@@ -4,8 +4,8 @@ import asyncio
 import logging
 
 from bot.config import Settings
-from bot.model import ModelUnavailable
-from bot.prompts import MissingVariables
+from bot.engines.model.chat_model import ModelUnavailable
+from bot.engines.model.prompts import MissingVariables
 from tests.support import GROUNDED_ANSWER, ScriptedModel, real_briefer
 
 
@@ -24,7 +24,7 @@ async def test_while_the_model_is_down_every_question_falls_back_at_once_and_one
         replies = await asyncio.gather(*(briefer.answer("How much is the deal worth?") for _ in range(5)))
         assert {r.engine for r in replies} == {"offline"} and len(model.requests) == 3  # open: no calls
         await asyncio.sleep(0.35)
-        model.gate = asyncio.Event()
+        model.gate, model.started = asyncio.Event(), asyncio.Event()
         probes = [asyncio.create_task(briefer.answer("How much is the deal worth?")) for _ in range(3)]
         await model.started.wait()
         model.gate.set()
@@ -53,8 +53,8 @@ async def test_the_deadline_covers_a_model_that_never_answers(tmp_path):
 
 
 async def test_the_model_cap_holds_across_replicas_sharing_a_postgresql_store():
-    from bot.model_slots import ModelSlots
-    from bot.store import Store
+    from bot.engines.model.slots import ModelSlots
+    from bot.store.database import Store
     from tests.conftest import postgres_url_or_skip
 
     url = postgres_url_or_skip()

@@ -273,8 +273,8 @@ async def test_bad_bodies_get_a_400_and_one_log_line_never_a_traceback(slack_api
 
 async def test_the_running_bot_deletes_what_retention_no_longer_keeps(slack_api, tmp_path):
     from bot.config import PROJECT_ROOT
-    from bot.knowledge import load_knowledge
-    from bot.store import Store, Turn
+    from bot.knowledge.articles import load_knowledge
+    from bot.store.database import Store, Turn
 
     store = Store(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     now = time.time()
@@ -428,7 +428,7 @@ async def test_a_long_answer_through_the_response_url_says_where_the_rest_is(sla
 def _due_subscription(tmp_path) -> None:
     import datetime as dt
 
-    from bot.store import Store, Subscription
+    from bot.store.database import Store, Subscription
 
     store = Store(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
     now = dt.datetime.now(dt.UTC)

@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 import aiohttp
 import pytest
 
-from bot.adapters.slack_listeners import channel_conversation_id
-from bot.model import ModelUnavailable
-from bot.reply import Citation, Reply
-from bot.store import Store
+from bot.answers.reply import Citation, Reply
+from bot.engines.model.chat_model import ModelUnavailable
+from bot.platforms.slack.listeners import channel_conversation_id
+from bot.store.database import Store
 from tests.fakes.slack_server import BOT_ID, BOT_USER_ID, TEAM_ID
 from tests.slack_helpers import (
     CHANNEL,
@@ -327,7 +327,7 @@ async def test_healthz(slack_api, tmp_path):
 
 
 async def test_a_slow_answer_says_it_is_still_working_then_the_answer_replaces_it(slack_api, tmp_path, monkeypatch):
-    from bot.adapters import slack_replies
+    from bot.platforms.slack import posting as slack_replies
 
     monkeypatch.setattr(slack_replies, "STILL_WORKING_AFTER", 0.1)
     model = ScriptedModel(gate=asyncio.Event())

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from bot.store import Retention, Store, StoreError, Turn
+from bot.store.database import Retention, Store, StoreError, Turn
 
 
 @pytest.fixture

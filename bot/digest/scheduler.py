@@ -1,4 +1,4 @@
-"""The digest loop behind ``python -m bot digest --serve`` and ``python -m bot serve``: a pass every
+"""The digest loop behind ``briefbot digest --serve`` and ``briefbot serve``: a pass every
 ``interval`` seconds. Being late is harmless (the grace window covers it) and so is running on
 several instances (each slot is claimed in the store), so a plain loop is enough."""
 
@@ -8,8 +8,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.core.lifecycle import Lifecycle
 from bot.digest.runner import DigestRunner, Outcome
-from bot.lifecycle import Lifecycle
 
 DEFAULT_INTERVAL = 30.0  # seconds between passes: how late after its minute a digest may be
 

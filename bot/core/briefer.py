@@ -1,0 +1,322 @@
+"""The core: one place that turns a question or a briefing request into a ``Reply``.
+
+It knows nothing about Slack or Discord. Flow for a question: clean and bound the input,
+pick the language, load the conversation's recent turns, ask the model engine (when
+configured) and verify its answer against the cited passages, fall back to the offline
+engine when the model is down or its answer is not grounded, store the turn, reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import gc
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.answers.drafts import Draft, to_reply
+from bot.answers.reply import Reply
+from bot.config import Settings
+from bot.core.lifecycle import Lifecycle
+from bot.core.rate_limit import RateLimiter
+from bot.engines.model.chat_model import ChatModel, ModelError, ModelRejected
+from bot.engines.model.engine import ModelEngine
+from bot.engines.model.guard import CircuitBreaker, ModelGuard
+from bot.engines.model.prompts import Prompts, load_prompts
+from bot.engines.model.slots import Busy, ModelSlots
+from bot.engines.offline.engine import OfflineEngine
+from bot.grounding.verifier import verify
+from bot.knowledge.articles import KnowledgeBase, load_knowledge
+from bot.language.detection import detect_language
+from bot.language.languages import DEFAULT_LANGUAGE
+from bot.language.phrases import message
+from bot.language.text import clean_input
+from bot.store.database import Store, StoreError, Turn
+
+logger = logging.getLogger(__name__)
+
+CHARS_PER_TOKEN = 4  # a rough, language-neutral estimate: enough to bound a prompt
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """The offline engine answers instead of the model; ``notice`` is the message key saying why."""
+
+    notice: str
+
+
+class Briefer:
+    def __init__(
+        self,
+        *,
+        knowledge: KnowledgeBase,
+        store: Store,
+        prompts: Prompts,
+        settings: Settings,
+        model: ChatModel | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.store = store
+        self.settings = settings
+        self.offline = OfflineEngine(knowledge)
+        self.model = model
+        self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
+        self.model_problem = ""  # why the last answer did not come from the model, for the CLI
+        self.guard = ModelGuard(
+            deadline=settings.answer_deadline,
+            breaker=CircuitBreaker(failures=settings.breaker_failures, cooldown=settings.breaker_cooldown),
+            slots=ModelSlots(
+                settings.model_concurrency,
+                settings.model_queue,
+                # Replicas share a PostgreSQL store; a SQLite file means one instance, where the
+                # per-process cap is the whole cap and two writes per model call would be waste.
+                store=store if store.dialect == "postgresql" else None,
+                lease_seconds=settings.answer_deadline + 10,
+            ),
+        )
+        self.rate_limit = RateLimiter(store, settings.rate_limit_per_minute)
+        self.lifecycle = Lifecycle(settings.shutdown_grace)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None
+    ) -> Briefer:
+        knowledge = load_knowledge(settings.knowledge_dir)
+        prompts = load_prompts(settings.prompts_dir)
+        if model is None and settings.resolved_engine == "openai":
+            model = _model_from_settings(settings)
+        store = store or Store(settings.database_url)
+        return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
+
+    @property
+    def engine_name(self) -> str:
+        return self.model_engine.name if self.model_engine else self.offline.name
+
+    async def answer(
+        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
+    ) -> Reply:
+        """``user`` (e.g. ``slack:T1:U1``) is held to the per-user rate limit; the CLI passes none."""
+        question = clean_input(question)
+        language = lang or detect_language(question) if question else (lang or DEFAULT_LANGUAGE)
+        if not question:
+            return Reply(message("empty_question", language), language=language, engine=self.engine_name, refused=True)
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            text = message("too_long", language, length=len(question), limit=limit)
+            return Reply(text, language=language, engine=self.engine_name, refused=True)
+        limited = await self._rate_limited(user, language)
+        if limited is not None:
+            return limited
+        history = await self._history(conversation_id)
+        reply = await self._answer(question, language, history)
+        if conversation_id:
+            await self.remember(conversation_id, reply, question=question)
+        return reply
+
+    async def brief(
+        self,
+        *,
+        lang: str = DEFAULT_LANGUAGE,
+        conversation_id: str | None = None,
+        article_ids: Sequence[str] | None = None,
+        kind: str = "brief",
+        user: str | None = None,
+    ) -> Reply:
+        """A 3-6 point briefing; ``kind="digest"`` words it as the daily digest. Generated
+        once per (knowledge version, language, articles, engine) and cached in the store."""
+        limited = await self._rate_limited(user, lang)
+        if limited is not None:
+            return limited
+        ids = tuple(sorted(article_ids)) if article_ids is not None else None
+        key = f"{kind}:{self.knowledge.version}:{lang}:{self.engine_name}:{','.join(ids or ('*',))}"
+        cached = await self._stored(self.store.cached, key, default=None)
+        if cached is not None:
+            reply = to_reply(Draft(cached["text"]), self.knowledge, language=lang, engine=cached["engine"])
+        else:
+            reply = await self._brief(lang, ids, kind)
+            if reply.grounded and not reply.notice:
+                await self._stored(self.store.cache, key, {"text": reply.extras["draft"], "engine": reply.engine})
+        if conversation_id:
+            await self.remember(conversation_id, reply)
+        return reply
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (the language model, the
+        model client): long-running adapters call this before taking traffic.
+
+        Then everything loaded so far is moved out of the garbage collector's reach: it lives
+        as long as the process, and scanning it again and again made every request slower
+        (slack-bolt deep-copies each request for its lazy listeners, and every copy paid for it).
+        """
+        detect_language("warm up the language identifier")
+        prepare = getattr(self.model, "warm_up", None)
+        if prepare is not None:
+            prepare()
+        gc.collect()
+        gc.freeze()
+
+    async def check_model(self) -> None:
+        """Long-running processes ask at start whether the model takes the key: a rejected key
+        switches this process to the offline engine (one line says so); an unreachable server
+        is reported and the model kept, since it may come back (the circuit breaker copes)."""
+        check = getattr(self.model, "check", None)
+        if self.model_engine is None or check is None:
+            return
+        try:
+            await asyncio.wait_for(check(), self.settings.answer_deadline)
+        except ModelRejected as error:
+            self.model_problem = str(error)
+            self.model_engine = None
+            logger.error("model: %s: answering with the offline engine", error)
+        except (ModelError, TimeoutError) as error:
+            reason = str(error) or f"no answer within {self.settings.answer_deadline:g} s"
+            logger.warning("model: %s: questions get offline answers until it responds", reason)
+        else:
+            logger.info("model: %r accepts the key", self.model)
+
+    async def has_conversation(self, conversation_id: str) -> bool:
+        return bool(await self._history(conversation_id))
+
+    async def aclose(self) -> None:
+        close = getattr(self.model, "aclose", None)
+        if close is not None:
+            await close()
+        await asyncio.to_thread(self.store.close)
+
+    # --- internals ---------------------------------------------------------------------
+
+    async def _answer(self, question: str, language: str, history: list[Turn]) -> Reply:
+        if self.model_engine is None:
+            return self._offline_reply(self.offline.answer(question, language, history), language)
+        engine = self.model_engine
+        fallback = lambda: self.offline.answer(question, language, history)  # noqa: E731
+        draft = await self._ask_model(lambda: engine.answer(question, language, history), language)
+        if isinstance(draft, Reply):
+            return draft
+        if isinstance(draft, Fallback):
+            return self._offline_reply(fallback(), language, draft.notice)
+        return self._checked(draft, language, fallback=fallback)
+
+    async def _brief(self, language: str, ids: Sequence[str] | None, kind: str) -> Reply:
+        if self.model_engine is None:
+            return self._offline_reply(self.offline.brief(language, ids), language)
+        engine = self.model_engine
+        draft = await self._ask_model(lambda: engine.brief(language, ids, kind=kind), language)
+        if isinstance(draft, Reply):
+            return draft
+        if isinstance(draft, Fallback):
+            return self._offline_reply(self.offline.brief(language, ids), language, draft.notice)
+        if draft.refused:  # a briefing cannot be "not in the article": the model misbehaved
+            return self._offline_reply(self.offline.brief(language, ids), language, "not_verified", grounded=False)
+        return self._checked(draft, language, fallback=lambda: self.offline.brief(language, ids))
+
+    async def _ask_model(self, call, language: str) -> Draft | Reply | Fallback:
+        """The model's draft; a busy ``Reply`` when no model slot is free in time; a ``Fallback``
+        when the offline engine must answer instead. Model and network failures are logged in
+        one line; anything else is a bug, logged with its traceback."""
+        try:
+            return await self.guard.run(call)
+        except Busy as busy:
+            logger.warning("busy, question not answered: %s", busy)
+            return _transient(message("busy", language), language, self.engine_name)
+        except ModelError as error:
+            self.model_problem = str(error)
+            logger.warning("model unavailable, answering offline: %s", error)
+            return Fallback("model_unavailable")
+        except Exception:
+            self.model_problem = "an internal error (logged)"
+            logger.exception("bug while asking the model; answering offline")
+            return Fallback("internal_error")
+
+    async def _rate_limited(self, user: str | None, language: str) -> Reply | None:
+        if not user:
+            return None
+        wait = await self.rate_limit.wait_needed(user)
+        if not wait:
+            return None
+        limit = self.settings.rate_limit_per_minute
+        logger.info("rate limit: %s asked more than %s questions in a minute", user, limit)
+        text = message("rate_limited", language, limit=limit, seconds=max(1, round(wait)))
+        return _transient(text, language, self.engine_name)
+
+    async def _stored(self, method, *args, default=None):
+        """A store call that must not stop an answer: on failure, logged, and ``default``."""
+        try:
+            return await asyncio.to_thread(method, *args)
+        except StoreError as error:
+            name = getattr(method, "__name__", None) or method.func.__name__
+            logger.warning("store unavailable, answering without it (%s): %s", name, error)
+            return default
+
+    def _checked(self, draft: Draft, language: str, *, fallback) -> Reply:
+        if draft.refused:
+            return self._reply(self.offline.refusal(language), language, self.model_engine.name)
+        verdict = verify(draft.text, draft.citations, self.knowledge)
+        if verdict.grounded:
+            return self._reply(draft, language, self.model_engine.name)
+        logger.warning("model answer not grounded, replaced: %s", "; ".join(verdict.problems))
+        return self._offline_reply(fallback(), language, "not_verified", grounded=False)
+
+    def _offline_reply(self, draft: Draft, language: str, notice: str = "", *, grounded: bool = True) -> Reply:
+        if notice:
+            notice_text = message(notice, language)
+            draft = Draft(f"_{notice_text}_\n\n{draft.text}", refused=draft.refused)
+            return self._reply(draft, language, self.offline.name, notice=notice_text, grounded=grounded)
+        return self._reply(draft, language, self.offline.name, grounded=grounded)
+
+    def _reply(self, draft: Draft, language: str, engine: str, **extra) -> Reply:
+        reply = to_reply(draft, self.knowledge, language=language, engine=engine, **extra)
+        reply.extras["draft"] = draft.text
+        return reply
+
+    async def _history(self, conversation_id: str | None) -> list[Turn]:
+        if not conversation_id:
+            return []
+        settings = self.settings
+        recent = await self._stored(
+            functools.partial(
+                self.store.recent_turns,
+                conversation_id,
+                limit=settings.conversation_turns,
+                max_age_seconds=settings.conversation_ttl_hours * 3600,
+            ),
+            default=[],
+        )
+        budget = settings.conversation_token_budget * CHARS_PER_TOKEN
+        kept: list[Turn] = []
+        for turn in reversed(recent):  # newest first, until the budget is spent
+            budget -= len(turn.content)
+            if budget < 0:
+                break
+            kept.append(turn)
+        return kept[::-1]
+
+    async def remember(self, conversation_id: str, reply: Reply, *, question: str | None = None) -> None:
+        """Store a question (if any) and its reply as turns of ``conversation_id``: for callers
+        that learn the conversation's id only after answering (a thread that starts at the
+        posted reply)."""
+        turns = [Turn("user", question, reply.language)] if question else []
+        turns.append(
+            Turn(
+                "assistant",
+                reply.extras.get("draft", reply.text),
+                reply.language,
+                tuple(c.id for c in reply.citations),
+                reply.engine,
+                reply.grounded,
+            )
+        )
+        await self._stored(self.store.add_turns, conversation_id, turns)
+
+
+def _model_from_settings(settings: Settings) -> ChatModel:
+    from bot.engines.model.openai_client import OpenAIChatModel  # raises ConfigError when OPENAI_API_KEY is missing
+
+    return OpenAIChatModel.from_settings(settings)
+
+
+def _transient(text: str, language: str, engine: str) -> Reply:
+    """A reply that is no answer, only "not now" (busy, rate-limited): adapters may show it to
+    the asker alone (``extras["transient"]``)."""
+    return Reply(text, language=language, engine=engine, refused=True, notice=text, extras={"transient": True})

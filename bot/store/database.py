@@ -1,0 +1,567 @@
+"""All state behind one interface on SQLAlchemy Core: conversations, processed events,
+cached briefings, digest subscriptions and the digest ledger. A SQLite file by default,
+PostgreSQL by URL; schema created on first use.
+
+Everything here is synchronous and short; async callers run it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
+
+metadata = sa.MetaData()
+
+turns = sa.Table(
+    "conversation_turns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("role", sa.String(16), nullable=False),  # "user" | "assistant"
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("citations", sa.Text, nullable=False, default="[]"),  # JSON list of passage ids
+    sa.Column("engine", sa.String(16), nullable=False, default=""),
+    sa.Column("grounded", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+processed_events = sa.Table(
+    "processed_events",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+cached_replies = sa.Table(
+    "cached_replies",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+
+
+def _channel_key() -> list[sa.Column]:
+    """A chat channel: the platform's name ("slack", "discord") and its channel id there."""
+    return [
+        sa.Column("platform", sa.String(16), primary_key=True),
+        sa.Column("channel", sa.String(64), primary_key=True),
+    ]
+
+
+digest_subscriptions = sa.Table(
+    "digest_subscriptions",
+    metadata,
+    *_channel_key(),
+    sa.Column("workspace", sa.String(64), nullable=False),  # Slack team id / Discord guild id
+    sa.Column("time_of_day", sa.String(5), nullable=False),  # "HH:MM", local wall time
+    sa.Column("timezone", sa.String(64), nullable=False),  # IANA name
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("always", sa.Boolean, nullable=False, default=False),  # post "no new developments" too
+    sa.Column("paused_reason", sa.Text, nullable=False, default=""),
+    sa.Column("created_by", sa.String(64), nullable=False, default=""),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# One row per (platform, channel, local date): claimed BEFORE posting, so at most one post a day.
+digest_posts = sa.Table(
+    "digest_posts",
+    metadata,
+    *_channel_key(),
+    sa.Column("local_date", sa.String(10), primary_key=True),  # ISO date in the subscription's zone
+    sa.Column("status", sa.String(16), nullable=False),  # claimed | posted | skipped | failed | unconfirmed
+    sa.Column("message_id", sa.String(64), nullable=False, default=""),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("claimed_by", sa.String(64), nullable=False, default=""),
+    sa.Column("claimed_at", sa.Float, nullable=False),
+    sa.Column("finished_at", sa.Float, nullable=True),
+)
+
+# What each channel's last digest covered: the article versions it was told about.
+digested_articles = sa.Table(
+    "digested_articles",
+    metadata,
+    *_channel_key(),
+    sa.Column("article_id", sa.String(128), primary_key=True),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("digested_at", sa.Float, nullable=False),
+)
+
+# The cap on concurrent model calls across replicas: one row per slot taken (bot.model_slots).
+model_leases = sa.Table(
+    "model_leases",
+    metadata,
+    sa.Column("slot", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("holder", sa.String(128), nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+)
+
+# Questions per user per minute (bot.rate_limit): key "<user>|<minute number>".
+request_counts = sa.Table(
+    "request_counts",
+    metadata,
+    sa.Column("key", sa.String(320), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+logger = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """The database cannot be used; one line, safe to print (no password)."""
+
+
+class StoreUnavailable(StoreError):
+    """A query failed (database down, connection lost...): the caller degrades and goes on."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long each kind of record is kept, in seconds (see ``Store.prune``)."""
+
+    conversations: float = 30 * 86400
+    events: float = 2 * 86400
+    digests: float = 365 * 86400
+
+
+def _healing(method):
+    """Run a store method; a database that lost its tables (restored empty, dropped) gets
+    them back and the method runs once more; any other database failure becomes
+    ``StoreUnavailable`` with a one-line, password-free reason."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except SQLAlchemyError as exc:
+            if not _missing_table(exc):
+                raise StoreUnavailable(f"database unavailable: {_reason(exc)}") from None
+        logger.warning("the database has lost its tables: creating them again")
+        try:
+            _create_schema(self.engine)
+            return method(self, *args, **kwargs)
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(f"database unavailable: {_reason(exc)}") from None
+
+    return run
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str
+    content: str
+    language: str
+    citations: tuple[str, ...] = ()
+    engine: str = ""
+    grounded: bool = True
+
+
+@dataclass(frozen=True)
+class Subscription:
+    platform: str
+    channel: str
+    workspace: str
+    time_of_day: str
+    timezone: str
+    language: str
+    always: bool = False
+    paused_reason: str = ""
+    created_by: str = ""
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.paused_reason)
+
+
+@dataclass(frozen=True)
+class DigestPost:
+    platform: str
+    channel: str
+    local_date: str
+    status: str
+    message_id: str = ""
+    detail: str = ""
+    claimed_at: float = 0.0
+
+
+class Store:
+    def __init__(self, url: str, *, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self.engine = _create_engine(url)
+        self.dialect = self.engine.dialect.name
+        try:
+            _create_schema(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the database {_safe_url(self.engine)}: {_reason(exc)}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- conversations -------------------------------------------------------------
+
+    @_healing
+    def add_turns(self, conversation_id: str, new_turns: list[Turn]) -> None:
+        now = self.clock()
+        with self.engine.begin() as db:
+            db.execute(
+                turns.insert(),
+                [
+                    {
+                        "conversation_id": conversation_id,
+                        "role": t.role,
+                        "content": t.content,
+                        "language": t.language,
+                        "citations": json.dumps(list(t.citations)),
+                        "engine": t.engine,
+                        "grounded": t.grounded,
+                        "created_at": now,
+                    }
+                    for t in new_turns
+                ],
+            )
+
+    @_healing
+    def recent_turns(self, conversation_id: str, *, limit: int, max_age_seconds: float) -> list[Turn]:
+        """The conversation's last ``limit`` turns younger than ``max_age_seconds``, oldest first."""
+        query = (
+            sa.select(turns)
+            .where(turns.c.conversation_id == conversation_id)
+            .where(turns.c.created_at >= self.clock() - max_age_seconds)
+            .order_by(turns.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as db:
+            rows = db.execute(query).mappings().all()
+        return [
+            Turn(r["role"], r["content"], r["language"], tuple(json.loads(r["citations"])), r["engine"], r["grounded"])
+            for r in reversed(rows)
+        ]
+
+    @_healing
+    @_healing
+    def prune(self, retention: Retention, *, knowledge_version: str | None = None) -> dict[str, int]:
+        """Delete what ``retention`` no longer keeps: old conversation turns, processed event ids,
+        digest records, spent rate-limit counters and expired model leases, and (given the
+        current ``knowledge_version``) cached briefings made from other knowledge. Returns the
+        number of rows deleted per table."""
+        now = self.clock()
+        digest_cutoff = now - retention.digests
+        statements = {
+            "conversation_turns": turns.delete().where(turns.c.created_at < now - retention.conversations),
+            "processed_events": processed_events.delete().where(processed_events.c.created_at < now - retention.events),
+            "digest_posts": digest_posts.delete().where(digest_posts.c.claimed_at < digest_cutoff),
+            "digested_articles": digested_articles.delete().where(digested_articles.c.digested_at < digest_cutoff),
+            "request_counts": request_counts.delete().where(request_counts.c.created_at < now - 3600),
+            "model_leases": model_leases.delete().where(model_leases.c.expires_at < now),
+        }
+        if knowledge_version:  # cache keys are "<kind>:<knowledge version>:..."
+            statements["cached_replies"] = cached_replies.delete().where(
+                ~cached_replies.c.key.like(f"%:{knowledge_version}:%")
+            )
+        with self.engine.begin() as db:
+            return {name: db.execute(statement).rowcount for name, statement in statements.items()}
+
+    # --- limits: model slots and request counts (bot.model_slots, bot.rate_limit) ----------
+
+    @_healing
+    def take_model_slot(self, capacity: int, holder: str, lease_seconds: float) -> int | None:
+        """One of ``capacity`` slots for ``holder`` until the lease expires; None when all are taken."""
+        now = self.clock()
+        slots = list(range(capacity))
+        random.shuffle(slots)  # replicas do not all fight over slot 0
+        with self.engine.begin() as db:
+            db.execute(model_leases.delete().where(model_leases.c.expires_at < now))
+            for slot in slots:
+                row = {"slot": slot, "holder": holder, "expires_at": now + lease_seconds}
+                insert = _dialect_insert(self.dialect)(model_leases).values(**row).on_conflict_do_nothing()
+                if db.execute(insert.returning(model_leases.c.slot)).first() is not None:
+                    return slot
+        return None
+
+    @_healing
+    def release_model_slot(self, slot: int, holder: str) -> None:
+        where = (model_leases.c.slot == slot) & (model_leases.c.holder == holder)
+        with self.engine.begin() as db:
+            db.execute(model_leases.delete().where(where))
+
+    @_healing
+    def count_request(self, user: str, window: int) -> tuple[int, int]:
+        """Count one request of ``user`` in minute ``window``; (this minute's count, the last one's)."""
+        insert = _dialect_insert(self.dialect)(request_counts).values(
+            key=f"{user}|{window}", count=1, created_at=self.clock()
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=("key",), set_={"count": request_counts.c.count + 1}
+        ).returning(request_counts.c.count)
+        previous = sa.select(request_counts.c.count).where(request_counts.c.key == f"{user}|{window - 1}")
+        with self.engine.begin() as db:
+            current = db.execute(upsert).scalar_one()
+            return current, db.execute(previous).scalar() or 0
+
+    # --- event de-duplication --------------------------------------------------------
+
+    @_healing
+    def claim_event(self, key: str) -> bool:
+        """True the first time ``key`` is claimed by any instance sharing this database."""
+        return self.insert_once(processed_events, {"key": key, "created_at": self.clock()})
+
+    @_healing
+    def release_event(self, key: str) -> None:
+        """Forget a claim whose work could not finish, so a retry (or another instance) may answer."""
+        with self.engine.begin() as db:
+            db.execute(processed_events.delete().where(processed_events.c.key == key))
+
+    @_healing
+    def insert_once(self, table: sa.Table, row: dict) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING; True when this call inserted the row."""
+        key_column = table.primary_key.columns.values()[0]
+        insert = _dialect_insert(self.dialect)(table).values(**row).on_conflict_do_nothing().returning(key_column)
+        with self.engine.begin() as db:
+            return db.execute(insert).first() is not None
+
+    # --- cache -------------------------------------------------------------------------
+
+    @_healing
+    def cached(self, key: str) -> dict | None:
+        with self.engine.connect() as db:
+            value = db.execute(sa.select(cached_replies.c.value).where(cached_replies.c.key == key)).scalar()
+        return json.loads(value) if value is not None else None
+
+    @_healing
+    def cache(self, key: str, value: dict) -> None:
+        self.insert_once(cached_replies, {"key": key, "value": json.dumps(value), "created_at": self.clock()})
+
+    # --- digest: subscriptions ---------------------------------------------------------
+
+    @_healing
+    def save_subscription(self, sub: Subscription) -> None:
+        """Create or replace the channel's subscription (clearing any pause)."""
+        row = {**_fields(sub), "paused_reason": "", "updated_at": self.clock()}
+        insert = _dialect_insert(self.dialect)(digest_subscriptions).values(**row)
+        keys = ("platform", "channel")
+        upsert = insert.on_conflict_do_update(
+            index_elements=keys, set_={k: insert.excluded[k] for k in row if k not in keys}
+        )
+        with self.engine.begin() as db:
+            db.execute(upsert)
+
+    @_healing
+    def subscription(self, platform: str, channel: str) -> Subscription | None:
+        query = sa.select(digest_subscriptions).where(
+            digest_subscriptions.c.platform == platform, digest_subscriptions.c.channel == channel
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).mappings().first()
+        return _subscription(row) if row else None
+
+    @_healing
+    def subscriptions(self) -> list[Subscription]:
+        """Every subscription, paused ones included, in a stable order."""
+        columns = digest_subscriptions.c
+        query = sa.select(digest_subscriptions).order_by(columns.platform, columns.channel)
+        with self.engine.connect() as db:
+            return [_subscription(row) for row in db.execute(query).mappings()]
+
+    @_healing
+    def delete_subscription(self, platform: str, channel: str) -> bool:
+        where = (digest_subscriptions.c.platform == platform) & (digest_subscriptions.c.channel == channel)
+        with self.engine.begin() as db:
+            return db.execute(digest_subscriptions.delete().where(where)).rowcount > 0
+
+    @_healing
+    def pause_subscription(self, platform: str, channel: str, reason: str) -> None:
+        where = (digest_subscriptions.c.platform == platform) & (digest_subscriptions.c.channel == channel)
+        with self.engine.begin() as db:
+            db.execute(digest_subscriptions.update().where(where).values(paused_reason=reason, updated_at=self.clock()))
+
+    # --- digest: the ledger (one post per platform, channel and local date) ---------------
+
+    @_healing
+    def claim_digest(self, platform: str, channel: str, local_date: str, *, claimed_by: str = "") -> bool:
+        """True when this call took the day's slot; False when any instance already has it."""
+        row = {
+            "platform": platform,
+            "channel": channel,
+            "local_date": local_date,
+            "status": "claimed",
+            "claimed_by": claimed_by,
+            "claimed_at": self.clock(),
+        }
+        return self.insert_once(digest_posts, row)
+
+    def finish_digest(
+        self, platform: str, channel: str, local_date: str, status: str, *, message_id: str = "", detail: str = ""
+    ) -> None:
+        with self.engine.begin() as db:
+            db.execute(
+                digest_posts.update()
+                .where(_slot(platform, channel, local_date))
+                .values(status=status, message_id=message_id, detail=detail, finished_at=self.clock())
+            )
+
+    @_healing
+    def release_digest(self, platform: str, channel: str, local_date: str) -> None:
+        """Give a claimed slot back (nothing was posted), so a later pass may try again."""
+        with self.engine.begin() as db:
+            db.execute(digest_posts.delete().where(_slot(platform, channel, local_date)))
+
+    @_healing
+    def digest_post(self, platform: str, channel: str, local_date: str) -> DigestPost | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(digest_posts).where(_slot(platform, channel, local_date))).mappings().first()
+        return _digest_post(row) if row else None
+
+    @_healing
+    def last_digest_post(self, platform: str, channel: str) -> DigestPost | None:
+        query = (
+            sa.select(digest_posts)
+            .where(digest_posts.c.platform == platform, digest_posts.c.channel == channel)
+            .order_by(digest_posts.c.local_date.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).mappings().first()
+        return _digest_post(row) if row else None
+
+    @_healing
+    def digested_versions(self, platform: str, channel: str) -> dict[str, str]:
+        """article id -> the version the channel's digests last covered."""
+        query = sa.select(digested_articles.c.article_id, digested_articles.c.version).where(
+            digested_articles.c.platform == platform, digested_articles.c.channel == channel
+        )
+        with self.engine.connect() as db:
+            return {article_id: version for article_id, version in db.execute(query)}
+
+    @_healing
+    def record_digested(self, platform: str, channel: str, versions: dict[str, str]) -> None:
+        if not versions:
+            return
+        now = self.clock()
+        rows = [
+            {"platform": platform, "channel": channel, "article_id": a, "version": v, "digested_at": now}
+            for a, v in versions.items()
+        ]
+        insert = _dialect_insert(self.dialect)(digested_articles)
+        upsert = insert.on_conflict_do_update(
+            index_elements=("platform", "channel", "article_id"),
+            set_={"version": insert.excluded.version, "digested_at": insert.excluded.digested_at},
+        )
+        with self.engine.begin() as db:
+            db.execute(upsert, rows)
+
+
+def _fields(sub: Subscription) -> dict:
+    return asdict(sub)
+
+
+def _subscription(row) -> Subscription:
+    return Subscription(**{name: row[name] for name in Subscription.__dataclass_fields__})
+
+
+def _digest_post(row) -> DigestPost:
+    return DigestPost(**{name: row[name] for name in DigestPost.__dataclass_fields__})
+
+
+def _slot(platform: str, channel: str, local_date: str):
+    return (
+        (digest_posts.c.platform == platform)
+        & (digest_posts.c.channel == channel)
+        & (digest_posts.c.local_date == local_date)
+    )
+
+
+def _missing_table(exc: SQLAlchemyError) -> bool:
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return isinstance(exc, OperationalError | ProgrammingError) and (
+        "no such table" in text or ("relation" in text and "does not exist" in text)
+    )
+
+
+def _create_schema(engine: sa.Engine) -> None:
+    """Create missing tables. Instances starting together on an empty database can all see a
+    table missing and race to create it ("already exists"); the losers look again, a few times.
+    A database that cannot be reached fails the same way every time and is reported."""
+    for attempt in range(5):
+        try:
+            metadata.create_all(engine)
+            return
+        except (IntegrityError, ProgrammingError, OperationalError) as exc:
+            lost_the_race = isinstance(exc, IntegrityError) or "already exists" in str(exc.orig or exc).lower()
+            if attempt == 4 or not lost_the_race:
+                raise
+
+
+def _dialect_insert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+_EXPECTED_URL = "sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
+
+
+def _create_engine(url: str) -> sa.Engine:
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]  # the driver we ship
+    try:
+        parsed = sa.make_url(url)
+    except ArgumentError:
+        raise StoreError(f"BRIEFBOT_DATABASE_URL is not a database URL (expected {_EXPECTED_URL})") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        backend = parsed.get_backend_name()
+        raise StoreError(f"BRIEFBOT_DATABASE_URL: unsupported database {backend!r} (expected {_EXPECTED_URL})")
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    try:
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    except (NoSuchModuleError, ArgumentError) as exc:
+        raise StoreError(f"BRIEFBOT_DATABASE_URL: {_reason(exc)}") from None
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    if url.database and url.database != ":memory:":
+        try:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"BRIEFBOT_DATABASE_URL: cannot create {url.database}: {exc.strerror}") from None
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(connection, _record):  # several processes share the file: WAL + waiting on locks
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; only a power cut loses the last commit
+        cursor.close()
+
+    return engine
+
+
+def _safe_url(engine: sa.Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc.orig) if isinstance(exc, OperationalError) and exc.orig is not None else str(exc)
+    return text.strip().splitlines()[0][:200] if text.strip() else type(exc).__name__
