@@ -67,3 +67,7 @@ class ChannelPacer:
                 if delay > 0:
                     await self.sleep(delay)
             self._last[channel_key] = self.clock()
+
+    def note(self, channel_key: str) -> None:
+        """A post went out now without waiting its turn (an answer's first message): what follows waits."""
+        self._last[channel_key] = self.clock()

@@ -116,8 +116,15 @@ class SlackPoster:
         could not be posted. Slack asking for a longer wait than the client's cap: the placeholder
         says the bot is busy."""
 
-        async def pace() -> None:
-            await self.pacer.wait(channel)
+        first = True
+
+        async def pace() -> None:  # an answer's first message goes at once, its continuations wait their turn
+            nonlocal first
+            if first:
+                first = False
+                self.pacer.note(channel)
+            else:
+                await self.pacer.wait(channel)
 
         try:
             return await post_parts(
