@@ -75,3 +75,33 @@ async def test_the_model_cap_holds_across_replicas_sharing_a_postgresql_store():
     finally:
         for store in stores:
             store.close()
+
+
+async def test_the_rate_limit_holds_across_replicas_sharing_a_postgresql_store():
+    import uuid
+
+    from bot.core.rate_limit import RateLimiter
+    from bot.store.database import Store
+    from tests.conftest import postgres_url_or_skip
+
+    url = postgres_url_or_skip()
+    stores = [Store(url), Store(url)]
+    try:
+        now = 1_800_000_000.0  # the start of a minute: no earlier minute weighs in
+        replicas = [RateLimiter(store, 10, clock=lambda: now) for store in stores]
+        user = f"slack:T1:{uuid.uuid4().hex}"
+        waits = [await replicas[n % 2].wait_needed(user) for n in range(12)]
+    finally:
+        for store in stores:
+            store.close()
+    assert waits[:10] == [0.0] * 10 and all(wait > 0 for wait in waits[10:])
+
+
+async def test_the_rate_limit_in_one_process_counts_a_sliding_minute():
+    from bot.core.rate_limit import RateLimiter
+
+    now = [1_800_000_000.0]
+    limiter = RateLimiter(None, 10, clock=lambda: now[0])
+    assert [await limiter.wait_needed("u") for _ in range(11)][-1] == 60.0
+    now[0] += 90  # half of the last minute still counts: 11 * 0.5 = 5.5, room for four more
+    assert [await limiter.wait_needed("u") for _ in range(5)][:4] == [0.0] * 4

@@ -63,19 +63,18 @@ class Briefer:
         self.model = model
         self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
         self.model_problem = ""  # why the last answer did not come from the model, for the CLI
+        shared = store if store.dialect == "postgresql" else None  # replicas share PostgreSQL, not a SQLite file
         self.guard = ModelGuard(
             deadline=settings.answer_deadline,
             breaker=CircuitBreaker(failures=settings.breaker_failures, cooldown=settings.breaker_cooldown),
             slots=ModelSlots(
                 settings.model_concurrency,
                 settings.model_queue,
-                # Replicas share a PostgreSQL store; a SQLite file means one instance, where the
-                # per-process cap is the whole cap and two writes per model call would be waste.
-                store=store if store.dialect == "postgresql" else None,
+                store=shared,  # on SQLite the per-process cap is the whole cap: no writes per model call
                 lease_seconds=settings.answer_deadline + 10,
             ),
         )
-        self.rate_limit = RateLimiter(store, settings.rate_limit_per_minute)
+        self.rate_limit = RateLimiter(shared, settings.rate_limit_per_minute)
         self.lifecycle = Lifecycle(settings.shutdown_grace)
 
     @classmethod
