@@ -128,3 +128,10 @@ async def test_a_follow_up_about_the_parent_company_is_not_answered_from_its_sub
     follow_up = await briefer.answer("And how much did Amazon invest in it?", conversation_id="r")
     assert [c.id for c in first.citations][:1] == ["openai-aws/p9"]
     assert follow_up.refused and not follow_up.citations
+
+
+async def test_what_x_with_an_abstract_noun_may_be_answered_without_the_noun(briefer):
+    # The passage "raises questions": it answers "what concerns" without saying "concerns".
+    # Only agent nouns ("maker", "produttore") must be in the passage.
+    question = "What concerns does the concentration of batteries in a few warehouses raise?"
+    assert await ask(briefer, question) == "grid/p10"

@@ -79,7 +79,7 @@ class PassageIndex:
         self._stopwords = set(STOPWORDS_ITALIAN) | set(STOPWORDS_EN_PLUS)
         self._stopwords.update(*(d.question_words for d in data))
         self._filler = frozenset().union(*(d.filler for d in data)) - self._stopwords
-        self._which = {w: d.which_span for d in data for w in d.which_words}
+        self._which = {w: d for d in data for w in d.which_words}
         self._kind_words = frozenset().union(*(d.kind_words for d in data))
         # Words that name a kind of answer ("value", "anni", "opinion") say what is asked, not about what.
         self._type_words = frozenset(w for d in data for t in d.answer_types for w in t.absorb) - self._stopwords
@@ -160,23 +160,26 @@ class PassageIndex:
         return found, _stand_together(topic, self._fields[i], names)
 
     def _thing_asked(self, text: str, concepts: list[_Concept]) -> list[_Concept]:
-        """The topic words right after an opening "which / what / quale / che" (past "kind of"),
-        as ``concepts``: "Which GPU maker..." asks for a GPU maker, "Quale produttore di chip..."
-        for a produttore. Words that only name the kind of answer or a name are passed over;
-        a stop word or a generic word ends them."""
+        """The agent nouns right after an opening "which / quale" (past "kind of"), as ``concepts``:
+        "Which GPU maker..." asks for a maker, "Quale produttore di chip..." for a produttore.
+        Words that only name the kind of answer or a name are passed over; a stop word or a
+        generic word ends the search."""
         tokens = words(text)
         start = next((k for k, w in enumerate(tokens[:3]) if w in self._which), None)
         if start is None:
             return []
-        span, asked = self._which[tokens[start]], []
+        data, looked, asked = self._which[tokens[start]], 0, []
         by_word = {w: c for c in concepts for w in c.stems}
         for word in tokens[start + 1 :]:
-            if word in self._kind_words and not asked:
+            if word in self._kind_words and not looked:
                 continue
             concept = by_word.get(word)
-            if word in self._stopwords or (concept is not None and concept.filler) or len(asked) == span:
+            if word in self._stopwords or (concept is not None and concept.filler) or looked == data.which_span:
                 break
-            if concept is not None and not _CODE_LIKE.fullmatch(word) and concept not in asked:
+            if concept is None or _CODE_LIKE.fullmatch(word):
+                continue
+            looked += 1
+            if any(word.endswith(e) and len(word) > len(e) + 2 for e in data.agent_endings):
                 asked.append(concept)
         return asked
 
