@@ -58,6 +58,17 @@ class Settings:
     log_level: str = ""  # empty: the command's own default
     judge: str = "auto"  # auto: on when a model is configured
     judge_model: str = ""  # empty: the answering model
+    # resilience (issue 10): deadlines, limits, retention, shutdown
+    answer_deadline: float = 20.0  # seconds for one model answer, retries and waits included
+    breaker_failures: int = 3
+    breaker_cooldown: float = 30.0
+    rate_limit_per_minute: int = 10  # questions per user
+    model_concurrency: int = 16  # model calls at once, across replicas
+    model_queue: int = 64  # questions waiting for a model slot, per process
+    retain_conversation_days: float = 30.0
+    retain_event_days: float = 2.0
+    retain_digest_days: float = 365.0
+    shutdown_grace: float = 25.0  # seconds in-flight answers get after SIGTERM
 
     @property
     def resolved_engine(self) -> str:
@@ -104,6 +115,7 @@ class Settings:
             log_level=_log_level(env),
             judge=_choice(env, "BRIEFBOT_JUDGE", ("auto", "on", "off")),
             judge_model=env.get("BRIEFBOT_JUDGE_MODEL", ""),
+            **_resilience(env),
         )
 
 
@@ -121,6 +133,22 @@ def _log_level(env: Mapping[str, str]) -> str:
     if raw and raw not in LEVELS:
         raise ConfigError(f"BRIEFBOT_LOG_LEVEL must be one of {', '.join(LEVELS)} (got {raw!r})")
     return raw
+
+
+def _resilience(env: Mapping[str, str]) -> dict:
+    names = {
+        "answer_deadline": ("BRIEFBOT_ANSWER_DEADLINE", float),
+        "breaker_failures": ("BRIEFBOT_BREAKER_FAILURES", int),
+        "breaker_cooldown": ("BRIEFBOT_BREAKER_COOLDOWN", float),
+        "rate_limit_per_minute": ("BRIEFBOT_RATE_LIMIT", int),
+        "model_concurrency": ("BRIEFBOT_MODEL_CONCURRENCY", int),
+        "model_queue": ("BRIEFBOT_MODEL_QUEUE", int),
+        "retain_conversation_days": ("BRIEFBOT_RETAIN_CONVERSATIONS_DAYS", float),
+        "retain_event_days": ("BRIEFBOT_RETAIN_EVENTS_DAYS", float),
+        "retain_digest_days": ("BRIEFBOT_RETAIN_DIGESTS_DAYS", float),
+        "shutdown_grace": ("BRIEFBOT_SHUTDOWN_GRACE", float),
+    }
+    return {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
 
 
 def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:

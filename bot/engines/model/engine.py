@@ -6,6 +6,7 @@ every request, so providers can cache it; the conversation and the question come
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -29,8 +30,9 @@ class ModelEngine:
         self.system_prompt = prompts["system"].render(knowledge=render_knowledge(knowledge))
 
     async def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
-        request = self.prompts["answer"].render(question=question, language_name=LANGUAGE_NAMES[language])
-        return await self._complete([*self._history(history), {"role": "user", "content": request}])
+        request = self.prompts["answer"].render(language_name=LANGUAGE_NAMES[language])
+        turns = [*self._history(history), {"role": "user", "content": request}, _question_message(question)]
+        return await self._complete(turns)
 
     async def brief(self, language: str, article_ids: Sequence[str] | None = None, *, kind: str = "brief") -> Draft:
         ids = list(article_ids) if article_ids is not None else [a.id for a in self.knowledge.articles]
@@ -50,7 +52,7 @@ class ModelEngine:
 
     def _history(self, history: Sequence[Turn]) -> list[dict[str, str]]:
         return [
-            {"role": t.role, "content": f"<question>\n{t.content}\n</question>" if t.role == "user" else t.content}
+            _question_message(t.content) if t.role == "user" else {"role": t.role, "content": t.content}
             for t in history
         ]
 
@@ -65,6 +67,12 @@ class ModelEngine:
             return f"[{found[0]}]" if len(found) == 1 else match.group(0)
 
         return _BARE_ID.sub(qualify, text)
+
+
+def _question_message(question: str) -> dict[str, str]:
+    """A user's words as a message of their own holding one JSON string: JSON escaping, not a
+    tag the text could close or open (``</question>``), keeps them apart from the instructions."""
+    return {"role": "user", "content": json.dumps({"question": question}, ensure_ascii=False)}
 
 
 def render_knowledge(knowledge: KnowledgeBase) -> str:
