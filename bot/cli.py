@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 
 from bot.config import ConfigError, Settings
+from bot.ingest.cli import add_arguments as add_ingest_arguments
 
 LANGUAGES = ("it", "en")
 
@@ -34,11 +35,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _is_user_error(error: Exception) -> bool:
+    from bot.ingest.sources import SourceError
     from bot.knowledge import KnowledgeError
     from bot.prompts import PromptError
     from bot.store import StoreError
 
-    return isinstance(error, ConfigError | KnowledgeError | PromptError | StoreError)
+    return isinstance(error, ConfigError | KnowledgeError | PromptError | StoreError | SourceError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     slack.set_defaults(mode="auto")
 
     command("discord", _discord, "run the Discord adapter", log_level=logging.INFO)
+
+    add_ingest_arguments(command("ingest", _ingest, "add or update an article from a file, a URL or - (stdin)"))
 
     serve = command("serve", _serve, "run every configured adapter plus the digest scheduler", log_level=logging.INFO)
     serve.add_argument("--host", default="0.0.0.0", help="Slack HTTP mode: address to bind (default 0.0.0.0)")
@@ -150,6 +154,12 @@ def _serve(args, settings: Settings) -> int:
     from bot.serve import serve_all
 
     return _serve_forever(settings, lambda b: serve_all(settings, b, host=args.host, port=args.port))
+
+
+def _ingest(args, settings: Settings) -> int:
+    from bot.ingest.cli import run_ingest
+
+    return run_ingest(args, settings)
 
 
 def _serve_forever(settings: Settings, serve) -> int:

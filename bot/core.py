@@ -153,7 +153,7 @@ class Briefer:
     def _checked(self, draft: Draft, language: str, *, fallback) -> Reply:
         if draft.refused:
             return self._reply(self.offline.refusal(language), language, self.model_engine.name)
-        verdict = verify(draft.text, draft.citations, self.knowledge)
+        verdict = verify(draft.text, draft.citations, self.knowledge, language=language)
         if verdict.grounded:
             return self._reply(draft, language, self.model_engine.name)
         logger.warning("model answer not grounded, replaced: %s", "; ".join(verdict.problems))

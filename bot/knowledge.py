@@ -111,19 +111,33 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
 
 
 def load_article(path: Path) -> Article:
+    return load_article_text(path.read_bytes(), path.name)
+
+
+def load_article_text(raw: bytes | str, name: str) -> Article:
+    """An article from a knowledge file's content; ``name`` (a file name) labels errors."""
     import yaml
 
-    raw = path.read_bytes()
+    raw = raw.encode("utf-8") if isinstance(raw, str) else raw
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise KnowledgeError(f"{path.name}: not valid YAML{where}") from None
+        raise KnowledgeError(f"{name}: not valid YAML{where}") from None
+    return parse_article_data(data, version=content_version(raw), name=name)
+
+
+def content_version(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:12]
+
+
+def parse_article_data(data: object, *, version: str, name: str = "article") -> Article:
+    """An article from a knowledge file's parsed mapping; ``KnowledgeError`` when invalid."""
     try:
-        return _parse_article(data, version=hashlib.sha256(raw).hexdigest()[:12])
+        return _parse_article(data, version=version)
     except _Invalid as exc:
-        raise KnowledgeError(f"{path.name}: {exc}") from None
+        raise KnowledgeError(f"{name}: {exc}") from None
 
 
 class _Invalid(Exception):
