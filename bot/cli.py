@@ -133,7 +133,9 @@ def _eval(args, settings: Settings) -> int:
 def _digest(args, settings: Settings) -> int:
     from bot.digest.cli import run_digest_command
 
-    return asyncio.run(_run_with_briefer(settings, lambda b: run_digest_command(settings, b, args)))
+    return asyncio.run(
+        _run_with_briefer(settings, lambda b: run_digest_command(settings, b, args), watch=args.serve)
+    )
 
 
 def _slack(args, settings: Settings) -> int:
@@ -167,7 +169,7 @@ def _serve_forever(settings: Settings, serve) -> int:
         briefer.warm_up()
         await serve(briefer)
 
-    asyncio.run(_run_with_briefer(settings, warm_then_serve))
+    asyncio.run(_run_with_briefer(settings, warm_then_serve, watch=True))
     return 0
 
 
@@ -178,13 +180,21 @@ def _with_briefer(settings: Settings, call):
     return asyncio.run(_run_with_briefer(settings, call))
 
 
-async def _run_with_briefer(settings: Settings, call):
+async def _run_with_briefer(settings: Settings, call, *, watch: bool = False):
+    """``watch``: a long-running process, which picks up added, changed and removed articles."""
     from bot.core import Briefer
+    from bot.live_knowledge import KnowledgeWatcher
 
     briefer = Briefer.from_settings(settings)
+    watcher = None
+    if watch:
+        interval = settings.knowledge_poll_seconds
+        watcher = asyncio.create_task(KnowledgeWatcher(briefer, settings.knowledge_dir, interval=interval).run())
     try:
         return await call(briefer)
     finally:
+        if watcher is not None:
+            watcher.cancel()
         await briefer.aclose()
 
 

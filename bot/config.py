@@ -50,6 +50,8 @@ class Settings:
     discord_gateway_url: str = ""
     discord_message_content: bool = False
     admins: frozenset[str] = frozenset()
+    knowledge_poll_seconds: float = 30.0
+    prompt_knowledge_tokens: int = 8000
 
     @property
     def resolved_engine(self) -> str:
@@ -91,6 +93,8 @@ class Settings:
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", "", schemes=("ws", "wss")),
             discord_message_content=_flag(env, "BRIEFBOT_DISCORD_MESSAGE_CONTENT"),
             admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
+            knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
+            prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
         )
 
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.drafts import Draft, to_reply
-from bot.grounding import verify
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.grounding import Verdict, verify
+from bot.knowledge import KnowledgeBase
 from bot.language import detect_language
+from bot.live_knowledge import load_live_knowledge
 from bot.messages import message
 from bot.model import ChatModel, ModelError
 from bot.model_engine import ModelEngine
@@ -25,11 +28,17 @@ from bot.offline import OfflineEngine
 from bot.prompts import Prompts, load_prompts
 from bot.reply import Reply
 from bot.store import Store, Turn
-from bot.text import clean_input
+from bot.text import CHARS_PER_TOKEN, clean_input
 
 logger = logging.getLogger(__name__)
 
-CHARS_PER_TOKEN = 4  # a rough, language-neutral estimate: enough to bound a prompt
+
+
+@dataclass(frozen=True)
+class _Engines:
+    knowledge: KnowledgeBase
+    offline: OfflineEngine
+    model_engine: ModelEngine | None
 
 
 class Briefer:
@@ -42,22 +51,44 @@ class Briefer:
         settings: Settings,
         model: ChatModel | None = None,
     ) -> None:
-        self.knowledge = knowledge
         self.store = store
         self.settings = settings
-        self.offline = OfflineEngine(knowledge)
+        self.prompts = prompts
         self.model = model
-        self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
+        self.use_knowledge(knowledge)
+
+    def use_knowledge(self, knowledge: KnowledgeBase) -> None:
+        """Answer from ``knowledge`` from now on. The engines (and the search index) are built
+        first and swapped in at once, so a question never sees half of the change; safe to
+        call from a worker thread while questions are answered."""
+        offline = OfflineEngine(knowledge)
+        model_engine = None
+        if self.model is not None:
+            budget = self.settings.prompt_knowledge_tokens
+            model_engine = ModelEngine(self.model, knowledge, self.prompts, budget_tokens=budget, index=offline.index)
+        self._engines = _Engines(knowledge, offline, model_engine)
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self._engines.knowledge
+
+    @property
+    def offline(self) -> OfflineEngine:
+        return self._engines.offline
+
+    @property
+    def model_engine(self) -> ModelEngine | None:
+        return self._engines.model_engine
 
     @classmethod
     def from_settings(
         cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None
     ) -> Briefer:
-        knowledge = load_knowledge(settings.knowledge_dir)
         prompts = load_prompts(settings.prompts_dir)
         if model is None and settings.resolved_engine == "openai":
             model = _model_from_settings(settings)
         store = store or Store(settings.database_url)
+        knowledge = load_live_knowledge(settings.knowledge_dir, store)
         return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
 
     @property
@@ -90,7 +121,9 @@ class Briefer:
         """A 3-6 point briefing; ``kind="digest"`` words it as the daily digest. Generated
         once per (knowledge version, language, articles, engine) and cached in the store."""
         ids = tuple(sorted(article_ids)) if article_ids is not None else None
-        key = f"{kind}:{self.knowledge.version}:{lang}:{self.engine_name}:{','.join(ids or ('*',))}"
+        # Hashed: the set of articles grows without bound, the key column does not.
+        articles = hashlib.sha256(",".join(ids or ("*",)).encode()).hexdigest()[:32]
+        key = f"{kind}:{self.knowledge.version}:{lang}:{self.engine_name}:{articles}"
         cached = await asyncio.to_thread(self.store.cached, key)
         if cached is not None:
             reply = to_reply(Draft(cached["text"]), self.knowledge, language=lang, engine=cached["engine"])
@@ -154,6 +187,9 @@ class Briefer:
         if draft.refused:
             return self._reply(self.offline.refusal(language), language, self.model_engine.name)
         verdict = verify(draft.text, draft.citations, self.knowledge, language=language)
+        outside = [i for i in draft.citations if draft.given is not None and i not in draft.given]
+        if outside:  # the model was shown only some passages: it may cite only those
+            verdict = Verdict(False, (*verdict.problems, *(f"cites a passage it was not given: {i}" for i in outside)))
         if verdict.grounded:
             return self._reply(draft, language, self.model_engine.name)
         logger.warning("model answer not grounded, replaced: %s", "; ".join(verdict.problems))

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 SUPPORTED_LANGUAGES = ("it", "en")
@@ -75,24 +76,31 @@ class Article:
 class KnowledgeBase:
     articles: tuple[Article, ...]
 
+    def __post_init__(self) -> None:
+        passages = tuple(p for a in self.articles for p in a.passages)
+        object.__setattr__(self, "_passages", passages)
+        object.__setattr__(self, "_passages_by_id", {p.id: p for p in passages})
+        object.__setattr__(self, "_articles_by_id", {a.id: a for a in self.articles})
+
     @property
     def passages(self) -> tuple[Passage, ...]:
-        return tuple(p for a in self.articles for p in a.passages)
+        return self._passages
 
     def passage(self, passage_id: str) -> Passage | None:
         return self._passages_by_id.get(passage_id)
 
     def article(self, article_id: str) -> Article | None:
-        return next((a for a in self.articles if a.id == article_id), None)
+        return self._articles_by_id.get(article_id)
 
-    @property
+    @cached_property
+    def newest_first(self) -> tuple[Article, ...]:
+        return tuple(sorted(self.articles, key=lambda a: (a.published, a.id), reverse=True))
+
+    @cached_property
     def version(self) -> str:
         """One hash over every article's version: the cache key for briefings."""
         joined = "|".join(f"{a.id}:{a.version}" for a in self.articles)
         return hashlib.sha256(joined.encode()).hexdigest()[:16]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_passages_by_id", {p.id: p for p in self.passages})
 
 
 def load_knowledge(folder: Path) -> KnowledgeBase:

@@ -17,6 +17,8 @@ import logging
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.knowledge import KnowledgeBase, Passage
 from bot.text import words
 
@@ -30,6 +32,7 @@ _QUESTION_WORDS = {
     "please could would does did can summarize mean means meaning imply implies happen happens kind type "
     "want wants mentioned mention mentions",
 }
+TOGETHER_CHECKS = 64  # candidates, best first, whose word positions are read to rank them
 _NEAR = 12  # words: how close two question words must stand in a passage to be read together
 
 
@@ -58,8 +61,14 @@ class PassageIndex:
         for extra in _QUESTION_WORDS.values():
             self._stopwords.update(extra.split())
         self.passages = knowledge.passages
+        self._position = {p.id: i for i, p in enumerate(self.passages)}
+        self._word_stems: dict[str, dict[str, frozenset[str]]] = {}
         self._fields = [self._passage_fields(p, knowledge) for p in self.passages]
         self._terms = [frozenset().union(*(s for f in fields for s in f.stems)) for fields in self._fields]
+        self._postings: dict[str, list[int]] = {}  # stem -> the passages holding it
+        for position, terms in enumerate(self._terms):
+            for term in terms:
+                self._postings.setdefault(term, []).append(position)
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
         self._bm25.index([sorted(t) for t in self._terms], show_progress=False)
@@ -71,19 +80,30 @@ class PassageIndex:
             return []
         scores = self._bm25.get_scores(sorted(set().union(*concepts)))
         weights = [self._weight(c) for c in concepts]
-        matches = []
-        for passage, terms, fields, score in zip(self.passages, self._terms, self._fields, scores, strict=True):
-            found = [c for c in concepts if c & terms]
-            if not found:
-                continue
-            coverage = sum(w for c, w in zip(concepts, weights, strict=True) if c & terms) / sum(weights)
-            matches.append(Match(passage, float(score), coverage, _stand_together(found, fields)))
+        coverage = np.zeros(len(self.passages))
+        for concept, weight in zip(concepts, weights, strict=True):
+            holds = np.zeros(len(self.passages), dtype=bool)
+            for stem in concept:
+                if stem in self._postings:  # (an empty index would select every passage)
+                    holds[self._postings[stem]] = True
+            coverage += weight * holds
+        coverage /= sum(weights)
+        candidates = coverage.nonzero()[0]
+        order = np.lexsort((-scores[candidates], -np.round(coverage[candidates], 2)))
+        ranked = []
+        for i in candidates[order[: max(limit, TOGETHER_CHECKS)]]:
+            found = [c for c in concepts if c & self._terms[i]]
+            ranked.append((float(scores[i]), int(i), found, float(coverage[i])))
+        matches = [  # reading word positions is the costly part: only for the best candidates
+            Match(self.passages[i], score, coverage, _stand_together(found, self._fields[i]))
+            for score, i, found, coverage in ranked
+        ]
         matches.sort(key=lambda m: (round(m.coverage, 2), m.together, m.score), reverse=True)
         return matches[:limit]
 
     def contains(self, passage: Passage, concepts: list[frozenset[str]]) -> bool:
         """Whether every one of ``concepts`` is found in ``passage``."""
-        terms = self._terms[self.passages.index(passage)]
+        terms = self._terms[self._position[passage.id]]
         return all(c & terms for c in concepts)
 
     def topic_words(self, text: str) -> list[frozenset[str]]:
@@ -120,11 +140,15 @@ class PassageIndex:
         return _Field(tuple(s | stems if s & anchors else s for s in field.stems), field.is_bag)
 
     def _field(self, text: str, language: str, *, is_bag: bool = False) -> _Field:
-        stemmer = self._stemmers[language]
-        stems = tuple(
-            frozenset() if w in self._stopwords else frozenset({stemmer.stemWord(w), w}) for w in words(text)
-        )
-        return _Field(stems, is_bag)
+        known = self._word_stems.setdefault(language, {})  # articles repeat their words: stem each once
+        stems = []
+        for w in words(text):
+            found = known.get(w)
+            if found is None:
+                stemmer = self._stemmers[language]
+                found = known[w] = frozenset() if w in self._stopwords else frozenset({stemmer.stemWord(w), w})
+            stems.append(found)
+        return _Field(tuple(stems), is_bag)
 
     def _weight(self, concept: frozenset[str]) -> float:
         return max((self._idf.get(s, self._unseen_idf) for s in concept), default=self._unseen_idf)
