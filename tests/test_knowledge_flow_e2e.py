@@ -53,8 +53,9 @@ class Process:
     async def start(self) -> "Process":
         self._file = self.log.open("wb")
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", *self.args, cwd=PROJECT_ROOT, env=self.env, stdout=self._file, stderr=self._file
-        )
+            sys.executable, "-m", "bot", *self.args, cwd=PROJECT_ROOT, env=self.env,
+            stdout=self._file, stderr=self._file,
+        )  # fmt: skip
         return self
 
     def output(self) -> str:
