@@ -359,15 +359,9 @@ class Store:
     def publish_article(self, article_id: str, version: str, content: str) -> None:
         self._set_article(article_id, version=version, content=content, removed=False)
 
-    def remove_article(self, article_id: str) -> bool:
-        """Hide an article from every process; False when no such article was published here."""
-        with self.engine.connect() as db:
-            row = db.execute(sa.select(published_articles.c.removed).where(
-                published_articles.c.article_id == article_id)).first()  # fmt: skip
-        if row is not None and row.removed:
-            return False
+    def remove_article(self, article_id: str) -> None:
+        """Hide an article from every process, the knowledge folder's file of that id included."""
         self._set_article(article_id, version="removed", content="", removed=True)
-        return row is not None
 
     def published_articles(self) -> list[PublishedArticle]:
         columns = published_articles.c

@@ -3,9 +3,6 @@ points (scripted model behind the fake OpenAI server, real openai SDK), HTML and
 
 import asyncio
 import json
-import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
@@ -14,7 +11,7 @@ from bot.config import PROJECT_ROOT
 from bot.ingest.pipeline import Overrides, ingest
 from bot.ingest.sources import Source, SourceError, fetch_url
 from bot.openai_model import OpenAIChatModel
-from tests.ingest_helpers import SEED, ShippedEditor
+from tests.ingest_helpers import ARTICLE_PAGE, SEED, ShippedEditor, serving
 
 PROMPTS = PROJECT_ROOT / "prompts"
 SEED_FLAGS = Overrides(article_id="openai-aws", published=__import__("datetime").date(2025, 11, 4), tags=("software",))
@@ -122,42 +119,6 @@ async def test_without_a_model_the_key_points_are_the_lead_sentences():
     data = yaml.safe_load(result.content)
     assert [k["cite"] for k in data["key_points"]] == [["p3"], ["p5"], ["p7"], ["p9"], ["p11"]]
     assert all("en" not in p for p in data["passages"])
-
-
-ARTICLE_PAGE = """<!doctype html><html lang="en"><head><title>Chipmaker unveils Rubin | Example News</title>
-<meta property="og:title" content="Chipmaker unveils Rubin">
-<meta name="description" content="The new accelerator ships in 2026.">
-<meta property="article:published_time" content="2026-03-18T09:00:00Z">
-<meta property="article:tag" content="hardware"><meta property="article:tag" content="ai">
-</head><body><nav><a href="/">Home</a> <a href="/tech">Tech</a></nav>
-<article><h1>Chipmaker unveils Rubin</h1>
-<p>Nvidia unveiled Rubin, the successor to Blackwell, at the GTC conference in San Jose on Tuesday. The chip triples
-performance per watt, the company said.</p>
-<p>First deliveries to cloud customers are planned for the third quarter of 2026, with volume production later in
-the year.</p></article><footer>Subscribe to our newsletter. Cookie settings.</footer></body></html>"""
-
-
-@contextmanager
-def serving(body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200):
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/news/rubin.html"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 async def test_an_html_page_fetched_by_url_gives_its_main_text_and_metadata():

@@ -20,6 +20,7 @@ from bot.adapters.discord_endpoints import discord_endpoints
 from bot.adapters.discord_messages import answer_message, plan_for
 from bot.config import ConfigError, Settings
 from bot.digest.discord_commands import register_discord_digest
+from bot.news.discord_commands import register_discord_news
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class BriefbotDiscordClient(discord.Client):
         self.tree = app_commands.CommandTree(self)
         register_commands(self.tree, briefer)
         register_discord_digest(self.tree, settings, briefer)
+        register_discord_news(self.tree, settings, briefer)
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         with discord_endpoints(self.settings.discord_api_url, self.settings.discord_gateway_url):

@@ -20,6 +20,7 @@ from bot.adapters.slack_client import slack_web_client
 from bot.adapters.slack_listeners import Listener, SlackListeners
 from bot.config import ConfigError, Settings
 from bot.digest.slack_commands import digest_listener
+from bot.news.slack_commands import news_listener
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -49,7 +50,8 @@ def build_slack_app(
     client = client or app.client
     listeners = SlackListeners(briefer, client, mention_only=settings.slack_mention_only)
     digest = digest_listener(settings, briefer, client)
-    for listener in [*listeners.table(), digest, *extra_listeners]:
+    news = news_listener(settings, briefer, client)
+    for listener in [*listeners.table(), digest, news, *extra_listeners]:
         register = app.command if listener.kind == "command" else app.event
         register(listener.name)(ack=listener.ack, lazy=listener.work)
     return app

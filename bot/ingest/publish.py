@@ -86,12 +86,17 @@ class IngestService:
             outcome.summary = f"{result.article_id}: unchanged, nothing to update"
             return outcome
         path = self.knowledge_dir / f"{result.article_id}.yaml"
-        await asyncio.to_thread(write_atomically, path, result.content)
+        try:
+            await asyncio.to_thread(write_atomically, path, result.content)
+        except OSError as error:  # a read-only disk (a replica): the store alone carries it
+            outcome.report.append(f"not written to {path} ({error.strerror or type(error).__name__}); published only")
+            path = None
         version = content_version(result.content.encode("utf-8"))
         await asyncio.to_thread(self.store.publish_article, result.article_id, version, result.content)
         outcome.path = path
         verb = "updated" if result.previous_content else "added"
-        outcome.summary = f"{result.article_id}: {verb}, {counts}; written to {path} and published"
+        written = f"written to {path} and published" if path else "published"
+        outcome.summary = f"{result.article_id}: {verb}, {counts}; {written}"
         return outcome
 
     async def aclose(self) -> None:
