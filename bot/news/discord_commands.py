@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.config import Settings
+from bot.digest.discord_commands import defer_privately, manager_check
 from bot.news.commands import NewsCommands
 from bot.render.discord import escape_mentions, render_reply
 
@@ -49,15 +50,8 @@ class DiscordNewsCommand:
         self.commands = NewsCommands(briefer, settings)
 
     async def run(self, interaction: discord.Interaction, text: str) -> None:
-        try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        except discord.HTTPException as error:
-            log.warning("could not defer /news (HTTP %s)", error.status)
+        if not await defer_privately(interaction, "/news"):
             return
-        user = str(interaction.user.id)
-
-        async def may_manage() -> bool:
-            return user in self.admins or interaction.permissions.manage_channels
 
         async def progress(line: str) -> None:
             try:
@@ -65,7 +59,7 @@ class DiscordNewsCommand:
             except discord.HTTPException as error:
                 log.warning("could not show /news progress (HTTP %s)", error.status)
 
-        result = await self.commands.handle(text, may_manage=may_manage, progress=progress)
+        result = await self.commands.handle(text, may_manage=manager_check(interaction, self.admins), progress=progress)
         try:
             await interaction.edit_original_response(content=escape_mentions(result.text))
             if result.briefing is not None:
