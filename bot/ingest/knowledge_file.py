@@ -66,3 +66,33 @@ def slug(title: str, *, max_words: int = 6, max_chars: int = 60) -> str:
     parts = re.findall(r"[a-z0-9]+", ascii_title)[:max_words]
     text = "-".join(parts)[:max_chars].strip("-")
     return text or "article"
+
+
+_TOP_LEVEL_SCALAR = re.compile(r"^(id|title|source):[ \t]*(.*)$", re.MULTILINE)
+
+
+def read_knowledge_file(content: str) -> dict | None:
+    """The whole file as a mapping, or None when it is not valid YAML."""
+    try:
+        data = yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def header_fields(content: str) -> dict[str, str]:
+    """``id``, ``title`` and ``source`` read from their own lines, without parsing the whole
+    file (a folder of 1,000 articles is scanned on every ingest); a field written over
+    several lines is read from the whole file."""
+    found: dict[str, str] = {}
+    for key, raw in _TOP_LEVEL_SCALAR.findall(content):
+        if key in found:
+            continue
+        if raw.strip() in ("", ">", ">-", "|", "|-"):
+            data = read_knowledge_file(content) or {}
+            return {k: " ".join(str(data.get(k) or "").split()) for k in ("id", "title", "source")}
+        try:
+            found[key] = " ".join(str(yaml.safe_load(raw) or "").split())
+        except yaml.YAMLError:
+            found[key] = ""
+    return found

@@ -8,10 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.ingest.enrich import Enricher, lead_points
-from bot.ingest.knowledge_file import render_knowledge_file, slug
+from bot.ingest.knowledge_file import header_fields, read_knowledge_file, render_knowledge_file, slug
 from bot.ingest.metadata import detect_article_language, split_tags
 from bot.ingest.parse import ParsedArticle, parse_source
 from bot.ingest.passages import number_passages, split_sentences
@@ -112,15 +110,10 @@ def _previous_version(
     for article_id, content in existing.items():
         if wanted and article_id != wanted:
             continue
-        try:
-            data = yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError:
-            continue
-        if not isinstance(data, dict):
-            continue
-        same_source = source.is_url and data.get("source") == source.origin
-        if wanted or same_source or " ".join(str(data.get("title") or "").split()) == title:
-            return data
+        header = header_fields(content)
+        same_source = source.is_url and header.get("source") == source.origin
+        if wanted or same_source or header.get("title") == title:
+            return read_knowledge_file(content)
     return None
 
 

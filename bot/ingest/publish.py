@@ -8,7 +8,7 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.ingest.knowledge_file import write_atomically
+from bot.ingest.knowledge_file import header_fields, write_atomically
 from bot.ingest.pipeline import NO_OVERRIDES, Ingested, Overrides, ingest
 from bot.ingest.sources import Source
 from bot.knowledge import content_version
@@ -51,8 +51,6 @@ class IngestService:
 
     def existing(self) -> dict[str, str]:
         """article id -> knowledge file, published articles first, then the folder's files."""
-        import yaml
-
         found: dict[str, str] = {}
         removed = set()
         for row in self.store.published_articles():
@@ -62,11 +60,7 @@ class IngestService:
                 if path.stem in found or path.stem in removed:
                     continue
                 text = path.read_text(encoding="utf-8")
-                try:
-                    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-                except yaml.YAMLError:
-                    continue
-                article_id = str(data.get("id") or "") if isinstance(data, dict) else ""
+                article_id = header_fields(text).get("id", "")
                 if article_id and article_id not in removed:
                     found.setdefault(article_id, text)
         return found
