@@ -134,6 +134,12 @@ async def test_an_html_page_fetched_by_url_gives_its_main_text_and_metadata():
     assert not any("Cookie" in t or "Home" in t for t in texts)
 
 
+def test_a_password_in_the_url_never_shows():
+    with serving(b"gone", status=404) as url, pytest.raises(SourceError) as error:
+        fetch_url(url.replace("http://", "http://ada:s3cret-pass@"))
+    assert "s3cret" not in str(error.value) and str(error.value).startswith("http://127.0.0.1:")
+
+
 def test_fetching_is_bounded_and_errors_are_one_line():
     with serving(b"x" * 2048) as url, pytest.raises(SourceError, match="too large"):
         fetch_url(url, max_bytes=1024)

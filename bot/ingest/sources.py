@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ def read_source(source: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int =
 
 def fetch_url(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_BYTES) -> Source:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/*;q=0.9"})
+    url = shown_url(url)  # what errors and the article's source show: never a password in the URL
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
@@ -73,6 +75,13 @@ def fetch_url(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_
         raise SourceError(f"{url}: not a web page or a text ({content_type})")
     suffix = {"text/html": ".html", "application/xhtml+xml": ".html", "text/markdown": ".md"}.get(content_type, "")
     return _classify(data, suffix or Path(url.split("?", 1)[0]).suffix.lower(), url, charset=charset, is_url=True)
+
+
+def shown_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
 
 
 def _bounded(raw: bytes, max_bytes: int, name: str) -> bytes:
