@@ -70,7 +70,7 @@ def percentile(values: list[float], share: float) -> float:
 
 async def child(count: int, folder: Path) -> dict:
     from bot.config import Settings
-    from bot.core import Briefer
+    from bot.core.briefer import Briefer
 
     settings = Settings(
         database_url=f"sqlite:///{folder.parent / 'bench.sqlite3'}", knowledge_dir=folder, engine="openai"

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.engines.model.openai_client import OpenAIChatModel
 from bot.ingest.pipeline import Overrides, ingest
 from bot.ingest.sources import Source, SourceError, fetch_url
-from bot.openai_model import OpenAIChatModel
 from tests.ingest_helpers import ARTICLE_PAGE, SEED, ShippedEditor, serving
 
 PROMPTS = PROJECT_ROOT / "prompts"

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.store import Store, Subscription
+from bot.store.database import Store, Subscription
 from tests.digest_helpers import fresh_database
 from tests.fakes.slack_server import TEAM_ID
 from tests.slack_helpers import BOT_TOKEN, SIGNING_SECRET, SlackSender, blocks_text
@@ -212,6 +212,6 @@ def _async(check):
 
 
 def _shipped_version() -> str:
-    from bot.knowledge import load_article
+    from bot.knowledge.articles import load_article
 
     return load_article(PROJECT_ROOT / "knowledge" / "openai-aws.yaml").version

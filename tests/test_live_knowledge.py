@@ -5,11 +5,11 @@ import asyncio
 import shutil
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.core import Briefer
+from bot.core.briefer import Briefer
 from bot.ingest.publish import IngestService
 from bot.ingest.sources import Source
-from bot.live_knowledge import KnowledgeWatcher
-from bot.store import published_articles
+from bot.knowledge.live import KnowledgeWatcher
+from bot.store.database import published_articles
 
 SEED_FILE = PROJECT_ROOT / "knowledge" / "openai-aws.yaml"
 RUBIN = ("Nvidia presenta il chip Rubin\n\nIl nuovo acceleratore arriva nel 2026.\n\n2026-03-18\n\n"

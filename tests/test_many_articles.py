@@ -8,8 +8,8 @@ import yaml
 
 from bench.synthetic import article_data, write_articles
 from bot.config import PROJECT_ROOT, Settings
-from bot.core import Briefer
-from bot.openai_model import OpenAIChatModel
+from bot.core.briefer import Briefer
+from bot.engines.model.openai_client import OpenAIChatModel
 from tests.conftest import postgres_url_or_skip
 
 SEED_FILE = PROJECT_ROOT / "knowledge" / "openai-aws.yaml"

@@ -19,12 +19,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.grounding import names_in, numbers_in, numbers_missing, verify
-from bot.knowledge import SUPPORTED_LANGUAGES, KnowledgeBase, parse_article_data
-from bot.messages import LANGUAGE_NAMES
-from bot.model import ChatModel, ModelError
-from bot.prompts import PromptTemplate
-from bot.text import words
+from bot.engines.model.chat_model import ChatModel, ModelError
+from bot.engines.model.prompts import PromptTemplate
+from bot.grounding.verifier import names_in, numbers_in, numbers_missing, verify
+from bot.knowledge.articles import SUPPORTED_LANGUAGES, KnowledgeBase, parse_article_data
+from bot.language.languages import LANGUAGE_NAMES
+from bot.language.text import words
 
 MIN_POINTS, MAX_POINTS = 3, 6
 TRANSLATION_ATTEMPTS = 2  # the first try and one retry

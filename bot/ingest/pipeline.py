@@ -8,14 +8,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.engines.model.chat_model import ChatModel
 from bot.ingest.enrich import Enricher, lead_points
 from bot.ingest.knowledge_file import header_fields, read_knowledge_file, render_knowledge_file, slug
 from bot.ingest.metadata import detect_article_language, split_tags
 from bot.ingest.parse import ParsedArticle, parse_source
 from bot.ingest.passages import number_passages, split_sentences
 from bot.ingest.sources import Source, SourceError
-from bot.knowledge import _ID, SUPPORTED_LANGUAGES, KnowledgeError, load_article_text
-from bot.model import ChatModel
+from bot.knowledge.articles import _ID, SUPPORTED_LANGUAGES, KnowledgeError, load_article_text
 
 
 @dataclass(frozen=True)

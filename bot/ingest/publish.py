@@ -8,13 +8,13 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.engines.model.chat_model import ChatModel
 from bot.ingest.knowledge_file import header_fields, write_atomically
 from bot.ingest.pipeline import NO_OVERRIDES, Ingested, Overrides, ingest
 from bot.ingest.sources import Source
-from bot.knowledge import content_version
-from bot.live_knowledge import knowledge_files
-from bot.model import ChatModel
-from bot.store import Store
+from bot.knowledge.articles import content_version
+from bot.knowledge.live import knowledge_files
+from bot.store.database import Store
 
 
 @dataclass
@@ -36,7 +36,7 @@ class IngestService:
     def from_settings(cls, settings, *, use_model: bool = True, store: Store | None = None) -> IngestService:
         model = None
         if use_model and settings.resolved_engine == "openai":
-            from bot.openai_model import OpenAIChatModel
+            from bot.engines.model.openai_client import OpenAIChatModel
 
             model = OpenAIChatModel.from_settings(settings)
         return cls(knowledge_dir=settings.knowledge_dir, store=store or Store(settings.database_url),

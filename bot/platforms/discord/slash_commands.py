@@ -1,0 +1,55 @@
+"""Slash commands: ``/brief [language]`` and ``/ask question:``, deferred at once, answered as a follow-up.
+
+Deferring ("thinking") answers Discord within its 3-second window however slow the model is;
+the follow-up can come up to 15 minutes later.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+from discord import app_commands
+
+from bot.answers.reply import Reply
+from bot.language.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
+from bot.platforms.discord.posting import conversation_id, reply_messages, send_parts
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_CHOICES = [app_commands.Choice(name=NATIVE_NAMES[code], value=code) for code in SUPPORTED_LANGUAGES]
+QUESTION_LIMIT = 2000
+
+
+def register_commands(tree: app_commands.CommandTree, briefer) -> None:
+    """Add briefbot's commands to ``tree``."""
+
+    @tree.command(name="brief", description="A short briefing on the news articles")
+    @app_commands.describe(language="Language of the briefing (default: your Discord language)")
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def brief(interaction: discord.Interaction, language: app_commands.Choice[str] | None = None):
+        lang = language.value if language else language_for(interaction.locale)
+        here = conversation_id(interaction.guild_id, interaction.channel_id)
+        await respond(interaction, lambda: briefer.brief(lang=lang, conversation_id=here))
+
+    @tree.command(name="ask", description="Ask a question about the news articles")
+    @app_commands.describe(question="Your question")
+    async def ask(interaction: discord.Interaction, question: app_commands.Range[str, 1, QUESTION_LIMIT]):
+        here = conversation_id(interaction.guild_id, interaction.channel_id)
+        await respond(interaction, lambda: briefer.answer(question, conversation_id=here))
+
+    # /digest is registered next to these by bot.platforms.discord.digest_command (see BriefbotDiscordClient).
+
+
+def language_for(locale: discord.Locale) -> str:
+    """The client's language when the bot speaks it, English otherwise."""
+    return next((code for code in SUPPORTED_LANGUAGES if locale.value.startswith(code)), "en")
+
+
+async def respond(interaction: discord.Interaction, call: Callable[[], Awaitable[Reply]]) -> None:
+    """Defer with the "thinking" state, then send the reply as follow-ups."""
+    try:
+        await interaction.response.defer(thinking=True)
+    except discord.HTTPException as error:  # the interaction expired or was answered elsewhere
+        log.warning("could not defer a Discord interaction (HTTP %s)", error.status)
+        return
+    await send_parts(await reply_messages(call), lambda _, part: interaction.followup.send(part), what="follow-up")
