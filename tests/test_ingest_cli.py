@@ -91,3 +91,14 @@ def test_an_ingested_article_is_answered_and_briefed_at_once(env, tmp_path):
     ask = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "Chi ha presentato Rubin?"], cwd=ROOT,
                          env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert '"nvidia-presenta-il-chip-rubin/p3"' in ask.stdout, ask.stdout + ask.stderr
+
+
+def test_re_ingesting_the_seed_over_the_shipped_file_changes_nothing(env, tmp_path):
+    shipped = ROOT / "knowledge" / "openai-aws.yaml"
+    copy = tmp_path / "knowledge" / "openai-aws.yaml"
+    copy.write_bytes(shipped.read_bytes())
+    result = run(env, str(SEED))  # no flags: the unclear date and tags are the published ones
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "openai-aws: unchanged, nothing to update"
+    assert "kept 2025-11-04 from the published version" in result.stderr
+    assert copy.read_bytes() == shipped.read_bytes()

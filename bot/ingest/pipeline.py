@@ -43,7 +43,11 @@ class Ingested:
 
     @property
     def unchanged(self) -> bool:
-        return not self.new_passages and _without_header(self.content) == _without_header(self.previous_content)
+        """The same article as the published version, however either file is laid out (a
+        rewrite would count as a new version in every channel's next digest)."""
+        if self.new_passages or not self.previous_content:
+            return False
+        return read_knowledge_file(self.content) == read_knowledge_file(self.previous_content)
 
 
 class UnclearMetadata(SourceError):
@@ -179,10 +183,6 @@ def _localized_headings(data: dict, passages: list[dict], language: str) -> None
         for lang in SUPPORTED_LANGUAGES:
             if passage and lang != language and passage.get(lang):
                 data[f"{key}_{lang}"] = passage[lang]
-
-
-def _without_header(content: str) -> str:
-    return "\n".join(line for line in content.splitlines() if not line.startswith("#"))
 
 
 def parse_tags(value: str) -> tuple[str, ...]:
