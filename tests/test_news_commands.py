@@ -7,7 +7,7 @@ from tests.digest_helpers import knowledge_copy
 from tests.discord_helpers import discord_settings, running_bot
 from tests.fakes.discord_server import USER_ID
 from tests.ingest_helpers import ARTICLE_PAGE, serving
-from tests.slack_helpers import USER, blocks_text, running_http_app, slack_settings
+from tests.slack_helpers import DM_CHANNEL, USER, blocks_text, running_http_app, slack_settings
 from tests.support import real_briefer
 
 NEW_ID = "chipmaker-unveils-rubin"
@@ -75,3 +75,38 @@ def news(fake_discord, subcommand: str, options: dict) -> dict:
         {"name": subcommand, "type": 1, "options": [{"name": k, "type": 3, "value": v} for k, v in options.items()]}
     ]
     return data
+
+
+SHARED_ARTICLE = """Nvidia presenta il chip Rubin
+
+Il nuovo acceleratore arriva nel 2026.
+
+Tags: hardware, ai
+
+2026-03-18
+
+Nvidia ha presentato Rubin, il successore di Blackwell, alla conferenza GTC di San Jose.
+"""
+
+
+def file_share(fake, user: str, files: list[dict], ts: str) -> dict:
+    return {"type": "message", "subtype": "file_share", "user": user, "text": "", "ts": ts, "channel": DM_CHANNEL,
+            "channel_type": "im", "files": files}  # fmt: skip
+
+
+async def test_an_admin_shares_an_article_file_in_a_dm_on_slack(slack_api, tmp_path):
+    settings = slack_settings(slack_api, tmp_path, knowledge_dir=knowledge_copy(tmp_path), admins=frozenset({USER}))
+    article = slack_api.share_file("rubin.txt", SHARED_ARTICLE.encode())
+    async with real_briefer(settings) as briefer, running_http_app(slack_api, settings, briefer) as running:
+        await running.sender.event(file_share(slack_api, "U0000999", [article], "1.1"))  # not an admin
+        [refused] = await slack_api.wait_for("chat.postMessage")
+        await running.sender.event(file_share(slack_api, USER, [article], "1.2"))
+        posts = await slack_api.wait_for("chat.postMessage", count=5)
+        answer = await briefer.answer("Chi ha presentato Rubin?")
+    shown = [blocks_text(p) for p in posts[1:]]
+    assert blocks_text(refused).startswith("Only admins can add articles")
+    assert shown[0].startswith("Reading rubin.txt …") and shown[1].startswith("Reading the article")
+    assert shown[2].startswith("Added `nvidia-presenta-il-chip-rubin`: Nvidia presenta il chip Rubin (2026-03-18)")
+    assert "nvidia-presenta-il-chip-rubin/p3" in shown[3] and all(p.args["channel"] == DM_CHANNEL for p in posts)
+    assert slack_api.calls_to("file_download")[0].headers["Authorization"] == f"Bearer {settings.slack_bot_token}"
+    assert answer.citations[0].id == "nvidia-presenta-il-chip-rubin/p3"

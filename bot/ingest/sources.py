@@ -49,8 +49,12 @@ def read_source(source: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int =
     return _classify(_bounded(raw, max_bytes, source), path.suffix.lower(), path.name)
 
 
-def fetch_url(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_BYTES) -> Source:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/*;q=0.9"})
+def fetch_url(
+    url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_BYTES, headers: dict[str, str] | None = None
+) -> Source:
+    """``headers``: e.g. the bot token that downloads a file shared in Slack (never shown)."""
+    sent = {"User-Agent": USER_AGENT, "Accept": "text/html, text/*;q=0.9", **(headers or {})}
+    request = urllib.request.Request(url, headers=sent)
     url = shown_url(url)  # what errors and the article's source show: never a password in the URL
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

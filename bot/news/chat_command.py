@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from bot.answers.reply import Reply
 from bot.ingest.pipeline import Overrides, parse_tags
 from bot.ingest.publish import IngestService
-from bot.ingest.sources import SourceError, fetch_url
+from bot.ingest.sources import Source, SourceError, fetch_url
 from bot.knowledge.live import load_live_knowledge
 
 USAGE = (
@@ -75,8 +75,14 @@ class NewsCommands:
         except ValueError as error:
             return NewsResult(f"{error}. {USAGE}")
         await progress(f"Fetching {url} …")
+        return await self.add_from(lambda: asyncio.to_thread(fetch_url, url), overrides, language, progress)
+
+    async def add_from(
+        self, read: Callable[[], Awaitable[Source]], overrides: Overrides, language: str, progress: Progress
+    ) -> NewsResult:
+        """Ingest what ``read`` returns (a fetched page, a shared file), publish it, brief on it."""
         try:
-            source = await asyncio.to_thread(fetch_url, url)
+            source = await read()
             translating = " (and translating them: this can take a minute)" if self.briefer.model else ""
             await progress(f"Reading the article and splitting it into passages{translating} …")
             service = IngestService(
