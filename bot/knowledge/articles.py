@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -31,6 +31,9 @@ class Passage:
     original_language: str
     keywords: dict[str, str]  # language -> extra search words an editor added (not quoted)
     role: str = "body"  # "title", "subtitle" or "body"
+    # language -> questions this passage answers, in people's words (editor- or ingest-written;
+    # indexed by the offline engine, never quoted)
+    questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -208,8 +211,22 @@ def _parse_passages(items: object, article_id: str, language: str) -> tuple[Pass
         role = str(item.get("role") or "body")
         if role not in ("title", "subtitle", "body"):
             raise _Invalid(f"passage {local_id!r}: role must be title, subtitle or body")
-        passages.append(Passage(article_id, local_id, texts, language, keywords, role))
+        questions = _parse_questions(item.get("questions"), local_id)
+        passages.append(Passage(article_id, local_id, texts, language, keywords, role, questions))
     return tuple(passages)
+
+
+def _parse_questions(value: object, local_id: str) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(k in SUPPORTED_LANGUAGES for k in value):
+        raise _Invalid(f"passage {local_id!r}: questions must map it/en to lists of questions")
+    questions = {}
+    for lang, items in value.items():
+        if not isinstance(items, list) or not all(isinstance(q, str) and q.strip() for q in items):
+            raise _Invalid(f"passage {local_id!r}: questions.{lang} must be a list of non-empty questions")
+        questions[lang] = tuple(_clean(q) for q in items)
+    return questions
 
 
 def _parse_key_points(items: object, article_id: str, known: set[str]) -> tuple[KeyPoint, ...]:
