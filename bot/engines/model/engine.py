@@ -73,12 +73,13 @@ class ModelEngine:
         return await self._complete_with(self._briefing_passages(ids), [], request)
 
     def _retrieve(self, question: str, history: Sequence[Turn]) -> list[Passage]:
-        """The best passages for the question, then for it read with the previous question (a
-        follow-up), then the passages the last answer cited."""
+        """The passages that best match the question, then it read with the previous question (a
+        follow-up), then the passages the last answer cited. Ranked by BM25 alone: the model
+        decides what answers, so it sees a fixed number of the likeliest passages."""
         earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
-        found = [m.passage for m in self.index.search(question, limit=RETRIEVED_PASSAGES)]
+        found = self.index.candidates(question, limit=RETRIEVED_PASSAGES)
         if earlier:
-            found += [m.passage for m in self.index.search(f"{earlier} {question}", limit=RETRIEVED_PASSAGES // 2)]
+            found += self.index.candidates(f"{earlier} {question}", limit=RETRIEVED_PASSAGES // 2)
         last_cited = next((t.citations for t in reversed(history) if t.role == "assistant"), ())
         found += [p for p in (self.knowledge.passage(i) for i in last_cited) if p is not None]
         return list({p.id: p for p in reversed(found)}.values())[::-1][:RETRIEVED_PASSAGES]

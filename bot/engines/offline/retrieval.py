@@ -80,11 +80,18 @@ class PassageIndex:
         self._filler = frozenset().union(*(d.filler for d in data)) - self._stopwords
         self._synonyms = synonyms or Synonyms({lang: s.stemWord for lang, s in self._stemmers.items()})
         self.passages = knowledge.passages
+        self._position = {p.id: i for i, p in enumerate(self.passages)}
         self._aliases = _acronyms(text for p in self.passages for text in p.texts.values())
+        self._word_cache: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         self._fields = [self._passage_fields(p, knowledge) for p in self.passages]
         self._terms = [frozenset().union(*(s for f in fields for s in f.stems)) for fields in self._fields]
         self._related = [frozenset().union(*(s for f in fields for s in f.related)) for fields in self._fields]
         self._kinds = [evidence_in(p.texts) for p in self.passages]
+        # Which passages hold a stem (as a word, or through a synonym): a question reads only
+        # the passages that hold one of its words, not all of them (1,000 articles: ~11,000).
+        self._holding = _postings(self._terms)
+        self._holding_related: dict[str, list[int]] = {}  # filled per stem as questions ask (synonym sets are big)
+        self._with_role = [i for i, kinds in enumerate(self._kinds) if "role" in kinds]
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
         self._bm25.index([sorted(t) for t in self._terms], show_progress=False)
@@ -101,9 +108,8 @@ class PassageIndex:
         # Names that are also stop words ("AI" / Italian "ai") cannot be checked: they are not indexed.
         names = frozenset(n for n in _names(query) if n not in self._stopwords)
         matches = []
-        for i, (passage, terms, related, score) in enumerate(
-            zip(self.passages, self._terms, self._related, scores, strict=True)
-        ):
+        for i in self._candidates(concepts):
+            passage, terms, related, score = self.passages[i], self._terms[i], self._related[i], scores[i]
             has_role = "role" in self._kinds[i]
             found = sum(c.weight * _found(c, terms, related, has_role) for c in concepts)
             if not found:
@@ -121,9 +127,33 @@ class PassageIndex:
         matches.sort(key=lambda m: (m.typed, round(m.coverage, 2), m.together, m.score), reverse=True)
         return matches[:limit]
 
+    def _candidates(self, concepts: list[_Concept]) -> list[int]:
+        """The passages where ``_found`` can be above zero for some concept, in index order."""
+        found: set[int] = set()
+        for concept in concepts:
+            for stem in concept.stems | concept.related:
+                found.update(self._holding.get(stem, ()))
+            for stem in concept.stems:
+                if stem not in self._holding_related:
+                    self._holding_related[stem] = [i for i, related in enumerate(self._related) if stem in related]
+                found.update(self._holding_related[stem])
+            if concept.role:
+                found.update(self._with_role)
+        return sorted(found)
+
+    def candidates(self, query: str, *, limit: int) -> list[Passage]:
+        """The ``limit`` passages BM25 ranks best for the query's words and their synonyms, with
+        none of ``search``'s checks of whether one answers: what a model is shown to decide."""
+        concepts = [c for c in self._concepts(query, question_type(query)) if not c.filler]
+        stems = sorted(set().union(*(c.stems | c.related for c in concepts)))
+        if not stems:
+            return []
+        scores = self._bm25.get_scores(stems)
+        return [self.passages[i] for i in (-scores).argsort(kind="stable")[:limit] if scores[i] > 0]
+
     def contains(self, passage: Passage, concepts: list[frozenset[str]]) -> bool:
         """Whether ``passage`` holds every one of ``concepts`` (as such: synonyms do not count)."""
-        terms = self._terms[self.passages.index(passage)]
+        terms = self._terms[self._position[passage.id]]
         return all(c & terms for c in concepts)
 
     def topic_words(self, text: str, answer_type: QuestionType | None = None) -> list[frozenset[str]]:
@@ -197,18 +227,23 @@ class PassageIndex:
         is_question: bool = False,
         names: frozenset[str] = frozenset(),
     ) -> _Field:
-        stemmer = self._stemmers[language]
         stems, related = [], []
         for w in words(text):
-            content = w not in self._stopwords and not w.isdigit()
-            exact = (
-                frozenset()
-                if w in self._stopwords
-                else frozenset({stemmer.stemWord(w), w}) | self._aliases.get(w, frozenset())
-            )
-            stems.append(exact)
-            related.append(self._synonyms.expand(w, language) if content else frozenset())
+            known = self._word_cache.get((language, w))  # articles repeat their words: read each once
+            if known is None:
+                known = self._word_cache[(language, w)] = self._read_word(w, language)
+            stems.append(known[0])
+            related.append(known[1])
         return _Field(tuple(stems), tuple(related), is_bag, is_question, names)
+
+    def _read_word(self, w: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
+        content = w not in self._stopwords and not w.isdigit()
+        exact = (
+            frozenset()
+            if w in self._stopwords
+            else frozenset({self._stemmers[language].stemWord(w), w}) | self._aliases.get(w, frozenset())
+        )
+        return exact, self._synonyms.expand(w, language) if content else frozenset()
 
     def _weight(self, stems: frozenset[str]) -> float:
         # The rarest of the forms the articles hold; a word they never use weighs the most.
@@ -222,6 +257,14 @@ class PassageIndex:
                 frequency[term] = frequency.get(term, 0) + 1
         self._unseen_idf = math.log(1 + count / 0.5)
         return {t: math.log(1 + count / f) for t, f in frequency.items()}
+
+
+def _postings(sets: list[frozenset[str]]) -> dict[str, list[int]]:
+    holding: dict[str, list[int]] = {}
+    for position, stems in enumerate(sets):
+        for stem in stems:
+            holding.setdefault(stem, []).append(position)
+    return holding
 
 
 def _acronyms(texts) -> dict[str, frozenset[str]]:
