@@ -82,3 +82,20 @@ async def test_the_watcher_polls_on_its_own_and_keeps_the_old_knowledge_when_the
     finally:
         task.cancel()
         await briefer.aclose()
+
+
+def test_parsed_articles_are_reused_across_starts_and_never_stale(tmp_path):
+    from bot.knowledge.parsed_cache import ParsedArticles
+
+    cache = tmp_path / "parsed.pickle"
+    first = ParsedArticles(cache)
+    original = first.load(SEED_FILE.read_bytes(), "openai-aws.yaml")
+    first.save()
+    again = ParsedArticles(cache).load(SEED_FILE.read_bytes(), "openai-aws.yaml")
+    assert again == original and again.version == original.version
+    changed = SEED_FILE.read_text().replace("Matt Garman", "Matthew Garman").encode()
+    updated = ParsedArticles(cache).load(changed, "openai-aws.yaml")
+    assert any("Matthew Garman" in p.original for p in updated.passages)
+    assert updated.version != original.version
+    cache.write_bytes(b"not a pickle")
+    assert ParsedArticles(cache).load(SEED_FILE.read_bytes(), "openai-aws.yaml") == original  # broken: parsed anew

@@ -14,7 +14,8 @@ import logging
 import os
 from pathlib import Path
 
-from bot.knowledge.articles import Article, KnowledgeBase, KnowledgeError, load_article, load_article_text
+from bot.knowledge.articles import Article, KnowledgeBase, KnowledgeError
+from bot.knowledge.parsed_cache import ParsedArticles
 from bot.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -23,20 +24,22 @@ log = logging.getLogger(__name__)
 def load_live_knowledge(folder: Path, store: Store | None) -> KnowledgeBase:
     published = store.published_articles() if store is not None else []
     hidden = {row.article_id for row in published}
+    parsed = ParsedArticles()
     articles: dict[str, Article] = {}
     for row in published:
         if not row.removed:
-            articles[row.article_id] = load_article_text(row.content, f"published article {row.article_id}")
+            articles[row.article_id] = parsed.load(row.content, f"published article {row.article_id}")
     files = knowledge_files(folder) if folder.is_dir() else []
     for path in files:
         if path.stem in hidden:
             continue  # written by ingest as <id>.yaml and published: the store's copy wins
-        article = load_article(path)
+        article = parsed.load(path.read_bytes(), path.name)
         if article.id in hidden:
             continue
         if article.id in articles:
             raise KnowledgeError(f"{path.name}: article id {article.id!r} is already used by another file")
         articles[article.id] = article
+    parsed.save()
     if not articles:
         if not folder.is_dir() and not published:
             raise KnowledgeError(f"knowledge folder not found: {folder}")
