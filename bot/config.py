@@ -55,6 +55,17 @@ class Settings:
     discord_gateway_url: str = ""
     discord_message_content: bool = False
     admins: frozenset[str] = frozenset()
+    # resilience (issue 10): deadlines, limits, retention, shutdown
+    answer_deadline: float = 20.0  # seconds for one model answer, retries and waits included
+    breaker_failures: int = 3
+    breaker_cooldown: float = 30.0
+    rate_limit_per_minute: int = 10  # questions per user
+    model_concurrency: int = 16  # model calls at once, across replicas
+    model_queue: int = 64  # questions waiting for a model slot, per process
+    retain_conversation_days: float = 30.0
+    retain_event_days: float = 2.0
+    retain_digest_days: float = 365.0
+    shutdown_grace: float = 25.0  # seconds in-flight answers get after SIGTERM
     knowledge_poll_seconds: float = 30.0
     prompt_knowledge_tokens: int = 8000
 
@@ -100,9 +111,26 @@ class Settings:
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", "", schemes=("ws", "wss")),
             discord_message_content=_flag(env, "BRIEFBOT_DISCORD_MESSAGE_CONTENT"),
             admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
+            **_resilience(env),
             knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
             prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
         )
+
+
+def _resilience(env: Mapping[str, str]) -> dict:
+    names = {
+        "answer_deadline": ("BRIEFBOT_ANSWER_DEADLINE", float),
+        "breaker_failures": ("BRIEFBOT_BREAKER_FAILURES", int),
+        "breaker_cooldown": ("BRIEFBOT_BREAKER_COOLDOWN", float),
+        "rate_limit_per_minute": ("BRIEFBOT_RATE_LIMIT", int),
+        "model_concurrency": ("BRIEFBOT_MODEL_CONCURRENCY", int),
+        "model_queue": ("BRIEFBOT_MODEL_QUEUE", int),
+        "retain_conversation_days": ("BRIEFBOT_RETAIN_CONVERSATIONS_DAYS", float),
+        "retain_event_days": ("BRIEFBOT_RETAIN_EVENTS_DAYS", float),
+        "retain_digest_days": ("BRIEFBOT_RETAIN_DIGESTS_DAYS", float),
+        "shutdown_grace": ("BRIEFBOT_SHUTDOWN_GRACE", float),
+    }
+    return {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
 
 
 def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:

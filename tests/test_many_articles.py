@@ -54,9 +54,11 @@ async def test_over_the_budget_the_prompt_carries_only_the_retrieved_passages(tm
     first, second = (r.messages for r in fake_openai.requests)
     assert first[0] == second[0]  # the same stable preamble for every question
     assert "\n[synthetic-" not in first[0]["content"] and "\n[openai-aws/" not in first[0]["content"]
-    assert "[synthetic-00042/p3]" in first[-1]["content"] and "[openai-aws/p3]" in second[-1]["content"]
-    assert first[-1]["content"].count("\n[") <= 12
-    assert len(first[-1]["content"]) < 8000  # ~2k tokens, whatever the number of articles
+    given, given_second = first[-2]["content"], second[-2]["content"]  # the passages, then the question
+    assert given.startswith("<passages>") and company(42) in first[-1]["content"]
+    assert "[synthetic-00042/p3]" in given and "[openai-aws/p3]" in given_second
+    assert given.count("\n[") <= 12
+    assert len(given) < 8000  # ~2k tokens, whatever the number of articles
 
 
 async def test_a_citation_of_a_passage_the_model_was_not_given_is_not_shown_as_fact(tmp_path, sqlite_url, fake_openai):
@@ -68,7 +70,7 @@ async def test_a_citation_of_a_passage_the_model_was_not_given_is_not_shown_as_f
     finally:
         await briefer.aclose()
     assert reply.engine == "offline" and not reply.grounded
-    assert "openai-aws/p3" not in fake_openai.requests[0].messages[-1]["content"]
+    assert "openai-aws/p3" not in fake_openai.requests[0].messages[-2]["content"]
 
 
 async def test_within_the_budget_the_system_prompt_carries_every_passage(tmp_path, sqlite_url, fake_openai):

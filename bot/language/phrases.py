@@ -39,6 +39,14 @@ _MESSAGES = {
         "it": "La risposta del modello non trovava riscontro nell'articolo: rispondo con le sue parole.",
         "en": "The model's answer could not be verified against the article: answering with its own words.",
     },
+    "internal_error": {
+        "it": "Qualcosa non ha funzionato dalla mia parte: rispondo con le parole dell'articolo.",
+        "en": "Something went wrong on my side: answering with the article's own words.",
+    },
+    "rate_limited": {
+        "it": "Hai fatto più di {limit} domande in un minuto: riprova tra {seconds} s.",
+        "en": "You've asked more than {limit} questions in a minute: please try again in {seconds} s.",
+    },
     "briefing_title": {"it": "Il punto", "en": "Briefing"},
     "digest_title": {"it": "Il digest di oggi", "en": "Today's digest"},
     "no_news": {"it": "Nessuna novità da segnalare.", "en": "No new developments."},

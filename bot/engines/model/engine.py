@@ -11,6 +11,7 @@ citations of those only.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -55,13 +56,14 @@ class ModelEngine:
         self.system_prompt = prompts["system"].render(knowledge=knowledge_text)
 
     async def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
-        request = self.prompts["answer"].render(question=question, language_name=LANGUAGE_NAMES[language])
+        request = self.prompts["answer"].render(language_name=LANGUAGE_NAMES[language])
         if not self.retrieves:
-            return await self._complete([*self._history(history), {"role": "user", "content": request}])
+            turns = [*self._history(history), {"role": "user", "content": request}, _question_message(question)]
+            return await self._complete(turns)
         passages = self._retrieve(question, history)
         if not passages:
             return Draft(REFUSAL_MARKER, refused=True)  # no passage shares a word with the question
-        return await self._complete_with(passages, [*self._history(history)], request)
+        return await self._complete_with(passages, [*self._history(history)], request, [_question_message(question)])
 
     async def brief(self, language: str, article_ids: Sequence[str] | None = None, *, kind: str = "brief") -> Draft:
         if article_ids is None:
@@ -99,9 +101,11 @@ class ModelEngine:
                     chosen.append(passage)
         return chosen
 
-    async def _complete_with(self, passages: list[Passage], turns: list[dict[str, str]], request: str) -> Draft:
+    async def _complete_with(
+        self, passages: list[Passage], turns: list[dict[str, str]], request: str, after: Sequence[dict] = ()
+    ) -> Draft:
         block = f"<passages>\n{render_passages(self.knowledge, passages)}\n</passages>\n\n{request}"
-        draft = await self._complete([*turns, {"role": "user", "content": block}], passages)
+        draft = await self._complete([*turns, {"role": "user", "content": block}, *after], passages)
         return Draft(draft.text, refused=draft.refused, given=frozenset(p.id for p in passages))
 
     def messages_for(self, turns: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -117,7 +121,7 @@ class ModelEngine:
 
     def _history(self, history: Sequence[Turn]) -> list[dict[str, str]]:
         return [
-            {"role": t.role, "content": f"<question>\n{t.content}\n</question>" if t.role == "user" else t.content}
+            _question_message(t.content) if t.role == "user" else {"role": t.role, "content": t.content}
             for t in history
         ]
 
@@ -135,6 +139,12 @@ class ModelEngine:
             return f"[{found[0]}]" if len(found) == 1 else match.group(0)
 
         return _BARE_ID.sub(qualify, text)
+
+
+def _question_message(question: str) -> dict[str, str]:
+    """A user's words as a message of their own holding one JSON string: JSON escaping, not a
+    tag the text could close or open (``</question>``), keeps them apart from the instructions."""
+    return {"role": "user", "content": json.dumps({"question": question}, ensure_ascii=False)}
 
 
 def render_knowledge(knowledge: KnowledgeBase) -> str:

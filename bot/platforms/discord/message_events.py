@@ -12,6 +12,7 @@ Bots (the bot itself included), webhooks and system messages are ignored.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass
@@ -19,8 +20,15 @@ from enum import Enum
 
 import discord
 
-from bot.platforms.discord.posting import conversation_id, reply_messages, send_messages, thread_name
+from bot.platforms.discord.posting import (
+    RESTARTING_MESSAGE,
+    conversation_id,
+    reply_messages,
+    send_messages,
+    thread_name,
+)
 from bot.platforms.discord.render import question_from_message
+from bot.store.database import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +84,24 @@ async def answer_message(message: discord.Message, plan: Plan, briefer) -> None:
         else:
             conversation = conversation_id(message.guild.id, target.id)
 
+    user = f"discord:{message.author.id}"
+
     def call():
         if plan.question:
-            return briefer.answer(plan.question, conversation_id=conversation)
-        return briefer.brief(conversation_id=conversation)
+            return briefer.answer(plan.question, conversation_id=conversation, user=user)
+        return briefer.brief(conversation_id=conversation, user=user)
 
-    async with AsyncExitStack() as typing:
-        with suppress(discord.HTTPException):  # no typing indicator is no reason not to answer
-            await typing.enter_async_context(target.typing())
-        parts = await reply_messages(call)
+    try:
+        async with AsyncExitStack() as typing:
+            with suppress(discord.HTTPException):  # no typing indicator is no reason not to answer
+                await typing.enter_async_context(target.typing())
+            parts = await reply_messages(call)
+    except asyncio.CancelledError:  # shutting down past the grace period: say so, release the claim
+        with suppress(discord.HTTPException, discord.RateLimited):
+            await send_messages(target, [RESTARTING_MESSAGE], reply_to=reply_to)
+        with suppress(StoreError):
+            await asyncio.to_thread(briefer.store.release_event, f"discord:{message.id}")
+        raise
     await send_messages(target, parts, reply_to=reply_to, nonce_base=message.id)
 
 

@@ -7,6 +7,7 @@ so many questions are answered concurrently however slow the model is.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.answers.reply import Reply
 from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.platforms.base import answer_or_busy, conversation_id
-from bot.platforms.slack.posting import WORKING, SlackPoster
+from bot.platforms.slack.posting import STOPPING, WORKING, SlackPoster
 from bot.platforms.slack.render import (
     SlackMessage,
     context_blocks,
@@ -25,11 +26,14 @@ from bot.platforms.slack.render import (
     render_reply,
     render_text,
 )
+from bot.store.database import StoreError
 
 ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does the OpenAI-AWS deal last?`"
 BRIEF_USAGE = "Usage: `/brief [it|en]` posts a briefing on the news to this channel."
 MENTION_USAGE = "Ask me about the news, e.g. “@briefbot how much is the deal worth?”, or run `/brief en`."
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+logger = logging.getLogger(__name__)
 
 
 def channel_conversation_id(team: str, channel: str, thread_ts: str) -> str:
@@ -90,7 +94,8 @@ class SlackListeners:
     async def ask(self, command, context, respond) -> None:
         if question := _question(command):
             header = f"{_asker(command)} “{escape(question)}”"
-            call = lambda cid: self.briefer.answer(question, conversation_id=cid)  # noqa: E731
+            user = _user(context, command.get("user_id"))
+            call = lambda cid: self.briefer.answer(question, conversation_id=cid, user=user)  # noqa: E731
             await self._answer_command(command, context, respond, header, call, question)
 
     async def ack_brief(self, ack, command) -> None:
@@ -98,7 +103,8 @@ class SlackListeners:
 
     async def brief(self, command, context, respond) -> None:
         if lang := _brief_language(command):
-            call = lambda cid: self.briefer.brief(lang=lang, conversation_id=cid)  # noqa: E731
+            user = _user(context, command.get("user_id"))
+            call = lambda cid: self.briefer.brief(lang=lang, conversation_id=cid, user=user)  # noqa: E731
             await self._answer_command(command, context, respond, f"{_asker(command)} /brief {lang}", call)
 
     async def _answer_command(self, command, context, respond, header: str, call, question: str = "") -> None:
@@ -108,14 +114,22 @@ class SlackListeners:
         channel = command["channel_id"]
         in_dm = command.get("channel_name") == "directmessage"
         cid = dm_conversation_id(context.team_id, channel) if in_dm else None
-        reply, messages = await prepare(lambda: call(cid))
-        messages = _with_header(messages, header)
-        first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
-        if first_ts is None:
-            await self.poster.respond_all(respond, messages)
-        elif reply is not None and cid is None:
-            thread = channel_conversation_id(context.team_id, channel, first_ts)
-            await self.briefer.remember(thread, reply, question=question or None)
+        with self.briefer.lifecycle.work():
+            try:
+                reply, messages = await prepare(lambda: call(cid))
+            except asyncio.CancelledError:  # shutting down: the acknowledgement's ⏳ gets an honest end
+                await self.poster.respond_all(respond, [render_text(STOPPING)], ephemeral=True)
+                raise
+            if reply is not None and reply.extras.get("transient"):  # "not now" is for the asker's eyes only
+                await self.poster.respond_all(respond, messages, ephemeral=True)
+                return
+            messages = _with_header(messages, header)
+            first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
+            if first_ts is None:
+                await self.poster.respond_all(respond, messages, user=command.get("user_id", ""))
+            elif reply is not None and cid is None:
+                thread = channel_conversation_id(context.team_id, channel, first_ts)
+                await self.briefer.remember(thread, reply, question=question or None)
 
     # -- events
 
@@ -125,7 +139,7 @@ class SlackListeners:
         question = plain_text_from_slack(event.get("text", ""), bot_user_id=context.bot_user_id or "")
         thread_ts = event.get("thread_ts") or event["ts"]
         cid = channel_conversation_id(context.team_id, event["channel"], thread_ts)
-        await self._answer_event(event["channel"], thread_ts, cid, question)
+        await self._answer_event(body, event["channel"], thread_ts, cid, question, _user(context, event.get("user")))
 
     async def message(self, event, body, context) -> None:
         shared_in_dm = event.get("subtype") == "file_share" and event.get("channel_type") == "im"
@@ -148,15 +162,37 @@ class SlackListeners:
             if not started_by_bot and not await self.briefer.has_conversation(cid):
                 return
         if await self._claim(body):
-            await self._answer_event(channel, thread_ts, cid, question)
+            await self._answer_event(body, channel, thread_ts, cid, question, _user(context, event.get("user")))
 
-    async def _answer_event(self, channel: str, thread_ts: str | None, cid: str, question: str):
-        placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts)
-        if question:
-            _, messages = await prepare(lambda: self.briefer.answer(question, conversation_id=cid))
-        else:
-            messages = [render_text(MENTION_USAGE)]
-        await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
+    async def _answer_event(
+        self, body, channel: str, thread_ts: str | None, cid: str, question: str, user: str | None
+    ) -> None:
+        with self.briefer.lifecycle.work():
+            placeholder_ts = None
+            try:
+                placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts)
+                if question:
+                    async with self.poster.still_working(channel, placeholder_ts):
+                        _, messages = await prepare(
+                            lambda: self.briefer.answer(question, conversation_id=cid, user=user)
+                        )
+                else:
+                    messages = [render_text(MENTION_USAGE)]
+            except asyncio.CancelledError:  # shutting down past the grace period: hand the question back
+                await self._hand_back(body, channel, thread_ts, placeholder_ts)
+                raise
+            await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
+
+    async def _hand_back(self, body, channel: str, thread_ts: str | None, placeholder_ts: str | None) -> None:
+        """No ⏳ left without an answer: say the question must be asked again, and release the
+        event's claim so that a redelivery (or another instance) may answer it."""
+        await self.poster.deliver(channel, [render_text(STOPPING)], placeholder_ts=placeholder_ts, thread_ts=thread_ts)
+        event_id = body.get("event_id")
+        if event_id:
+            try:
+                await asyncio.to_thread(self.briefer.store.release_event, "slack:" + event_id)
+            except StoreError as error:
+                logger.warning("could not release event %s: %s", event_id, error)
 
     async def _claim(self, body) -> bool:
         """True the first time this event is seen by any instance; Slack's retries are then dropped."""
@@ -164,7 +200,16 @@ class SlackListeners:
         if not event_id:
             return True
         # The store is synchronous (SQLAlchemy Core): keep its short write off the event loop.
-        return await asyncio.to_thread(self.briefer.store.claim_event, "slack:" + event_id)
+        try:
+            return await asyncio.to_thread(self.briefer.store.claim_event, "slack:" + event_id)
+        except StoreError as error:  # acknowledged already: answering twice beats never answering
+            logger.warning("store unavailable, answering event %s without de-duplication: %s", event_id, error)
+            return True
+
+
+def _user(context, user_id: str | None) -> str | None:
+    """The asker as the core's rate limit knows them: ``slack:<team>:<user>``."""
+    return f"slack:{context.team_id}:{user_id}" if user_id else None
 
 
 def _question(command) -> str:
