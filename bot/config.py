@@ -66,6 +66,8 @@ class Settings:
     retain_event_days: float = 2.0
     retain_digest_days: float = 365.0
     shutdown_grace: float = 25.0  # seconds in-flight answers get after SIGTERM
+    knowledge_poll_seconds: float = 30.0
+    prompt_knowledge_tokens: int = 8000
 
     @property
     def resolved_engine(self) -> str:
@@ -110,6 +112,8 @@ class Settings:
             discord_message_content=_flag(env, "BRIEFBOT_DISCORD_MESSAGE_CONTENT"),
             admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
             **_resilience(env),
+            knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
+            prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
         )
 
 

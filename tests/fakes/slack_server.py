@@ -52,6 +52,7 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
+        self._files: dict[str, tuple[bytes, str]] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -62,8 +63,10 @@ class FakeSlack:
         app.add_routes(
             [
                 web.post("/api/{method}", self._api),
+                web.get("/api/{method}", self._api),  # read methods (users.info...) also come as GET
                 web.post("/response/{name}", self._response_url),
                 web.get("/ws", self._socket),
+                web.get("/files-pri/{name}", self._file),
             ]
         )
         self._runner = web.AppRunner(app, access_log=None)
@@ -156,7 +159,7 @@ class FakeSlack:
         args = dict(request.query)
         if request.content_type == "application/json":
             args.update(await request.json())
-        else:
+        elif request.method == "POST":
             args.update(await request.post())
         call = Call(method, args, dict(request.headers))
         if self._scripts[method]:
@@ -182,6 +185,22 @@ class FakeSlack:
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
         return {"ok": True}
+
+    def share_file(self, name: str, body: bytes, *, mimetype: str = "text/plain", filetype: str = "text") -> dict:
+        """A file as it appears in a ``file_share`` message event; downloading it (its
+        ``url_private_download``) needs the bot token, as on Slack."""
+        self._files[name] = (body, mimetype)
+        url = f"http://127.0.0.1:{self.port}/files-pri/{name}"
+        return {"id": f"F{len(self._files):08d}", "name": name, "mimetype": mimetype, "filetype": filetype,
+                "size": len(body), "url_private": url, "url_private_download": url}  # fmt: skip
+
+    async def _file(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        await self._record(Call("file_download", {"name": name}, dict(request.headers)))
+        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-") or name not in self._files:
+            return web.Response(status=404, text="not found")  # Slack answers a sign-in page or 404
+        body, mimetype = self._files[name]
+        return web.Response(body=body, content_type=mimetype)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         await self._record(Call("response_url", await request.json(), {"name": request.match_info["name"]}))
