@@ -16,6 +16,7 @@ import json
 import time
 import uuid
 from collections import defaultdict, deque
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pytest
@@ -41,6 +42,7 @@ class Scripted:
     status: int = 200
     body: dict = field(default_factory=dict)
     headers: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (cut short when the fake stops)
 
 
 class FakeSlack:
@@ -53,6 +55,7 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
+        self._closing = asyncio.Event()
         self.port = 0
 
     # -- lifecycle
@@ -73,6 +76,7 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        self._closing.set()
         for socket in list(self._sockets):
             await socket.close()
         if self._runner:
@@ -102,6 +106,11 @@ class FakeSlack:
                     headers={"Retry-After": str(retry_after)},
                 )
             )
+
+    def hang(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get no answer for ``seconds`` (then a normal one)."""
+        for _ in range(times):
+            self._scripts[method].append(Scripted(delay=seconds))
 
     # -- inspection
 
@@ -159,8 +168,12 @@ class FakeSlack:
         else:
             args.update(await request.post())
         call = Call(method, args, dict(request.headers))
-        if self._scripts[method]:
-            scripted = self._scripts[method].popleft()
+        scripted = self._scripts[method].popleft() if self._scripts[method] else None
+        if scripted is not None and scripted.delay:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), scripted.delay)
+            scripted = None
+        if scripted is not None:
             call.response = scripted.body
             await self._record(call)
             return web.json_response(scripted.body, status=scripted.status, headers=scripted.headers)
