@@ -675,15 +675,64 @@ async def test_a_transient_digest_error_is_retried_on_the_next_pass(slack_api, t
     assert "38" in blocks_text(posted)
 
 
-async def test_a_channel_not_found_pauses_the_digest_and_digest_status_says_so(slack_api, tmp_path):
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("not_authed", "the platform refused the digest and would again (not_authed)"),
+        ("channel_not_found", "the bot cannot post in this channel (channel_not_found)"),
+    ],
+)
+async def test_a_permanent_digest_error_pauses_the_digest_and_digest_status_says_so(slack_api, tmp_path, error, reason):
     _due_slack_subscription(tmp_path)
-    slack_api.fail("chat.postMessage", "channel_not_found")
+    slack_api.fail("chat.postMessage", error)
     env = slack_env(tmp_path, slack_api)
     async with bot_process(env, "digest", "--once") as bot:
         assert await bot.exit_code() == 0, bot.log
-    assert "paused" in bot.log
+    assert f": paused: {reason}" in bot.log
     async with bot_process(env, "digest", "--once") as bot:  # paused: not tried again
         assert await bot.exit_code() == 0, bot.log
     assert len(slack_api.calls_to("chat.postMessage")) == 1
     status = await _slack_digest_status(env, slack_api)
-    assert "*Paused*: the bot cannot post in this channel (channel_not_found)" in status
+    assert f"*Paused*: {reason}" in status
+
+
+# --- 3. a long wait is visible ------------------------------------------------------------------
+
+
+async def test_a_slow_answer_changes_the_placeholder_to_still_working_then_to_the_answer(
+    slack_api, fake_openai, tmp_path
+):
+    fake_openai.responder = lambda _body: Delay(11, GROUNDED_ANSWER)
+    async with slack_http_bot(slack_env(tmp_path, slack_api, fake_openai), slack_api) as (_bot, sender):
+        await sender.event(mention("How much is the deal worth?", "1.1"))
+        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 2)
+    [placeholder] = slack_api.calls_to("chat.postMessage")
+    working, answer = slack_api.calls_to("chat.update")
+    assert "Still working on it" in working.args["text"] and 7 < working.at - placeholder.at < 11
+    assert working.args["ts"] == answer.args["ts"] == placeholder.response["ts"]
+    assert "$38 billion" in blocks_text(answer)
+
+
+# --- 4. the limits hold across replicas ------------------------------------------------------------
+
+
+async def test_two_replicas_on_one_database_share_the_rate_limit_and_the_model_cap(slack_api, fake_openai, tmp_path):
+    from contextlib import AsyncExitStack
+
+    from tests.conftest import postgres_url_or_skip
+
+    database = postgres_url_or_skip()
+    fake_openai.responder = lambda _body: Delay(1.5, GROUNDED_ANSWER)
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=database, BRIEFBOT_MODEL_CONCURRENCY="2")
+    async with AsyncExitStack() as stack:
+        replicas = [await stack.enter_async_context(slack_http_bot(env, slack_api)) for _ in range(2)]
+        user = f"U{time.time_ns() % 10**9:09d}"  # the database outlives the test: a user no other run was
+        asks = [replicas[n % 2][1].command("/ask", f"How much is the deal worth? {n}", user_id=user) for n in range(14)]
+        await asyncio.gather(*asks)  # one user, half of the questions to each replica
+        await wait_until(lambda: len(slack_api.replies()) >= 14)
+        await asyncio.sleep(0.5)
+        assert all(bot.running and "Traceback" not in bot.log for bot, _ in replicas)
+    assert len([r for r in fake_openai.requests if r.path.endswith("/chat/completions")]) == 10
+    assert fake_openai.max_in_flight == 2  # two replicas, one cap of two model calls
+    limited = [c for c in slack_api.calls_to("response_url") if "more than 10 questions" in c.args["text"]]
+    assert len(limited) == 4
