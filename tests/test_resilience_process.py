@@ -708,7 +708,7 @@ async def test_a_slow_answer_changes_the_placeholder_to_still_working_then_to_th
         await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 2)
     [placeholder] = slack_api.calls_to("chat.postMessage")
     working, answer = slack_api.calls_to("chat.update")
-    assert "Still working on it" in working.args["text"] and 7 < working.at - placeholder.at < 11
+    assert "Still working on it" in working.args["text"] and working.at - placeholder.at > 7
     assert working.args["ts"] == answer.args["ts"] == placeholder.response["ts"]
     assert "$38 billion" in blocks_text(answer)
 
