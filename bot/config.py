@@ -68,6 +68,7 @@ class Settings:
     shutdown_grace: float = 25.0  # seconds in-flight answers get after SIGTERM
     knowledge_poll_seconds: float = 30.0
     prompt_knowledge_tokens: int = 8000
+    digest_post_timeout: float = 30.0  # seconds for one digest post: past it the outcome is unknown
 
     @property
     def resolved_engine(self) -> str:
@@ -129,6 +130,7 @@ def _resilience(env: Mapping[str, str]) -> dict:
         "retain_event_days": ("BRIEFBOT_RETAIN_EVENTS_DAYS", float),
         "retain_digest_days": ("BRIEFBOT_RETAIN_DIGESTS_DAYS", float),
         "shutdown_grace": ("BRIEFBOT_SHUTDOWN_GRACE", float),
+        "digest_post_timeout": ("BRIEFBOT_DIGEST_POST_TIMEOUT", float),
     }
     return {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
 

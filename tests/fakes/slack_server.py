@@ -16,6 +16,7 @@ import json
 import time
 import uuid
 from collections import defaultdict, deque
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pytest
@@ -41,6 +42,7 @@ class Scripted:
     status: int = 200
     body: dict = field(default_factory=dict)
     headers: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (cut short when the fake stops)
 
 
 class FakeSlack:
@@ -54,6 +56,7 @@ class FakeSlack:
         self._sockets: list[web.WebSocketResponse] = []
         self._files: dict[str, tuple[bytes, str]] = {}
         self._runner: web.AppRunner | None = None
+        self._closing = asyncio.Event()
         self.port = 0
 
     # -- lifecycle
@@ -76,6 +79,7 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        self._closing.set()
         for socket in list(self._sockets):
             await socket.close()
         if self._runner:
@@ -105,6 +109,11 @@ class FakeSlack:
                     headers={"Retry-After": str(retry_after)},
                 )
             )
+
+    def hang(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get no answer for ``seconds`` (then a normal one)."""
+        for _ in range(times):
+            self._scripts[method].append(Scripted(delay=seconds))
 
     # -- inspection
 
@@ -162,8 +171,12 @@ class FakeSlack:
         elif request.method == "POST":
             args.update(await request.post())
         call = Call(method, args, dict(request.headers))
-        if self._scripts[method]:
-            scripted = self._scripts[method].popleft()
+        scripted = self._scripts[method].popleft() if self._scripts[method] else None
+        if scripted is not None and scripted.delay:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), scripted.delay)
+            scripted = None
+        if scripted is not None:
             call.response = scripted.body
             await self._record(call)
             return web.json_response(scripted.body, status=scripted.status, headers=scripted.headers)
