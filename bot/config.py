@@ -69,6 +69,9 @@ class Settings:
     retain_event_days: float = 2.0
     retain_digest_days: float = 365.0
     shutdown_grace: float = 25.0  # seconds in-flight answers get after SIGTERM
+    knowledge_poll_seconds: float = 30.0
+    prompt_knowledge_tokens: int = 8000
+    digest_post_timeout: float = 30.0  # seconds for one digest post: past it the outcome is unknown
 
     @property
     def resolved_engine(self) -> str:
@@ -116,6 +119,8 @@ class Settings:
             judge=_choice(env, "BRIEFBOT_JUDGE", ("auto", "on", "off")),
             judge_model=env.get("BRIEFBOT_JUDGE_MODEL", ""),
             **_resilience(env),
+            knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
+            prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
         )
 
 
@@ -147,6 +152,7 @@ def _resilience(env: Mapping[str, str]) -> dict:
         "retain_event_days": ("BRIEFBOT_RETAIN_EVENTS_DAYS", float),
         "retain_digest_days": ("BRIEFBOT_RETAIN_DIGESTS_DAYS", float),
         "shutdown_grace": ("BRIEFBOT_SHUTDOWN_GRACE", float),
+        "digest_post_timeout": ("BRIEFBOT_DIGEST_POST_TIMEOUT", float),
     }
     return {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
 

@@ -16,7 +16,8 @@ async def run_chat(briefer, conversation_id: str | None = None, lang: str | None
     conversation_id = conversation_id or f"terminal:{uuid.uuid4().hex[:12]}"
     interactive = sys.stdin.isatty()
     if interactive:
-        titles = "; ".join(a.title for a in briefer.knowledge.articles)
+        newest = briefer.knowledge.newest_first
+        titles = "; ".join(a.title for a in newest[:3]) + (f" and {len(newest) - 3} more" if len(newest) > 3 else "")
         print(f"briefbot ({briefer.engine_name} engine). I know: {titles}\n{COMMANDS_HELP}")
     while True:
         line = await asyncio.to_thread(_read_line, "\n> " if interactive else "")

@@ -17,6 +17,5 @@ def render_terminal(reply: Reply, *, width: int = 100) -> str:
         for number, citation in enumerate(reply.citations, start=1):
             quote = textwrap.shorten(citation.quote, width=width - 12, placeholder=" …")
             lines.append(f"[{number}] {citation.id}: «{quote}»")
-        first = reply.citations[0]
-        lines.append(f"    ({first.article_title}, {first.published})")
+            lines.append(f"    ({citation.article_title}, {citation.published})")
     return "\n".join(lines)

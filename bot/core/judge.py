@@ -17,6 +17,8 @@ import json
 import logging
 
 from bot.engines.model.chat_model import ChatModel, ModelError
+from bot.engines.model.guard import ModelGuard
+from bot.engines.model.slots import Busy
 from bot.grounding import ClaimResult, Verification
 from bot.knowledge.articles import KnowledgeBase
 
@@ -60,10 +62,13 @@ INSTRUCTIONS = (
 
 
 class Judge:
-    def __init__(self, model: ChatModel, *, model_name: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self, model: ChatModel, *, model_name: str | None = None, timeout: float = 30.0, guard: ModelGuard | None = None
+    ) -> None:
         self.model = model
         self.model_name = model_name
         self.timeout = timeout
+        self.guard = guard  # the answers' guard: the judge's call takes a model slot and counts for the breaker
 
     async def review(self, verification: Verification, knowledge: KnowledgeBase) -> None:
         asked = [r for r in verification.results if r.ok and r.cites and not r.claim.intro]
@@ -74,8 +79,10 @@ class Judge:
                    {"role": "user", "content": render_claims(asked, knowledge)}]  # fmt: skip
         extra = {"response_format": RESPONSE_FORMAT, **({"model": self.model_name} if self.model_name else {})}
         try:
-            raw = await asyncio.wait_for(self.model.complete(request, max_tokens=80 * len(asked) + 60, **extra),
-                                         self.timeout)  # fmt: skip
+            def call():
+                return self.model.complete(request, max_tokens=80 * len(asked) + 60, **extra)
+
+            raw = await asyncio.wait_for(self.guard.run(call) if self.guard else call(), self.timeout)
             verdicts = parse_verdicts(raw)
         except Exception as error:  # whatever the judge did, its silence never verifies anything
             why = _describe(error)
@@ -97,7 +104,7 @@ def _describe(error: Exception) -> str:
     """Our own errors carry safe messages; anything else is named by its type (it may echo a request)."""
     if isinstance(error, TimeoutError):
         return "timed out"
-    if isinstance(error, ModelError | ValueError):
+    if isinstance(error, ModelError | ValueError | Busy):
         return str(error) or type(error).__name__
     return type(error).__name__
 

@@ -40,7 +40,7 @@ def decide(verification: Verification, knowledge: KnowledgeBase, language: str, 
         trimmed = _without_failed(verification)
         if trimmed:
             return Outcome("trimmed", trimmed)
-    passages = [knowledge.passage(i) for i in verification.cited if knowledge.passage(i) is not None]
+    passages = [knowledge.passage(i) for i in verification.cited_given if knowledge.passage(i) is not None]
     passages = [p for p in passages if p.role == "body"] or passages
     if passages and on_question(passages):
         return Outcome("quoted", quote(passages[:3], language))

@@ -9,6 +9,7 @@ read the claims that passed (``judge``). Nothing here calls the network.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.grounding.checks import link_problems, name_problems, quantity_problems, strip_links, support_problems
@@ -16,7 +17,9 @@ from bot.grounding.claims import Claim, SplitAnswer, citation_groups, split_answ
 from bot.grounding.evidence import passage_evidence, title_words
 from bot.knowledge.articles import KnowledgeBase
 
-__all__ = ["ClaimResult", "Verification", "citation_groups", "cited_ids", "verify", "warm_up"]
+__all__ = [
+    "Claim", "ClaimResult", "Verification", "check_claim", "citation_groups", "cited_ids", "verify", "warm_up",
+]  # fmt: skip
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Verification:
     results: list[ClaimResult]
     problems: list[str] = field(default_factory=list)  # about the whole answer
     judge: str = "off"  # "off", "used", "failed: <why>"
+    given: frozenset[str] | None = None  # the passages the model was shown, when not all of them
 
     @property
     def grounded(self) -> bool:
@@ -51,6 +55,11 @@ class Verification:
     @property
     def cited(self) -> list[str]:
         return self.answer.cited
+
+    @property
+    def cited_given(self) -> list[str]:
+        """The cited passages the model was actually shown."""
+        return [i for i in self.cited if self.given is None or i in self.given]
 
     def to_json(self) -> dict:
         return {
@@ -79,19 +88,28 @@ def cited_ids(answer: str, knowledge: KnowledgeBase) -> list[str]:
     return [i for g in citation_groups(answer, knowledge) for i in g.resolved]
 
 
-def verify(answer: str, language: str, knowledge: KnowledgeBase) -> Verification:
+def verify(
+    answer: str, language: str, knowledge: KnowledgeBase, *, given: Collection[str] | None = None
+) -> Verification:
+    """``given``: the ids of the passages the model was shown, when it was not shown them all;
+    a claim is then checked against those only, and citing any other passage fails it."""
     split = split_answer(answer, knowledge)
+    shown = frozenset(given) if given is not None else None
     if not split.groups:
-        return Verification(split, [], ["the answer cites no passage"])
-    results = [check_claim(claim, language, knowledge) for claim in split.claims]
-    return Verification(split, results)
+        return Verification(split, [], ["the answer cites no passage"], given=shown)
+    results = [check_claim(claim, language, knowledge, given=shown) for claim in split.claims]
+    return Verification(split, results, given=shown)
 
 
-def check_claim(claim: Claim, language: str, knowledge: KnowledgeBase) -> ClaimResult:
+def check_claim(
+    claim: Claim, language: str, knowledge: KnowledgeBase, *, given: Collection[str] | None = None
+) -> ClaimResult:
     result = ClaimResult(claim)
     problems = result.problems
     problems += [f"cites a passage that does not exist: {i}" for i in claim.unknown]
-    passages = [knowledge.passage(i) for i in claim.citations]
+    shown = [i for i in claim.citations if given is None or i in given]
+    problems += [f"cites a passage it was not given: {i}" for i in claim.citations if i not in shown]
+    passages = [knowledge.passage(i) for i in shown]
     evidence = [passage_evidence(p) for p in passages]
     if not evidence and claim.intro:
         return result  # "Three points:" before the bullets, which carry their own brackets
@@ -103,7 +121,7 @@ def check_claim(claim: Claim, language: str, knowledge: KnowledgeBase) -> ClaimR
     plain = strip_links(text)
     problems += quantity_problems(claim, plain, language, evidence, published)
     problems += name_problems(f"{claim.label}: {plain}" if claim.label else plain, language, evidence, titles)
-    if not evidence and not claim.unknown:
+    if not claim.citations and not claim.unknown:
         # An uncited sentence is fine only when it states nothing: no number, name or content.
         if support_problems(claim, plain, language, evidence) or problems:
             problems.append("cites no passage")

@@ -26,6 +26,7 @@ _LINKS = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"[^\W_][\w’'-]*")
+_ELISION = re.compile(r"^[^\W\d_A-Z]{1,5}['’](?=[^\W\d_])")
 _OPENERS = ".!?:;(\"“«—–*"
 
 
@@ -58,17 +59,17 @@ def quantity_problems(claim: Claim, text: str, language: str, evidence: Sequence
         holders = [e for e in evidence if any(quantity.matches(q) for q in e.quantities)]
         if not holders:
             if any(abs(q.value - quantity.value) < 1e-9 * max(q.value, 1) for e in evidence for q in e.quantities):
-                problems.append(f"wrong unit: {shown!r} (the cited passages give another unit)")
+                problems.append(f"wrong unit: {shown} (the cited passages give another unit)")
             else:
-                problems.append(f"number not in the cited passages: {shown!r}")
+                problems.append(f"number not in the cited passages: {shown}")
             continue
         if len(evidence) > 1 and len(holders) < len(evidence):
             near = _neighbours(text, quantity, language)
             if near and not any(e.supports(w, language) for e in holders for w in near):
-                problems.append(f"number from another fact of the cited passages: {shown!r}")
+                problems.append(f"number from another fact of the cited passages: {shown}")
     for date in reading.dates:
         if not _date_supported(date, evidence, published):
-            problems.append(f"date not in the cited passages: {text[date.start : date.end]!r}")
+            problems.append(f"date not in the cited passages: {text[date.start : date.end]}")
     return problems
 
 
@@ -117,32 +118,38 @@ def _date_supported(date: Date, evidence: Sequence[Evidence], published: Sequenc
 
 
 def name_problems(text: str, language: str, evidence: Sequence[Evidence], titles: frozenset[str]) -> list[str]:
-    words = word_lists(language)
     missing: list[str] = []
-    for match in _NAME.finditer(text):
-        raw = match.group()
-        if raw.islower() or raw[0].isdigit():  # ordinary words; "38bn", "4th" are quantities
-            continue
-        word = re.sub(r"['’]s$", "", raw).strip("'’-")
-        if len(word) < 2 or word.lower() in words.months:
-            continue
-        has_digit = any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
-        acronym = word.isupper() and sum(c.isalpha() for c in word) >= 2
-        capitalised = word[0].isupper()
-        if not (has_digit or acronym or capitalised):
-            continue
+    for word in names_in(text, language):
         lower = word.lower()
         if lower in titles or any(lower in e.words for e in evidence):
             continue
         parts = [p for p in re.split(r"[-'’]", lower) if p]
         if len(parts) > 1 and all(p in titles or any(p in e.words for e in evidence) for p in parts):
             continue
-        opens = _opens_sentence(text, match.start())
-        if opens and not (has_digit or acronym) and is_ordinary(word, language):
-            continue
-        if word not in missing:
-            missing.append(word)
+        missing.append(word)
     return [f"name not in the cited passages: {w}" for w in missing]
+
+
+def names_in(text: str, language: str) -> list[str]:
+    """The proper names, acronyms and codes (``GB200``) the text states, each once; a
+    capitalised ordinary word opening a sentence is not a name."""
+    words = word_lists(language)
+    found: list[str] = []
+    for match in _NAME.finditer(text):
+        raw = _ELISION.sub("", match.group())  # "all'IA" names "IA"
+        if raw.islower() or raw[0].isdigit():  # ordinary words; "38bn", "4th" are quantities
+            continue
+        word = re.sub(r"['’]s$", "", raw).strip("'’-")
+        if len(word) < 2 or word.lower() in words.months or word in found:
+            continue
+        has_digit = any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+        acronym = word.isupper() and sum(c.isalpha() for c in word) >= 2
+        if not (has_digit or acronym or word[0].isupper()):
+            continue
+        if _opens_sentence(text, match.start()) and not (has_digit or acronym) and is_ordinary(word, language):
+            continue
+        found.append(word)
+    return found
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -176,6 +183,7 @@ def _is_content(word: str, language: str, words) -> bool:
         len(word) >= 3
         and word.isalpha()
         and word not in words.framing
+        and word not in words.function_words
         and word not in words.units
         and word not in words.scales
         and word not in words.months

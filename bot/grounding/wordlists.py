@@ -24,6 +24,7 @@ class WordLists:
     framing: frozenset[str]
     negations: frozenset[str]
     list_joiners: frozenset[str]
+    function_words: frozenset[str]  # auxiliaries ("will", "saranno") and elided articles ("dell"'): not content
 
 
 @cache
@@ -44,4 +45,5 @@ def word_lists(language: str) -> WordLists:
         framing=frozenset(data["framing"]),
         negations=frozenset(data["negations"]),
         list_joiners=frozenset(data["list_joiners"]),
+        function_words=frozenset(data.get("function_words") or ()),
     )

@@ -20,6 +20,7 @@ from bot.config import ConfigError, Settings
 from bot.platforms.discord.digest_command import register_discord_digest
 from bot.platforms.discord.endpoints import discord_endpoints
 from bot.platforms.discord.message_events import answer_message, plan_for
+from bot.platforms.discord.news_command import register_discord_news
 from bot.platforms.discord.slash_commands import register_commands
 from bot.store.database import StoreError
 
@@ -51,6 +52,7 @@ class BriefbotDiscordClient(discord.Client):
         self.tree = app_commands.CommandTree(self)
         register_commands(self.tree, briefer)
         register_discord_digest(self.tree, settings, briefer)
+        register_discord_news(self.tree, settings, briefer)
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         with discord_endpoints(self.settings.discord_api_url, self.settings.discord_gateway_url):

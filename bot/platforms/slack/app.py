@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import ConfigError, Settings
 from bot.platforms.slack.digest_command import digest_listener
 from bot.platforms.slack.listeners import Listener, SlackListeners
+from bot.platforms.slack.news_command import SlackNewsCommand, news_listener
 from bot.platforms.slack.requests import check_request
 from bot.platforms.slack.web_client import slack_web_client
 
@@ -49,9 +50,13 @@ def build_slack_app(
         logger=logging.getLogger("bot.platforms.slack.bolt"),
     )
     client = client or app.client
-    listeners = SlackListeners(briefer, client, mention_only=settings.slack_mention_only)
+    news_command = SlackNewsCommand(settings, briefer, client)
+    listeners = SlackListeners(
+        briefer, client, mention_only=settings.slack_mention_only, on_file_shared=news_command.file_shared
+    )
     digest = digest_listener(settings, briefer, client)
-    for listener in [*listeners.table(), digest, *extra_listeners]:
+    news = news_listener(news_command)
+    for listener in [*listeners.table(), digest, news, *extra_listeners]:
         register = app.command if listener.kind == "command" else app.event
         register(listener.name)(ack=listener.ack, lazy=listener.work)
     return app

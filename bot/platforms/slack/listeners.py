@@ -64,10 +64,18 @@ async def ack_now(ack) -> None:
 class SlackListeners:
     """The handlers; ``briefer`` is the core (``bot.core.briefer.Briefer`` or anything with its methods)."""
 
-    def __init__(self, briefer, client: AsyncWebClient, *, mention_only: bool = False):
+    def __init__(
+        self,
+        briefer,
+        client: AsyncWebClient,
+        *,
+        mention_only: bool = False,
+        on_file_shared: Callable[[dict], Awaitable[None]] | None = None,
+    ):
         self.briefer = briefer
         self.poster = SlackPoster(client)
         self.mention_only = mention_only
+        self.on_file_shared = on_file_shared  # a file shared in a DM (an article, for /news)
 
     def table(self) -> list[Listener]:
         return [
@@ -134,6 +142,11 @@ class SlackListeners:
         await self._answer_event(body, event["channel"], thread_ts, cid, question, _user(context, event.get("user")))
 
     async def message(self, event, body, context) -> None:
+        shared_in_dm = event.get("subtype") == "file_share" and event.get("channel_type") == "im"
+        if shared_in_dm and self.on_file_shared and event.get("user") and not event.get("bot_id"):
+            if await self._claim(body):
+                await self.on_file_shared(event)
+            return
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return  # edits, deletions, joins, other bots (bolt already drops the bot's own messages)
         channel = event["channel"]
