@@ -117,7 +117,7 @@ def _ask(args, settings: Settings) -> int:
 def _chat(args, settings: Settings) -> int:
     from bot.terminal_chat import run_chat
 
-    return asyncio.run(_run_with_briefer(settings, lambda b: run_chat(b, args.conversation, args.lang)))
+    return run_chat(settings, args.conversation, args.lang)
 
 
 def _eval(args, settings: Settings) -> int:

@@ -50,6 +50,7 @@ class Settings:
     discord_gateway_url: str = ""
     discord_message_content: bool = False
     admins: frozenset[str] = frozenset()
+    chat_history_file: Path = field(default_factory=lambda: _state_dir({}) / "chat_history")
 
     @property
     def resolved_engine(self) -> str:
@@ -91,7 +92,14 @@ class Settings:
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", "", schemes=("ws", "wss")),
             discord_message_content=_flag(env, "BRIEFBOT_DISCORD_MESSAGE_CONTENT"),
             admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
+            chat_history_file=Path(env.get("BRIEFBOT_CHAT_HISTORY") or _state_dir(env) / "chat_history"),
         )
+
+
+def _state_dir(env: Mapping[str, str]) -> Path:
+    """Where per-user state (the chat history) lives: $XDG_STATE_HOME/briefbot, else ~/.local/state/briefbot."""
+    base = env.get("XDG_STATE_HOME") or os.environ.get("XDG_STATE_HOME")
+    return (Path(base) if base else Path.home() / ".local" / "state") / "briefbot"
 
 
 def _load_dotenv() -> None:
