@@ -8,6 +8,8 @@ from bot.knowledge import SUPPORTED_LANGUAGES
 
 HELP = """Commands:
   /brief [it|en]   a short briefing on the articles (default: Italian, or the --lang you chose)
+  /good            the last answer was useful
+  /bad [why]       the last answer was wrong or unhelpful (say why, if you like)
   /help            this help
   /quit or exit    leave (Ctrl-D works too)
 Anything else is a question about the articles. The arrow keys edit the line and recall
@@ -19,11 +21,13 @@ _LEAVE = frozenset({"/quit", "/exit", "/q", "exit", "quit"})
 @dataclass(frozen=True)
 class ChatLine:
     """``kind`` is ``ask`` (``text`` is the question), ``brief`` (``language`` may be None:
-    the chat's default), ``help``, ``quit`` or ``error`` (``text`` is the one-line message)."""
+    the chat's default), ``rate`` (``rating`` up or down, ``text`` the reason), ``help``,
+    ``quit`` or ``error`` (``text`` is the one-line message)."""
 
     kind: str
     text: str = ""
     language: str | None = None
+    rating: str = ""
 
 
 def parse_line(line: str) -> ChatLine:
@@ -38,6 +42,10 @@ def parse_line(line: str) -> ChatLine:
         return ChatLine("help")
     if name == "/brief":
         return _brief(arguments)
+    if name == "/good" and not arguments:
+        return ChatLine("rate", rating="up")
+    if name == "/bad":
+        return ChatLine("rate", " ".join(arguments), rating="down")
     return ChatLine("help", f"Unknown command {name}.")
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import getpass
 import sys
 import uuid
 from pathlib import Path
 
 from bot.chat_commands import HELP, parse_line
+from bot.feedback import keep_for_rating, rate
 from bot.render.terminal import render_terminal
 
 HISTORY_LENGTH = 1000
@@ -43,6 +45,7 @@ def run_chat(settings, conversation_id: str | None = None, lang: str | None = No
 
 
 def _converse(runner: asyncio.Runner, briefer, conversation_id: str, lang: str | None, interactive: bool) -> None:
+    last = _LastReply(briefer.store, conversation_id)
     while True:
         try:
             line = input("\n> " if interactive else "")
@@ -60,6 +63,9 @@ def _converse(runner: asyncio.Runner, briefer, conversation_id: str, lang: str |
             print(f"> {line.strip()}")
         if command.kind == "quit":
             return
+        if command.kind == "rate":
+            print(runner.run(last.rate(command.rating, command.text)), flush=True)
+            continue
         if command.kind in ("help", "error"):
             print("\n".join(filter(None, [command.text, HELP if command.kind == "help" else ""])), flush=True)
             continue
@@ -72,9 +78,42 @@ def _converse(runner: asyncio.Runner, briefer, conversation_id: str, lang: str |
         except KeyboardInterrupt:
             print("\n(interrupted)", flush=True)
             continue
+        last.replace(reply, command.text if command.kind == "ask" else "")
         print(render_terminal(reply), flush=True)
         if not interactive:
             print()
+
+
+class _LastReply:
+    """The reply ``/good`` and ``/bad`` are about; stored for rating only when rated."""
+
+    def __init__(self, store, conversation_id: str) -> None:
+        self.store = store
+        self.conversation_id = conversation_id
+        self.reply = None
+        self.question = ""
+        self.answer_id = ""
+
+    def replace(self, reply, question: str) -> None:
+        self.reply, self.question, self.answer_id = reply, question, ""
+
+    async def rate(self, rating: str, reason: str) -> str:
+        if self.reply is None:
+            return "Nothing to rate yet: ask a question first."
+        if not self.answer_id:
+            self.answer_id = await keep_for_rating(
+                self.store, self.reply, platform="terminal", question=self.question,
+                conversation_id=self.conversation_id,
+            )  # fmt: skip
+        await rate(self.store, self.answer_id, platform="terminal", user_id=_user(), rating=rating, reason=reason)
+        return "Thanks, noted 👍." if rating == "up" else "Thanks, noted 👎: it will be reviewed."
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "terminal"
 
 
 def _enable_line_editing(history_file: Path) -> None:
