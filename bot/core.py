@@ -12,9 +12,11 @@ import asyncio
 import gc
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.config import Settings
 from bot.drafts import Draft, to_reply
+from bot.follow_ups import FollowUps
 from bot.grounding import verify
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.language import detect_language
@@ -46,6 +48,7 @@ class Briefer:
         self.store = store
         self.settings = settings
         self.offline = OfflineEngine(knowledge)
+        self.follow_ups = FollowUps(knowledge, self.offline)
         self.model = model
         self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
 
@@ -75,6 +78,8 @@ class Briefer:
             return Reply(text, language=language, engine=self.engine_name, refused=True)
         history = await self._history(conversation_id)
         reply = await self._answer(question, language, history)
+        asked = [t.content for t in history if t.role == "user"] + [question]
+        reply = replace(reply, follow_ups=self.follow_ups.suggest(reply, asked=asked))
         if conversation_id:
             await self.remember(conversation_id, reply, question=question)
         return reply
@@ -100,7 +105,7 @@ class Briefer:
                 await asyncio.to_thread(self.store.cache, key, {"text": reply.extras["draft"], "engine": reply.engine})
         if conversation_id:
             await self.remember(conversation_id, reply)
-        return reply
+        return replace(reply, follow_ups=self.follow_ups.suggest(reply, briefing=True))
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for (the language model, the
@@ -111,6 +116,7 @@ class Briefer:
         (slack-bolt deep-copies each request for its lazy listeners, and every copy paid for it).
         """
         detect_language("warm up the language identifier")
+        self.follow_ups.prepare()
         prepare = getattr(self.model, "warm_up", None)
         if prepare is not None:
             prepare()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SUPPORTED_LANGUAGES = ("it", "en")
@@ -29,6 +29,7 @@ class Passage:
     original_language: str
     keywords: dict[str, str]  # language -> extra search words an editor added (not quoted)
     role: str = "body"  # "title", "subtitle" or "body"
+    questions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> questions it answers
 
     @property
     def id(self) -> str:
@@ -186,8 +187,23 @@ def _parse_passages(items: object, article_id: str, language: str) -> tuple[Pass
         role = str(item.get("role") or "body")
         if role not in ("title", "subtitle", "body"):
             raise _Invalid(f"passage {local_id!r}: role must be title, subtitle or body")
-        passages.append(Passage(article_id, local_id, texts, language, keywords, role))
+        questions = _parse_questions(item.get("questions"), local_id)
+        passages.append(Passage(article_id, local_id, texts, language, keywords, role, questions))
     return tuple(passages)
+
+
+def _parse_questions(questions: object, local_id: str) -> dict[str, tuple[str, ...]]:
+    """Optional natural questions the passage answers, per language (offered as follow-ups)."""
+    if questions is None:
+        return {}
+    if not isinstance(questions, dict) or not all(k in SUPPORTED_LANGUAGES for k in questions):
+        raise _Invalid(f"passage {local_id!r}: questions must map it/en to a list of questions")
+    parsed = {}
+    for lang, items in questions.items():
+        if not isinstance(items, list) or not all(isinstance(q, str) and q.strip() for q in items):
+            raise _Invalid(f"passage {local_id!r}: questions under {lang!r} must be a list of questions")
+        parsed[lang] = tuple(_clean(q) for q in items)
+    return parsed
 
 
 def _parse_key_points(items: object, article_id: str, known: set[str]) -> tuple[KeyPoint, ...]:

@@ -37,6 +37,7 @@ _MESSAGES = {
     "briefing_title": {"it": "Il punto", "en": "Briefing"},
     "digest_title": {"it": "Il digest di oggi", "en": "Today's digest"},
     "no_news": {"it": "Nessuna novità da segnalare.", "en": "No new developments."},
+    "follow_ups_terminal": {"it": "Puoi chiedere (scrivi il numero):", "en": "You could ask (type its number):"},
     "busy": {
         "it": "Sono sovraccarico in questo momento: riprova tra poco.",
         "en": "I'm overloaded right now: please try again in a moment.",

@@ -56,7 +56,7 @@ def _converse(runner: asyncio.Runner, briefer, conversation_id: str, lang: str |
         except KeyboardInterrupt:  # abandon the line, like a shell
             print("^C")
             continue
-        command = parse_line(line)
+        command = parse_line(last.follow_up(line) or line)
         if command.kind == "ask" and not command.text:
             continue
         if not interactive:
@@ -93,6 +93,12 @@ class _LastReply:
         self.reply = None
         self.question = ""
         self.answer_id = ""
+
+    def follow_up(self, line: str) -> str | None:
+        """The suggested question a typed number picks, if it picks one."""
+        number = line.strip()
+        follow_ups = self.reply.follow_ups if self.reply is not None else ()
+        return follow_ups[int(number) - 1] if number.isdigit() and 0 < int(number) <= len(follow_ups) else None
 
     def replace(self, reply, question: str) -> None:
         self.reply, self.question, self.answer_id = reply, question, ""

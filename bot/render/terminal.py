@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+from bot.messages import message
 from bot.reply import Reply
 
 
@@ -19,4 +20,7 @@ def render_terminal(reply: Reply, *, width: int = 100) -> str:
             lines.append(f"[{number}] {citation.id}: «{quote}»")
         first = reply.citations[0]
         lines.append(f"    ({first.article_title}, {first.published})")
+    if reply.follow_ups:
+        lines += ["", message("follow_ups_terminal", reply.language)]
+        lines += [f"  {number}. {question}" for number, question in enumerate(reply.follow_ups, start=1)]
     return "\n".join(lines)
