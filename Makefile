@@ -19,6 +19,7 @@ test: $(DEV)
 bench: $(DEV)
 	$(PY) bench/core_bench.py
 	$(PY) bench/slack_concurrency.py
+	$(PY) bench/streaming.py
 
 eval: $(RUNTIME)
 	$(PY) -m bot eval

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 
 from bot.config import Settings
@@ -28,6 +28,7 @@ from bot.prompts import Prompts, load_prompts
 from bot.reply import Reply
 from bot.store import Store, Turn
 from bot.text import clean_input
+from bot.verified_stream import VerifiedStream
 
 logger = logging.getLogger(__name__)
 
@@ -68,16 +69,54 @@ class Briefer:
         return self.model_engine.name if self.model_engine else self.offline.name
 
     async def answer(self, question: str, *, conversation_id: str | None = None, lang: str | None = None) -> Reply:
+        question, language, early = self._screen(question, lang)
+        if early is not None:
+            return early
+        history = await self._history(conversation_id)
+        reply = await self._answer(question, language, history)
+        return await self._finish(reply, question, history, conversation_id)
+
+    async def answer_stream(
+        self, question: str, *, conversation_id: str | None = None, lang: str | None = None
+    ) -> AsyncIterator[Reply]:
+        """Like ``answer``, but with a model that streams, the answer grows claim by claim: each
+        ``Reply`` yielded holds the claims verified so far (each text extends the previous one),
+        and the last is the complete reply, stored, with its follow-ups. Claims that fail
+        verification are never yielded. Other engines yield the complete reply once."""
+        if self.model_engine is None or not self.model_engine.can_stream:
+            yield await self.answer(question, conversation_id=conversation_id, lang=lang)
+            return
+        question, language, early = self._screen(question, lang)
+        if early is not None:
+            yield early
+            return
+        history = await self._history(conversation_id)
+        stream = VerifiedStream(self.knowledge, self.model_engine.qualify_ids)
+        failure = ""
+        try:
+            async for _claim in stream.claims(self.model_engine.answer_pieces(question, language, history)):
+                yield self._reply(Draft(stream.text), language, self.model_engine.name)
+        except Exception as error:  # whatever the model did, the user gets an answer
+            logger.warning("model stream failed: %s", _describe(error))
+            failure = "model_unavailable"
+        fallback = lambda: self.offline.answer(question, language, history)  # noqa: E731
+        reply = self._streamed_reply(stream, failure, fallback, language)
+        yield await self._finish(reply, question, history, conversation_id)
+
+    def _screen(self, question: str, lang: str | None) -> tuple[str, str, Reply | None]:
+        """Clean and bound the question and pick the language; a reply when it cannot be asked."""
         question = clean_input(question)
         language = lang or detect_language(question) if question else (lang or "it")
         if not question:
-            return Reply(message("empty_question", language), language=language, engine=self.engine_name, refused=True)
+            text = message("empty_question", language)
+            return question, language, Reply(text, language=language, engine=self.engine_name, refused=True)
         limit = self.settings.max_question_chars
         if len(question) > limit:
             text = message("too_long", language, length=len(question), limit=limit)
-            return Reply(text, language=language, engine=self.engine_name, refused=True)
-        history = await self._history(conversation_id)
-        reply = await self._answer(question, language, history)
+            return question, language, Reply(text, language=language, engine=self.engine_name, refused=True)
+        return question, language, None
+
+    async def _finish(self, reply: Reply, question: str, history: list[Turn], conversation_id: str | None) -> Reply:
         asked = [t.content for t in history if t.role == "user"] + [question]
         reply = replace(reply, follow_ups=self.follow_ups.suggest(reply, asked=asked))
         if conversation_id:
@@ -164,6 +203,27 @@ class Briefer:
             return self._reply(draft, language, self.model_engine.name)
         logger.warning("model answer not grounded, replaced: %s", "; ".join(verdict.problems))
         return self._offline_reply(fallback(), language, "not_verified", grounded=False)
+
+    def _streamed_reply(self, stream: VerifiedStream, failure: str, fallback, language: str) -> Reply:
+        """The complete reply after a stream: the verified claims (already shown) and a note on
+        what was left out; with nothing shown, the same fallbacks as a non-streamed answer."""
+        engine = self.model_engine.name
+        if not stream.text:
+            if failure:
+                return self._offline_reply(fallback(), language, failure)
+            if stream.refused:
+                return self._reply(self.offline.refusal(language), language, engine)
+            logger.warning("no streamed claim was grounded, replaced: %d dropped", len(stream.dropped))
+            return self._offline_reply(fallback(), language, "not_verified", grounded=False)
+        notes = [message("model_stopped", language)] if failure else []
+        if stream.dropped:
+            logger.warning("streamed claims dropped: %s", "; ".join(p for ps in stream.dropped for p in ps))
+            notes.append(message("claims_dropped", language, count=len(stream.dropped)))
+        if not notes:
+            return self._reply(Draft(stream.text), language, engine)
+        notice = " ".join(notes)
+        draft = Draft(f"{stream.text.rstrip()}\n\n_{notice}_")
+        return self._reply(draft, language, engine, notice=notice, grounded=not stream.dropped)
 
     def _offline_reply(self, draft: Draft, language: str, notice: str = "", *, grounded: bool = True) -> Reply:
         if notice:

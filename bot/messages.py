@@ -34,6 +34,14 @@ _MESSAGES = {
         "it": "La risposta del modello non trovava riscontro nell'articolo: rispondo con le sue parole.",
         "en": "The model's answer could not be verified against the article: answering with its own words.",
     },
+    "model_stopped": {
+        "it": "Il modello si è interrotto a metà risposta: quanto sopra è verificato.",
+        "en": "The model stopped mid-answer: what is above is verified.",
+    },
+    "claims_dropped": {
+        "it": "Ho omesso {count} affermazioni del modello che l'articolo non conferma.",
+        "en": "I left out {count} of the model's statements that the article does not confirm.",
+    },
     "briefing_title": {"it": "Il punto", "en": "Briefing"},
     "digest_title": {"it": "Il digest di oggi", "en": "Today's digest"},
     "no_news": {"it": "Nessuna novità da segnalare.", "en": "No new developments."},

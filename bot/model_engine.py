@@ -7,7 +7,7 @@ every request, so providers can cache it; the conversation and the question come
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from bot.drafts import Draft
 from bot.knowledge import KnowledgeBase
@@ -32,6 +32,15 @@ class ModelEngine:
         request = self.prompts["answer"].render(question=question, language_name=LANGUAGE_NAMES[language])
         return await self._complete([*self._history(history), {"role": "user", "content": request}])
 
+    @property
+    def can_stream(self) -> bool:
+        return callable(getattr(self.model, "stream", None))
+
+    def answer_pieces(self, question: str, language: str, history: Sequence[Turn] = ()) -> AsyncIterator[str]:
+        """The model's answer as it streams in, raw (ids not yet qualified): for ``can_stream`` models."""
+        request = self.prompts["answer"].render(question=question, language_name=LANGUAGE_NAMES[language])
+        return self.model.stream(self.messages_for([*self._history(history), {"role": "user", "content": request}]))
+
     async def brief(self, language: str, article_ids: Sequence[str] | None = None, *, kind: str = "brief") -> Draft:
         ids = list(article_ids) if article_ids is not None else [a.id for a in self.knowledge.articles]
         request = self.prompts[kind].render(language_name=LANGUAGE_NAMES[language], article_ids=", ".join(ids))
@@ -46,7 +55,7 @@ class ModelEngine:
             raise ModelError("the model returned an empty answer")
         if REFUSAL_MARKER in text:
             return Draft(text, refused=True)
-        return Draft(self._qualify_ids(text))
+        return Draft(self.qualify_ids(text))
 
     def _history(self, history: Sequence[Turn]) -> list[dict[str, str]]:
         return [
@@ -54,7 +63,7 @@ class ModelEngine:
             for t in history
         ]
 
-    def _qualify_ids(self, text: str) -> str:
+    def qualify_ids(self, text: str) -> str:
         """Models sometimes drop the article part of an id ([p3]); restore it when unambiguous."""
         by_local: dict[str, list[str]] = {}
         for passage in self.knowledge.passages:
