@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.chat_commands import HELP, parse_line
 from bot.feedback import keep_for_rating, rate
-from bot.render.terminal import render_terminal
+from bot.render.terminal import render_terminal, render_terminal_text
 
 HISTORY_LENGTH = 1000
 
@@ -70,18 +70,37 @@ def _converse(runner: asyncio.Runner, briefer, conversation_id: str, lang: str |
             print("\n".join(filter(None, [command.text, HELP if command.kind == "help" else ""])), flush=True)
             continue
         if command.kind == "brief":
-            call = briefer.brief(lang=command.language or lang or "it", conversation_id=conversation_id)
+            call = _show(_once(briefer.brief(lang=command.language or lang or "it", conversation_id=conversation_id)))
         else:
-            call = briefer.answer(command.text, conversation_id=conversation_id, lang=lang)
+            call = _show(briefer.answer_stream(command.text, conversation_id=conversation_id, lang=lang))
         try:
             reply = runner.run(call)
         except KeyboardInterrupt:
             print("\n(interrupted)", flush=True)
             continue
         last.replace(reply, command.text if command.kind == "ask" else "")
-        print(render_terminal(reply), flush=True)
         if not interactive:
             print()
+
+
+async def _once(reply):
+    yield await reply
+
+
+async def _show(replies) -> object:
+    """Print a reply as it grows (a streamed answer shows each verified claim as it arrives),
+    then its sources and suggestions; returns the complete reply."""
+    printed = ""
+    reply = None
+    async for reply in replies:
+        text = render_terminal_text(reply)
+        if text.startswith(printed):
+            sys.stdout.write(text[len(printed) :])
+            sys.stdout.flush()
+            printed = text
+    full = render_terminal(reply)
+    print(full[len(printed) :] if full.startswith(printed) else f"\n{full}", flush=True)
+    return reply
 
 
 class _LastReply:

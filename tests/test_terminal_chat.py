@@ -2,12 +2,14 @@
 with keys (arrows, Ctrl-D) sent as a keyboard sends them."""
 
 import os
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
 from bot.chat_commands import ChatLine, parse_line
+from tests.fakes.openai_server import Stream
 from tests.pty_session import PtySession
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,3 +124,24 @@ def test_quit_command_leaves(chat):
 )
 def test_parse_line(line, expected):
     assert parse_line(line) == expected
+
+
+def test_a_streaming_model_shows_verified_claims_as_they_arrive(env, fake_openai_thread):
+    true_1 = "OpenAI and AWS signed a seven-year deal [openai-aws/p3]. "
+    false = "Sam Altman signed it in Paris [openai-aws/p3]. "
+    true_2 = "It ends the exclusivity with Microsoft's Azure [openai-aws/p7]."
+    pieces = tuple(re.findall(r"\S+\s*", true_1 + false + true_2))
+    fake_openai_thread.enqueue(Stream(pieces, interval=0.1))
+    env.update(BRIEFBOT_ENGINE="openai", OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake_openai_thread.base_url)
+    session = PtySession([sys.executable, "-m", "bot", "chat"], env=env, cwd=str(ROOT))
+    try:
+        session.expect(PROMPT)
+        session.send("Tell me about the deal\r")
+        session.expect(re.escape("OpenAI and AWS signed a seven-year deal [1]."))
+        assert len(fake_openai_thread.stream_log) < len(pieces)  # shown while the model is still writing
+        shown = session.expect(PROMPT)
+        assert "It ends the exclusivity with Microsoft's Azure [2]." in shown
+        assert "Sam Altman" not in session.text and "Paris" not in session.text
+        assert "I left out 1 of the model's statements" in shown and "[2] openai-aws/p7" in shown
+    finally:
+        session.close()

@@ -10,9 +10,7 @@ from bot.reply import Reply
 
 
 def render_terminal(reply: Reply, *, width: int = 100) -> str:
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", reply.text)
-    text = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"\1", text)
-    lines = [text]
+    lines = [render_terminal_text(reply)]
     if reply.citations:
         lines.append("")
         for number, citation in enumerate(reply.citations, start=1):
@@ -24,3 +22,9 @@ def render_terminal(reply: Reply, *, width: int = 100) -> str:
         lines += ["", message("follow_ups_terminal", reply.language)]
         lines += [f"  {number}. {question}" for number, question in enumerate(reply.follow_ups, start=1)]
     return "\n".join(lines)
+
+
+def render_terminal_text(reply: Reply) -> str:
+    """The reply's text alone (what grows while an answer streams in)."""
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", reply.text)
+    return re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"\1", text)
