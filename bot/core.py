@@ -65,6 +65,11 @@ class Briefer:
         return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
 
     @property
+    def can_stream(self) -> bool:
+        """Whether ``answer_stream`` gives an answer claim by claim (a model that streams)."""
+        return self.model_engine is not None and self.model_engine.can_stream
+
+    @property
     def engine_name(self) -> str:
         return self.model_engine.name if self.model_engine else self.offline.name
 

@@ -49,9 +49,9 @@ def build_slack_app(
     client = client or app.client
     listeners = SlackListeners(briefer, client, mention_only=settings.slack_mention_only)
     digest = digest_listener(settings, briefer, client)
+    registrars = {"command": app.command, "event": app.event, "action": app.action, "view": app.view}
     for listener in [*listeners.table(), digest, *extra_listeners]:
-        register = app.command if listener.kind == "command" else app.event
-        register(listener.name)(ack=listener.ack, lazy=listener.work)
+        registrars[listener.kind](listener.name)(ack=listener.ack, lazy=listener.work)
     return app
 
 

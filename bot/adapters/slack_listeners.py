@@ -7,13 +7,23 @@ so many questions are answered concurrently however slow the model is.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_replies import WORKING, SlackPoster, prepare
+from bot.adapters.slack_actions import (
+    FEEDBACK_ACTION,
+    FOLLOW_UP_ACTION,
+    REASON_VIEW,
+    FeedbackHandlers,
+    reply_blocks,
+    with_blocks,
+)
+from bot.adapters.slack_replies import QUIET, WORKING, SlackPoster, prepare
+from bot.adapters.slack_streaming import SlackStreamer
 from bot.render.slack import SlackMessage, context_blocks, escape, plain_text_from_slack, render_text
 
 ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does the OpenAI-AWS deal last?`"
@@ -21,6 +31,8 @@ BRIEF_USAGE = "Usage: `/brief [it|en]` posts a briefing on the news to this chan
 MENTION_USAGE = "Ask me about the news, e.g. “@briefbot how much is the deal worth?”, or run `/brief en`."
 BRIEF_LANGUAGES = ("it", "en")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+logger = logging.getLogger(__name__)
 
 
 def channel_conversation_id(team: str, channel: str, thread_ts: str) -> str:
@@ -33,8 +45,8 @@ def dm_conversation_id(team: str, channel: str) -> str:
 
 @dataclass(frozen=True)
 class Listener:
-    kind: str  # "command" or "event"
-    name: str  # "/ask", "app_mention", ...
+    kind: str  # "command", "event", "action" or "view"
+    name: str | re.Pattern  # "/ask", "app_mention", an action id...
     ack: Callable[..., Awaitable[None]]
     work: list[Callable[..., Awaitable[None]]] = field(default_factory=list)
 
@@ -48,7 +60,10 @@ class SlackListeners:
 
     def __init__(self, briefer, client: AsyncWebClient, *, mention_only: bool = False):
         self.briefer = briefer
+        self.client = client
         self.poster = SlackPoster(client)
+        self.streamer = SlackStreamer(client)
+        self.feedback = FeedbackHandlers(briefer.store)
         self.mention_only = mention_only
 
     def table(self) -> list[Listener]:
@@ -58,6 +73,9 @@ class SlackListeners:
             # "/digest" comes from bot.digest.slack_commands.digest_listener (see build_slack_app).
             Listener("event", "app_mention", ack_now, [self.mention]),
             Listener("event", "message", ack_now, [self.message]),
+            Listener("action", FEEDBACK_ACTION, self.feedback.on_button),
+            Listener("view", REASON_VIEW, self.feedback.on_reason),
+            Listener("action", FOLLOW_UP_ACTION, ack_now, [self.follow_up]),
         ]
 
     # -- slash commands
@@ -103,6 +121,10 @@ class SlackListeners:
         in_dm = command.get("channel_name") == "directmessage"
         cid = dm_conversation_id(context.team_id, channel) if in_dm else None
         reply, messages = await prepare(lambda: call(cid))
+        if reply is not None:
+            blocks = await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
+                                        conversation_id=cid or "")  # fmt: skip
+            messages = with_blocks(messages, blocks)
         messages = _with_header(messages, header)
         first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
         if first_ts is None:
@@ -119,7 +141,8 @@ class SlackListeners:
         question = plain_text_from_slack(event.get("text", ""), bot_user_id=context.bot_user_id or "")
         thread_ts = event.get("thread_ts") or event["ts"]
         cid = channel_conversation_id(context.team_id, event["channel"], thread_ts)
-        await self._answer_event(event["channel"], thread_ts, cid, question)
+        await self._answer_event(event["channel"], thread_ts, cid, question, team=context.team_id,
+                                 user=event.get("user", ""))  # fmt: skip
 
     async def message(self, event, body, context) -> None:
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
@@ -137,12 +160,44 @@ class SlackListeners:
             if not started_by_bot and not await self.briefer.has_conversation(cid):
                 return
         if await self._claim(body):
-            await self._answer_event(channel, thread_ts, cid, question)
+            await self._answer_event(channel, thread_ts, cid, question, team=context.team_id, user=event["user"])
 
-    async def _answer_event(self, channel: str, thread_ts: str | None, cid: str, question: str):
+    async def follow_up(self, body, context) -> None:
+        """A suggested follow-up was pressed: it is asked in the thread (or DM) it was offered in."""
+        question = ((body.get("actions") or [{}])[0].get("value") or "").strip()
+        channel = (body.get("channel") or {}).get("id", "")
+        message = body.get("message") or {}
+        user = (body.get("user") or {}).get("id", "")
+        if not question or not channel or not message.get("ts"):
+            return
+        if channel.startswith("D"):
+            cid, thread_ts = dm_conversation_id(context.team_id, channel), message.get("thread_ts")
+        else:
+            thread_ts = message.get("thread_ts") or message["ts"]
+            cid = channel_conversation_id(context.team_id, channel, thread_ts)
+        asked = f"<@{user}> “{escape(question)}”" if _USER_ID.match(user) else f"“{escape(question)}”"
+        try:
+            await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=asked,
+                                               blocks=context_blocks([asked]), **QUIET)  # fmt: skip
+        except Exception:
+            logger.warning("could not show the chosen follow-up in %s", channel)
+        await self._answer_event(channel, thread_ts, cid, question, team=context.team_id, user=user)
+
+    async def _answer_event(self, channel: str, thread_ts: str | None, cid: str, question: str, *,
+                            team: str = "", user: str = ""):  # fmt: skip
+        async def finish(reply):
+            return await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
+                                      conversation_id=cid)  # fmt: skip
+
+        if question and getattr(self.briefer, "can_stream", False):
+            replies = self.briefer.answer_stream(question, conversation_id=cid)
+            await self.streamer.show(replies, channel, thread_ts=thread_ts, team_id=team, user_id=user, finish=finish)
+            return
         placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts)
         if question:
-            _, messages = await prepare(lambda: self.briefer.answer(question, conversation_id=cid))
+            reply, messages = await prepare(lambda: self.briefer.answer(question, conversation_id=cid))
+            if reply is not None:
+                messages = with_blocks(messages, await finish(reply))
         else:
             messages = [render_text(MENTION_USAGE)]
         await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
