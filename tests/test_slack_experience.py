@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRUE_1 = "OpenAI and AWS signed a seven-year deal [openai-aws/p3]. "
 FALSE = "Sam Altman signed it in Paris for $50 billion [openai-aws/p3]. "
 TRUE_2 = "It ends the exclusivity with Microsoft's Azure [openai-aws/p7]."
-PLANTED = ("Sam Altman", "Paris", "50")
+PLANTED = ("Sam Altman", "Paris", "$50", "50 billion")  # (a bare "50" can be in a random id)
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -65,7 +65,7 @@ async def test_verified_claims_stream_into_the_thread_and_a_false_one_never_does
     shown = slack_api.streamed_text(start.response["ts"])
     assert shown.startswith("OpenAI and AWS signed a seven-year deal [1]. It ends the exclusivity")
     assert "I left out 1 of the model's statements" in shown
-    assert not any(planted in everything_sent(slack_api) for planted in PLANTED)
+    assert not [p for p in PLANTED if p in everything_sent(slack_api)], everything_sent(slack_api)
     footer = blocks_text(stop)
     assert "openai-aws/p3" in footer and "openai-aws/p7" in footer  # the sources under the text
     assert block_values(stop, "context_actions") and block_values(stop, "actions")  # feedback, follow-ups
@@ -86,7 +86,7 @@ async def test_where_streaming_is_unavailable_a_placeholder_is_edited(slack_api,
     assert len(updates) <= 2  # one throttled edit with the first claim at most, then the complete answer
     final = blocks_text(updates[-1])
     assert "seven-year deal" in final and "Microsoft" in final and "openai-aws/p7" in final
-    assert not any(planted in everything_sent(slack_api) for planted in PLANTED)
+    assert not [p for p in PLANTED if p in everything_sent(slack_api)], everything_sent(slack_api)
 
 
 async def test_feedback_buttons_store_ratings_and_a_reason(slack_api, fake_openai, tmp_path):
