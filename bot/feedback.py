@@ -34,6 +34,7 @@ async def keep_for_rating(
         refused=reply.refused,
         channel=channel,
         conversation_id=conversation_id or "",
+        follow_ups=reply.follow_ups,
     )
     await asyncio.to_thread(store.add_rated_answer, answer)
     return answer.id

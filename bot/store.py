@@ -112,6 +112,7 @@ rated_answers = sa.Table(
     sa.Column("engine", sa.String(16), nullable=False),
     sa.Column("grounded", sa.Boolean, nullable=False),  # the verifier's verdict on the model's text
     sa.Column("refused", sa.Boolean, nullable=False),
+    sa.Column("follow_ups", sa.Text, nullable=False, default="[]"),  # JSON list: the questions offered under it
     sa.Column("created_at", sa.Float, nullable=False, index=True),
 )
 
@@ -158,6 +159,7 @@ class RatedAnswer:
     refused: bool
     channel: str = ""
     conversation_id: str = ""
+    follow_ups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,7 +287,8 @@ class Store:
     # --- feedback ----------------------------------------------------------------------
 
     def add_rated_answer(self, answer: RatedAnswer) -> None:
-        row = {**asdict(answer), "citations": json.dumps(list(answer.citations)), "created_at": self.clock()}
+        row = {**asdict(answer), "citations": json.dumps(list(answer.citations)),
+               "follow_ups": json.dumps(list(answer.follow_ups)), "created_at": self.clock()}  # fmt: skip
         self.insert_once(rated_answers, row)
 
     def rated_answer(self, answer_id: str) -> RatedAnswer | None:
@@ -441,7 +444,8 @@ def _subscription(row) -> Subscription:
 
 def _rated_answer(row) -> RatedAnswer:
     values = {name: row[name] for name in RatedAnswer.__dataclass_fields__}
-    return RatedAnswer(**{**values, "citations": tuple(json.loads(values["citations"]))})
+    lists = {key: tuple(json.loads(values[key])) for key in ("citations", "follow_ups")}
+    return RatedAnswer(**{**values, **lists})
 
 
 def _digest_post(row) -> DigestPost:

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import suppress
 
 import discord
 from discord import app_commands
 
+from bot.adapters.discord_actions import FeedbackButton, FollowUpButton
 from bot.adapters.discord_commands import register_commands
 from bot.adapters.discord_endpoints import discord_endpoints
-from bot.adapters.discord_messages import answer_message, plan_for
+from bot.adapters.discord_messages import answer_in, answer_message, plan_for
+from bot.adapters.discord_replies import conversation_id
 from bot.config import ConfigError, Settings
 from bot.digest.discord_commands import register_discord_digest
+from bot.render.discord import escape_mentions
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,8 @@ class BriefbotDiscordClient(discord.Client):
             await super().start(token, reconnect=reconnect)
 
     async def setup_hook(self) -> None:
+        # Buttons under answers sent before a restart keep working: matched by their custom id's pattern.
+        self.add_dynamic_items(FeedbackButton, FollowUpButton)
         await sync_commands(self.tree, self.settings.discord_guild_id)
         log.info("Invite the bot with: %s", invite_url(self.application_id, self.settings.discord_guild_id))
 
@@ -60,6 +66,18 @@ class BriefbotDiscordClient(discord.Client):
         # Every process on this token gets every event: the shared store lets one of them answer.
         if plan is not None and await asyncio.to_thread(self.briefer.store.claim_event, f"discord:{message.id}"):
             await answer_message(message, plan, self.briefer)
+
+
+    async def answer_follow_up(self, interaction: discord.Interaction, question: str) -> None:
+        """A suggested follow-up was pressed: show who asked what, then answer it in the same channel
+        or thread, continuing its conversation."""
+        channel = interaction.channel
+        if channel is None:
+            return
+        with suppress(discord.HTTPException):
+            await channel.send(f"**{escape_mentions(interaction.user.display_name)}**: {escape_mentions(question)}")
+        here = conversation_id(interaction.guild_id, channel.id)
+        await answer_in(channel, question, here, self.briefer)
 
 
 async def sync_commands(tree: app_commands.CommandTree, guild_id: int | None) -> None:

@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable
 import discord
 from discord import app_commands
 
-from bot.adapters.discord_replies import conversation_id, reply_messages
+from bot.adapters.discord_actions import reply_view
+from bot.adapters.discord_replies import conversation_id, reply_and_messages
 from bot.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -28,13 +29,13 @@ def register_commands(tree: app_commands.CommandTree, briefer) -> None:
     async def brief(interaction: discord.Interaction, language: app_commands.Choice[str] | None = None):
         lang = language.value if language else language_for(interaction.locale)
         here = conversation_id(interaction.guild_id, interaction.channel_id)
-        await respond(interaction, lambda: briefer.brief(lang=lang, conversation_id=here))
+        await respond(interaction, lambda: briefer.brief(lang=lang, conversation_id=here), briefer, here)
 
     @tree.command(name="ask", description="Ask a question about the news articles")
     @app_commands.describe(question="Your question")
     async def ask(interaction: discord.Interaction, question: app_commands.Range[str, 1, QUESTION_LIMIT]):
         here = conversation_id(interaction.guild_id, interaction.channel_id)
-        await respond(interaction, lambda: briefer.answer(question, conversation_id=here))
+        await respond(interaction, lambda: briefer.answer(question, conversation_id=here), briefer, here, question)
 
     # /digest is registered next to these by bot.digest.discord_commands (see BriefbotDiscordClient).
 
@@ -44,16 +45,23 @@ def language_for(locale: discord.Locale) -> str:
     return "it" if locale.value.startswith("it") else "en"
 
 
-async def respond(interaction: discord.Interaction, call: Callable[[], Awaitable[Reply]]) -> None:
-    """Defer with the "thinking" state, then send the reply as follow-ups."""
+async def respond(interaction: discord.Interaction, call: Callable[[], Awaitable[Reply]], briefer=None,
+                  conversation: str = "", question: str = "") -> None:  # fmt: skip
+    """Defer with the "thinking" state, then send the reply as follow-ups, the buttons under the last."""
     try:
         await interaction.response.defer(thinking=True)
     except discord.HTTPException as error:  # the interaction expired or was answered elsewhere
         log.warning("could not defer a Discord interaction (HTTP %s)", error.status)
         return
-    for part in await reply_messages(call):
+    reply, parts = await reply_and_messages(call)
+    view = None
+    if reply is not None and briefer is not None:
+        view = await reply_view(briefer.store, reply, question=question, channel=str(interaction.channel_id),
+                                conversation_id=conversation)  # fmt: skip
+    for number, part in enumerate(parts, start=1):
+        extra = {"view": view} if view is not None and number == len(parts) else {}
         try:
-            await interaction.followup.send(part)
+            await interaction.followup.send(part, **extra)
         except discord.HTTPException as error:
             log.warning("could not send a Discord follow-up (HTTP %s): %s", error.status, error.text)
             return

@@ -13,13 +13,14 @@ Bots (the bot itself included), webhooks and system messages are ignored.
 from __future__ import annotations
 
 import logging
-from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass
 from enum import Enum
 
 import discord
 
-from bot.adapters.discord_replies import conversation_id, reply_messages, send_messages, thread_name
+from bot.adapters.discord_actions import reply_view
+from bot.adapters.discord_replies import conversation_id, thread_name
+from bot.adapters.discord_streaming import show_reply
 from bot.render.discord import question_from_message
 
 log = logging.getLogger(__name__)
@@ -76,16 +77,30 @@ async def answer_message(message: discord.Message, plan: Plan, briefer) -> None:
         else:
             conversation = conversation_id(message.guild.id, target.id)
 
-    def call():
-        if plan.question:
-            return briefer.answer(plan.question, conversation_id=conversation)
-        return briefer.brief(conversation_id=conversation)
+    await answer_in(target, plan.question, conversation, briefer, reply_to=reply_to, nonce_base=message.id)
 
-    async with AsyncExitStack() as typing:
-        with suppress(discord.HTTPException):  # no typing indicator is no reason not to answer
-            await typing.enter_async_context(target.typing())
-        parts = await reply_messages(call)
-    await send_messages(target, parts, reply_to=reply_to, nonce_base=message.id)
+
+async def answer_in(target: discord.abc.Messageable, question: str, conversation: str, briefer, *,
+                    reply_to: discord.Message | None = None, nonce_base: int | None = None) -> None:  # fmt: skip
+    """Answer ``question`` (the briefing when empty) in ``target``, streamed when the model streams,
+    with the feedback and follow-up buttons under it."""
+    streaming = bool(question) and getattr(briefer, "can_stream", False)
+    if streaming:
+        replies = briefer.answer_stream(question, conversation_id=conversation)
+    elif question:
+        replies = _once(briefer.answer(question, conversation_id=conversation))
+    else:
+        replies = _once(briefer.brief(conversation_id=conversation))
+
+    async def finish(reply):
+        return await reply_view(briefer.store, reply, question=question, channel=str(getattr(target, "id", "")),
+                                conversation_id=conversation)  # fmt: skip
+
+    await show_reply(target, replies, finish=finish, streaming=streaming, reply_to=reply_to, nonce_base=nonce_base)
+
+
+async def _once(reply):
+    yield await reply
 
 
 def _replies_to(message: discord.Message, me: discord.abc.User) -> bool:
