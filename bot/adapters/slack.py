@@ -16,10 +16,12 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack_assistant import build_assistant
 from bot.adapters.slack_client import slack_web_client
+from bot.adapters.slack_home import BRIEF_ACTION, DIGEST_ACTION, AppHome
 from bot.adapters.slack_listeners import Listener, SlackListeners
 from bot.config import ConfigError, Settings
-from bot.digest.slack_commands import digest_listener
+from bot.digest.slack_commands import SlackDigestCommand, digest_listener
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -48,7 +50,13 @@ def build_slack_app(
     )
     client = client or app.client
     listeners = SlackListeners(briefer, client, mention_only=settings.slack_mention_only)
-    digest = digest_listener(settings, briefer, client)
+    digest_command = SlackDigestCommand(settings, briefer, client)
+    digest = digest_listener(settings, briefer, client, digest_command)
+    home = AppHome(briefer, client, digest_command)
+    app.event("app_home_opened")(home.opened)
+    app.action(BRIEF_ACTION)(home.brief)
+    app.action(DIGEST_ACTION)(home.manage_digest)
+    app.assistant(build_assistant(listeners))
     registrars = {"command": app.command, "event": app.event, "action": app.action, "view": app.view}
     for listener in [*listeners.table(), digest, *extra_listeners]:
         registrars[listener.kind](listener.name)(ack=listener.ack, lazy=listener.work)

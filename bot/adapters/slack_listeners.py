@@ -136,12 +136,12 @@ class SlackListeners:
     # -- events
 
     async def mention(self, event, body, context) -> None:
-        if event.get("bot_id") or not await self._claim(body):
+        if event.get("bot_id") or not await self.claim(body):
             return
         question = plain_text_from_slack(event.get("text", ""), bot_user_id=context.bot_user_id or "")
         thread_ts = event.get("thread_ts") or event["ts"]
         cid = channel_conversation_id(context.team_id, event["channel"], thread_ts)
-        await self._answer_event(event["channel"], thread_ts, cid, question, team=context.team_id,
+        await self.answer_in_thread(event["channel"], thread_ts, cid, question, team=context.team_id,
                                  user=event.get("user", ""))  # fmt: skip
 
     async def message(self, event, body, context) -> None:
@@ -159,8 +159,8 @@ class SlackListeners:
             started_by_bot = event.get("parent_user_id") == context.bot_user_id  # e.g. an /ask answer
             if not started_by_bot and not await self.briefer.has_conversation(cid):
                 return
-        if await self._claim(body):
-            await self._answer_event(channel, thread_ts, cid, question, team=context.team_id, user=event["user"])
+        if await self.claim(body):
+            await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=event["user"])
 
     async def follow_up(self, body, context) -> None:
         """A suggested follow-up was pressed: it is asked in the thread (or DM) it was offered in."""
@@ -181,10 +181,12 @@ class SlackListeners:
                                                blocks=context_blocks([asked]), **QUIET)  # fmt: skip
         except Exception:
             logger.warning("could not show the chosen follow-up in %s", channel)
-        await self._answer_event(channel, thread_ts, cid, question, team=context.team_id, user=user)
+        await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=user)
 
-    async def _answer_event(self, channel: str, thread_ts: str | None, cid: str, question: str, *,
-                            team: str = "", user: str = ""):  # fmt: skip
+    async def answer_in_thread(self, channel: str, thread_ts: str | None, cid: str, question: str, *,
+                               team: str = "", user: str = "", placeholder: bool = True) -> None:  # fmt: skip
+        """Answer ``question`` where it was asked (streamed when the model streams), with the
+        follow-up and feedback buttons under it; ``placeholder``: show ⏳ until the answer is in."""
         async def finish(reply):
             return await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
                                       conversation_id=cid)  # fmt: skip
@@ -193,7 +195,7 @@ class SlackListeners:
             replies = self.briefer.answer_stream(question, conversation_id=cid)
             await self.streamer.show(replies, channel, thread_ts=thread_ts, team_id=team, user_id=user, finish=finish)
             return
-        placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts)
+        placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts) if placeholder else None
         if question:
             reply, messages = await prepare(lambda: self.briefer.answer(question, conversation_id=cid))
             if reply is not None:
@@ -202,7 +204,7 @@ class SlackListeners:
             messages = [render_text(MENTION_USAGE)]
         await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
 
-    async def _claim(self, body) -> bool:
+    async def claim(self, body) -> bool:
         """True the first time this event is seen by any instance; Slack's retries are then dropped."""
         event_id = body.get("event_id")
         if not event_id:

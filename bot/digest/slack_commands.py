@@ -21,9 +21,9 @@ from bot.render.slack import render_text
 log = logging.getLogger(__name__)
 
 
-def digest_listener(settings: Settings, briefer, client: AsyncWebClient) -> Listener:
+def digest_listener(settings: Settings, briefer, client: AsyncWebClient, command=None) -> Listener:
     """``/digest``; ``client`` posts ``/digest now`` and checks who is an admin."""
-    return Listener("command", "/digest", _ack, [SlackDigestCommand(settings, briefer, client).run])
+    return Listener("command", "/digest", _ack, [(command or SlackDigestCommand(settings, briefer, client)).run])
 
 
 async def _ack(ack) -> None:
