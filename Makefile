@@ -1,5 +1,6 @@
-# Everything a fresh machine needs is set up by these targets: they create .venv and
-# install the pinned requirements on first use (and again when a requirements file changes).
+# Everything a fresh machine needs is set up by these targets: they create .venv and install
+# briefbot (editable) with the pinned versions of constraints.txt on first use, and again when
+# pyproject.toml or constraints.txt changes.
 
 PYTHON ?= python3
 VENV := .venv
@@ -30,12 +31,16 @@ lint: $(DEV)
 $(VENV)/bin/python:
 	@$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME): requirements.txt | $(VENV)/bin/python
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt >&2
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
+# A plain path entry for the editable install: no import hook loaded at every start-up.
+EDITABLE := --config-settings editable_mode=compat -e
+
+$(RUNTIME): pyproject.toml constraints.txt | $(VENV)/bin/python
+	@$(PIP_INSTALL) $(EDITABLE) . >&2
 	@touch $@
 
-$(DEV): requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt >&2
+$(DEV): pyproject.toml constraints.txt | $(VENV)/bin/python
+	@$(PIP_INSTALL) $(EDITABLE) ".[dev]" >&2
 	@touch $@ $(RUNTIME)
 
 clean:

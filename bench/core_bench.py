@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.core import Briefer  # noqa: E402
+from bot.core.briefer import Briefer  # noqa: E402
 
 QUESTIONS = [
     "Quanto vale l'accordo?",

@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 import aiohttp
 
-from bot.adapters.slack import build_slack_app, connected_client, http_server
-from bot.adapters.slack_client import slack_web_client
 from bot.config import Settings
-from bot.core import Briefer
+from bot.core.briefer import Briefer
+from bot.platforms.slack.app import build_slack_app, connected_client, http_server
+from bot.platforms.slack.web_client import slack_web_client
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_server import FakeSlack
 from tests.slack_helpers import SIGNING_SECRET, SlackSender

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.core import Briefer  # noqa: E402
-from bot.openai_model import OpenAIChatModel  # noqa: E402
+from bot.core.briefer import Briefer  # noqa: E402
+from bot.engines.model.openai_client import OpenAIChatModel  # noqa: E402
 from tests.fakes.openai_server import Delay, FakeOpenAI, Stream  # noqa: E402
 
 TTFT = 0.25  # seconds before the first piece

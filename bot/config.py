@@ -2,6 +2,10 @@
 
 A missing or malformed value raises ``ConfigError`` with one line naming the
 variable and what it expects. Secrets are never part of an error message or a repr.
+
+``prompts/`` and ``knowledge/`` come from BRIEFBOT_PROMPTS_DIR / BRIEFBOT_KNOWLEDGE_DIR, else from
+the working directory, else (running from a checkout) from the repository root; the default
+SQLite file goes in ``var/`` beside them.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the repository root when run from a checkout
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'briefbot.sqlite3'}"
 ENGINES = ("auto", "openai", "offline")
+DATA_FOLDERS = {"knowledge": "BRIEFBOT_KNOWLEDGE_DIR", "prompts": "BRIEFBOT_PROMPTS_DIR"}
 
 
 class ConfigError(Exception):
@@ -69,6 +74,7 @@ class Settings:
         engine = env.get("BRIEFBOT_ENGINE", "auto").lower() or "auto"
         if engine not in ENGINES:
             raise ConfigError(f"BRIEFBOT_ENGINE must be one of {', '.join(ENGINES)} (got {engine!r})")
+        home = data_home(env)
         return cls(
             engine=engine,
             model=env.get("BRIEFBOT_MODEL") or cls.model,
@@ -76,8 +82,9 @@ class Settings:
             openai_base_url=_url(env, "OPENAI_BASE_URL", "", schemes=("http", "https")),
             model_timeout=_number(env, "BRIEFBOT_MODEL_TIMEOUT", cls.model_timeout, float),
             model_attempts=_number(env, "BRIEFBOT_MODEL_ATTEMPTS", cls.model_attempts, int),
-            database_url=env.get("BRIEFBOT_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            knowledge_dir=Path(env.get("BRIEFBOT_KNOWLEDGE_DIR") or cls.knowledge_dir),
+            database_url=env.get("BRIEFBOT_DATABASE_URL") or f"sqlite:///{home / 'var' / 'briefbot.sqlite3'}",
+            knowledge_dir=Path(env.get("BRIEFBOT_KNOWLEDGE_DIR") or home / "knowledge"),
+            prompts_dir=Path(env.get("BRIEFBOT_PROMPTS_DIR") or home / "prompts"),
             max_question_chars=_number(env, "BRIEFBOT_MAX_QUESTION_CHARS", 2000, int),
             conversation_turns=_number(env, "BRIEFBOT_CONVERSATION_TURNS", 6, int),
             conversation_ttl_hours=_number(env, "BRIEFBOT_CONVERSATION_TTL_HOURS", 24.0, float),
@@ -94,6 +101,21 @@ class Settings:
             admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
             chat_history_file=Path(env.get("BRIEFBOT_CHAT_HISTORY") or _state_dir(env) / "chat_history"),
         )
+
+
+def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:
+    """The folder holding ``prompts/`` and ``knowledge/`` (those not set by their variable): the
+    working directory, else the checkout briefbot runs from. Neither: one line saying where it looked."""
+    cwd = cwd or Path.cwd()
+    needed = [folder for folder, variable in DATA_FOLDERS.items() if not env.get(variable)]
+    in_checkout = (PROJECT_ROOT / "pyproject.toml").is_file() and cwd.resolve() != PROJECT_ROOT
+    candidates = [cwd, PROJECT_ROOT] if in_checkout else [cwd]
+    for home in candidates:
+        if all((home / folder).is_dir() for folder in needed):
+            return home
+    looked = " and ".join(str(home) for home in candidates)
+    missing = " and ".join(f"{folder}/ (or {DATA_FOLDERS[folder]})" for folder in needed)
+    raise ConfigError(f"no {missing} found: looked in {looked}; run briefbot in a folder that holds them")
 
 
 def _state_dir(env: Mapping[str, str]) -> Path:

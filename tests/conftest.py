@@ -59,8 +59,8 @@ def make_briefer(sqlite_url):
     """Build a real Briefer on a temporary SQLite store; with ``server`` (a FakeOpenAI) it
     talks to that server through the real openai SDK, with instant retry waits."""
     from bot.config import Settings
-    from bot.core import Briefer
-    from bot.openai_model import OpenAIChatModel
+    from bot.core.briefer import Briefer
+    from bot.engines.model.openai_client import OpenAIChatModel
 
     made = []
 

@@ -14,11 +14,13 @@ import aiohttp
 import pytest
 import sqlalchemy as sa
 
-from bot.adapters.slack_client import slack_web_client
 from bot.config import PROJECT_ROOT, Settings
-from bot.digest.posters import ChannelPacer, DiscordDigestPoster, SlackDigestPoster, discord_rest
+from bot.digest.posters import ChannelPacer
 from bot.digest.runner import DigestRunner
-from bot.store import Subscription
+from bot.platforms.discord.digest_poster import DiscordDigestPoster, discord_rest
+from bot.platforms.slack.digest_poster import SlackDigestPoster
+from bot.platforms.slack.web_client import slack_web_client
+from bot.store.database import Subscription
 from tests.fakes.discord_server import GUILD_ID
 from tests.fakes.slack_server import TEAM_ID
 

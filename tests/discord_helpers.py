@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from contextlib import asynccontextmanager, suppress
 
-from bot.adapters.discord import build_discord_client
 from bot.config import Settings
+from bot.platforms.discord.client import build_discord_client
 from tests.fakes.discord_server import WAIT_TIMEOUT, FakeDiscord
 
 TOKEN = "discord-test-token"

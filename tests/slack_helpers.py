@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bot.adapters.slack import build_slack_app, http_server
-from bot.adapters.slack_client import slack_web_client
 from bot.config import Settings
+from bot.platforms.slack.app import build_slack_app, http_server
+from bot.platforms.slack.web_client import slack_web_client
 from tests.fakes.slack_server import BOT_USER_ID, TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"

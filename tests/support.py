@@ -7,9 +7,9 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.answers.reply import Reply
 from bot.config import Settings
-from bot.core import Briefer
-from bot.reply import Reply
+from bot.core.briefer import Briefer
 
 GROUNDED_ANSWER = "OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3]."
 

@@ -6,7 +6,7 @@ import os
 import sys
 
 from bot.config import PROJECT_ROOT
-from bot.store import Store
+from bot.store.database import Store
 from tests.digest_helpers import (
     SLACK_TOKEN,
     knowledge_copy,

@@ -7,10 +7,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.adapters.discord import build_discord_client
-from bot.adapters.slack import build_slack_app, http_server
-from bot.adapters.slack_client import slack_web_client
-from bot.digest.discord_commands import register_discord_digest
+from bot.platforms.discord.client import build_discord_client
+from bot.platforms.discord.digest_command import register_discord_digest
+from bot.platforms.slack.app import build_slack_app, http_server
+from bot.platforms.slack.web_client import slack_web_client
 from tests.digest_helpers import (
     DISCORD_TOKEN,
     digest_settings,

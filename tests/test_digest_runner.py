@@ -338,7 +338,7 @@ async def test_long_digests_continue_in_their_thread_paced(slack_api, tmp_path):
     settings = digest_settings(tmp_path, slack=slack_api)
     async with real_briefer(settings) as briefer, slack_poster(slack_api, pacer=ChannelPacer(sleep=sleep)) as poster:
         sub = subscribe(briefer.store, "slack", "C1")
-        from bot.reply import Reply
+        from bot.answers.reply import Reply
 
         long_reply = Reply("\n\n".join(f"Paragraph {n}. " + "word " * 150 for n in range(12)), language="en")
         posted = await poster.post(sub, long_reply, title="Digest")

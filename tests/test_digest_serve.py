@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
+from bot.cli.serve import run_together, serve_all
 from bot.config import ConfigError
-from bot.serve import run_together, serve_all
 from tests.digest_helpers import (
     FrozenClock,
     digest_settings,

@@ -91,7 +91,7 @@ async def test_a_failed_follow_up_is_logged(fake_discord, tmp_path, caplog):
 
 
 async def test_commands_are_synced_globally_and_the_invite_url_is_logged(fake_discord, tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="bot.adapters.discord")
+    caplog.set_level(logging.INFO, logger="bot.platforms.discord.client")
     settings = discord_settings(fake_discord, tmp_path)
     async with real_briefer(settings) as briefer, running_bot(settings, briefer):
         pass

@@ -5,7 +5,7 @@ Real discord.py and openai SDK against the fake Discord and the fake OpenAI serv
 import itertools
 import re
 
-from bot.openai_model import OpenAIChatModel
+from bot.engines.model.openai_client import OpenAIChatModel
 from tests.discord_helpers import discord_settings, is_message_to, running_bot
 from tests.fakes.discord_server import CHANNEL_ID, USER_ID
 from tests.fakes.openai_server import Stream

@@ -1,8 +1,8 @@
 """End to end: mentions, threads, replies and DMs through the real discord.py client, the real core
 (with a scripted chat model) and the fake Discord gateway and REST API."""
 
-from bot.model import ModelUnavailable
-from bot.reply import Reply
+from bot.answers.reply import Reply
+from bot.engines.model.chat_model import ModelUnavailable
 from tests.discord_helpers import (
     ARTICLE_TITLE,
     PUBLISHED,
@@ -101,7 +101,8 @@ async def test_a_dm_is_one_conversation(fake_discord, tmp_path):
 
 async def test_a_reply_that_would_ping_everyone_a_role_and_a_user_pings_nobody(fake_discord, tmp_path):
     settings = discord_settings(fake_discord, tmp_path)
-    briefer = CannedBriefer(Reply("@everyone @here <@&123> <@456> <@!456>: the deal is worth $38bn."))
+    role, user = "123456789012345678", "456789012345678901"  # Discord ids have 17 to 20 digits
+    briefer = CannedBriefer(Reply(f"@everyone @here <@&{role}> <@{user}> <@!{user}>: the deal is worth $38bn."))
     async with running_bot(settings, briefer):
         question = fake_discord.mention("Who should know?")
         await fake_discord.dispatch("MESSAGE_CREATE", question)
@@ -109,7 +110,7 @@ async def test_a_reply_that_would_ping_everyone_a_role_and_a_user_pings_nobody(f
 
     assert reply.body["allowed_mentions"] == {"parse": []}
     content = reply.body["content"]
-    assert content.startswith(f"@{Z}everyone @{Z}here <@{Z}&123> <@{Z}456> <@{Z}!456>:")
+    assert content.startswith(f"@{Z}everyone @{Z}here <@{Z}&{role}> <@{Z}{user}> <@{Z}!{user}>:")
 
 
 async def test_a_2500_character_answer_arrives_as_two_messages_in_order(fake_discord, tmp_path):

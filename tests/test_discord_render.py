@@ -1,15 +1,16 @@
 import pytest
 
-from bot.render.discord import (
+from bot.answers.reply import Citation, Reply
+from bot.platforms.discord.render import (
     MESSAGE_LIMIT,
     escape_mentions,
     question_from_message,
     render_reply,
     source_lines,
 )
-from bot.reply import Citation, Reply
 
 Z = "\u200b"
+USER, ROLE = "456789012345678901", "123456789012345678"  # Discord ids (snowflakes) have 17 to 20 digits
 ARTICLE = Citation("openai-aws/p3", "quote", "OpenAI sceglie AWS", "2025-11-04", "source")
 OTHER = Citation("other/p1", "quote", "Another article", "2025-11-05")
 
@@ -19,10 +20,11 @@ OTHER = Citation("other/p1", "quote", "Another article", "2025-11-05")
     [
         ("@everyone look", f"@{Z}everyone look"),
         ("hi @here!", f"hi @{Z}here!"),
-        ("<@456> and <@!456>", f"<@{Z}456> and <@{Z}!456>"),
-        ("role <@&123>", f"role <@{Z}&123>"),
+        (f"<@{USER}> and <@!{USER}>", f"<@{Z}{USER}> and <@{Z}!{USER}>"),
+        (f"role <@&{ROLE}>", f"role <@{Z}&{ROLE}>"),
         ("mail me at team@example.com", "mail me at team@example.com"),
-        ("@everyoneelse is not a mention", "@everyoneelse is not a mention"),
+        # discord.py's escape_mentions breaks this look-alike too: harmless, the space is invisible
+        ("@everyoneelse is not a mention", f"@{Z}everyoneelse is not a mention"),
         ("channel <#789> stays", "channel <#789> stays"),
     ],
 )
@@ -55,8 +57,8 @@ def test_source_lines(citations, expected):
         (Reply("_model down_\n\nAnswer.", notice="model down"), ["_model down_\n\nAnswer."]),
         (Reply("see [bank.com](https://evil.example)"), ["see bank.com (https://evil.example)"]),
         (
-            Reply("@everyone <@&1> [1]", (Citation("a", "q", "@here news"),)),
-            [f"@{Z}everyone <@{Z}&1> [1]\n\n-# [1] @{Z}here news"],
+            Reply(f"@everyone <@&{ROLE}> [1]", (Citation("a", "q", "@here news"),)),
+            [f"@{Z}everyone <@{Z}&{ROLE}> [1]\n\n-# [1] @{Z}here news"],
         ),
         (Reply("   "), []),
     ],

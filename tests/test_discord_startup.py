@@ -6,9 +6,9 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.adapters.discord import serve_discord
-from bot.adapters.discord_endpoints import discord_endpoints
 from bot.config import ConfigError
+from bot.platforms.discord.client import serve_discord
+from bot.platforms.discord.endpoints import discord_endpoints
 from tests.discord_helpers import (
     TOKEN,
     discord_settings,

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import load_items
-from bot.feedback import keep_for_rating, rate
-from bot.reply import Citation, Reply
-from bot.store import Store
+from bot.answers.feedback import keep_for_rating, rate
+from bot.answers.reply import Citation, Reply
+from bot.evaluation.evaluator import load_items
+from bot.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

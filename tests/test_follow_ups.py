@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge.articles import KnowledgeError, load_knowledge
 from tests.support import ScriptedModel
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -118,6 +118,6 @@ def test_malformed_questions_name_the_file_and_passage(tmp_path, questions, erro
 
 
 def _is_italian(question: str) -> bool:
-    from bot.language import detect_language
+    from bot.language.detection import detect_language
 
     return detect_language(question, default="en") == "it"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.grounding import cited_ids, numbers_in, verify
-from bot.knowledge import load_knowledge
+from bot.grounding.verifier import cited_ids, numbers_in, verify
+from bot.knowledge.articles import load_knowledge
 
 KNOWLEDGE = load_knowledge(Path(__file__).resolve().parent.parent / "knowledge")
 

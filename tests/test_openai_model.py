@@ -15,8 +15,8 @@ import openai
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.model import ModelRejected, ModelUnavailable
-from bot.openai_model import MAX_RETRY_AFTER, OpenAIChatModel, retry_after_seconds
+from bot.engines.model.chat_model import ModelRejected, ModelUnavailable
+from bot.engines.model.openai_client import MAX_RETRY_AFTER, OpenAIChatModel, retry_after_seconds
 from tests.fakes.openai_server import DEFAULT_REPLY, Delay, FakeOpenAI, Malformed, Status, Text
 
 KEY = "sk-test-DO-NOT-LEAK-0123456789abcdef"
@@ -317,7 +317,7 @@ async def test_production_wait_is_a_real_sleep(fake_openai):
 
 
 def test_importing_the_module_does_not_import_openai():
-    code = "import sys, bot.openai_model; assert not {'openai', 'tenacity'} & set(sys.modules)"
+    code = "import sys, bot.engines.model.openai_client; assert not {'openai', 'tenacity'} & set(sys.modules)"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(_project_root()))
 
 
@@ -403,7 +403,7 @@ def test_a_subprocess_reaches_the_threaded_fake_through_the_environment(fake_ope
     code = (
         "import asyncio\n"
         "from bot.config import Settings\n"
-        "from bot.openai_model import OpenAIChatModel\n"
+        "from bot.engines.model.openai_client import OpenAIChatModel\n"
         "async def main():\n"
         "    async with OpenAIChatModel.from_settings(Settings.from_env(dotenv=False)) as model:\n"
         "        print(await model.complete([{'role': 'user', 'content': 'ciao'}]))\n"

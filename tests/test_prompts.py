@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.prompts import MissingVariables, PromptError, PromptTemplate, load_prompts
+from bot.engines.model.prompts import MissingVariables, PromptError, PromptTemplate, load_prompts
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 

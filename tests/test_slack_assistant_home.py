@@ -3,7 +3,7 @@
 import json
 from contextlib import asynccontextmanager
 
-from bot.store import Subscription
+from bot.store.database import Subscription
 from tests.fakes.slack_server import TEAM_ID
 from tests.slack_helpers import (
     CHANNEL,

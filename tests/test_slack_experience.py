@@ -11,7 +11,7 @@ import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.openai_model import OpenAIChatModel
+from bot.engines.model.openai_client import OpenAIChatModel
 from tests.fakes.openai_server import Stream
 from tests.fakes.slack_server import TEAM_ID
 from tests.slack_helpers import (

@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 import aiohttp
 import pytest
 
-from bot.adapters.slack_listeners import channel_conversation_id
-from bot.model import ModelUnavailable
-from bot.reply import Citation, Reply
-from bot.store import Store
+from bot.answers.reply import Citation, Reply
+from bot.engines.model.chat_model import ModelUnavailable
+from bot.platforms.slack.listeners import channel_conversation_id
+from bot.store.database import Store
 from tests.fakes.slack_server import BOT_ID, BOT_USER_ID, TEAM_ID
 from tests.slack_helpers import (
     CHANNEL,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.render.slack import (
+from bot.answers.reply import Citation, Reply
+from bot.platforms.slack.render import (
     SECTION_LIMIT,
     citation_line,
     context_blocks,
@@ -12,7 +13,6 @@ from bot.render.slack import (
     render_reply,
     render_text,
 )
-from bot.reply import Citation, Reply
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import urllib.parse
 import aiohttp
 import pytest
 
-from bot.adapters.slack import build_slack_app, connected_client, resolve_mode, serve_slack, socket_mode
 from bot.config import ConfigError
+from bot.platforms.slack.app import build_slack_app, connected_client, resolve_mode, serve_slack, socket_mode
 from tests.slack_helpers import (
     APP_TOKEN,
     SlackSender,

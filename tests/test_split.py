@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from bot.render.split import MIN_LIMIT, split_message
+from bot.platforms.split import MIN_LIMIT, split_message
 
 P1 = "First paragraph has one sentence."
 P2 = "Second paragraph. It has two sentences."

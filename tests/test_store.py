@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from bot.store import Store, StoreError, Turn
+from bot.store.database import Store, StoreError, Turn
 
 
 @pytest.fixture

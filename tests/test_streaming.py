@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.claims import ClaimSplitter
+from bot.grounding.claims import ClaimSplitter
 from tests.fakes.openai_server import Status, Stream
 from tests.support import ScriptedModel
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat_commands import ChatLine, parse_line
+from bot.cli.chat_commands import ChatLine, parse_line
 from tests.fakes.openai_server import Stream
 from tests.pty_session import PtySession
 

@@ -15,27 +15,20 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.digest.posters import ChannelGone, Posted, PostFailed
+from bot.answers.reply import Reply
+from bot.digest.posters import ChannelGone, DigestPoster, PostFailed
 from bot.digest.schedule import UTC, due_slot, next_slot, parse_time_of_day
-from bot.messages import message
-from bot.reply import Reply
-from bot.store import Subscription
+from bot.language.phrases import message
+from bot.store.database import Subscription
 
 DEFAULT_GRACE = dt.timedelta(hours=6)
 _LABELS = {"new": {"it": "Nuovo", "en": "New"}, "updated": {"it": "Aggiornato", "en": "Updated"}}
 
 log = logging.getLogger(__name__)
-
-
-class Poster(Protocol):
-    platform: str
-
-    async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted: ...
 
 
 @dataclass(frozen=True)
@@ -67,11 +60,19 @@ def instance_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def digest_runner(
+    briefer, posters: Iterable[DigestPoster], *, clock: Callable[[], dt.datetime] | None = None
+) -> DigestRunner:
+    """The runner every entry point uses (``briefbot digest``, ``serve``, each platform's ``/digest``):
+    posting through ``posters`` (one per platform; none for a dry run)."""
+    return DigestRunner(briefer, {poster.platform: poster for poster in posters}, clock=clock or utc_now)
+
+
 class DigestRunner:
     def __init__(
         self,
         briefer,
-        posters: Mapping[str, Poster],
+        posters: Mapping[str, DigestPoster],
         *,
         grace: dt.timedelta = DEFAULT_GRACE,
         clock: Callable[[], dt.datetime] = utc_now,
@@ -134,7 +135,7 @@ class DigestRunner:
         return await self._post(sub, slot.local_date, poster, content, ledger=True)
 
     async def _post(
-        self, sub: Subscription, day: dt.date, poster: Poster, content: DigestContent | None, *, ledger: bool
+        self, sub: Subscription, day: dt.date, poster: DigestPoster, content: DigestContent | None, *, ledger: bool
     ) -> Outcome:
         key = (sub.platform, sub.channel, day.isoformat())
 

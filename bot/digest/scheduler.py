@@ -1,4 +1,4 @@
-"""The digest loop behind ``python -m bot digest --serve`` and ``python -m bot serve``: a pass every
+"""The digest loop behind ``briefbot digest --serve`` and ``briefbot serve``: a pass every
 ``interval`` seconds. Being late is harmless (the grace window covers it) and so is running on
 several instances (each slot is claimed in the store), so a plain loop is enough."""
 

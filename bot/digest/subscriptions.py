@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.digest.schedule import parse_time_of_day
+from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
-LANGUAGES = ("it", "en")
-DEFAULT_LANGUAGE = "it"
 ALWAYS_WORDS = ("always", "--always")
 USAGE = (
     "Usage: `/digest on HH:MM Zone/City [it|en] [always]` (e.g. `/digest on 08:30 Europe/Rome it`), "
@@ -58,13 +57,14 @@ def _parse_on(words: list[str]) -> DigestRequest:
             f"{_shown(time_text)} is not a time: use 24-hour HH:MM, e.g. 08:30. {USAGE}"
         ) from None
     timezone = validate_zone(zone_text)
-    languages = [w for w in options if w in LANGUAGES]
+    languages = [w for w in options if w in SUPPORTED_LANGUAGES]
     always = any(w in ALWAYS_WORDS for w in options)
-    unknown = [w for w in options if w not in LANGUAGES and w not in ALWAYS_WORDS]
+    unknown = [w for w in options if w not in SUPPORTED_LANGUAGES and w not in ALWAYS_WORDS]
     if unknown or len(languages) > 1:
         extra = ' '.join(unknown or languages)
         raise DigestUsageError(f"Unexpected {_shown(extra)}: the language is it or en. {USAGE}")
-    return DigestRequest("on", time_of_day.strftime("%H:%M"), timezone, languages[0] if languages else "it", always)
+    language = languages[0] if languages else DEFAULT_LANGUAGE
+    return DigestRequest("on", time_of_day.strftime("%H:%M"), timezone, language, always)
 
 
 def validate_zone(name: str) -> str:

@@ -1,8 +1,8 @@
 """A fake Discord on 127.0.0.1: a gateway (websocket, plain JSON frames) and the REST API a bot uses.
 
-The real discord.py client connects to it (``Route.BASE`` / ``DiscordWebSocket.DEFAULT_GATEWAY``,
-see platform-facts.md). Every REST request is recorded with its JSON body; tests push gateway
-events with ``dispatch`` and wait for requests with ``wait_for``.
+The real discord.py client connects to it (``Route.BASE`` / ``DiscordWebSocket.DEFAULT_GATEWAY``, set by
+``bot.platforms.discord.endpoints``). Every REST request is recorded with its JSON body; tests push
+gateway events with ``dispatch`` and wait for requests with ``wait_for``.
 
     async with FakeDiscord() as discord_fake:        # in a test: the ``fake_discord`` fixture
         discord_fake.fail("POST", r"/channels/\\d+/messages", 500)   # the next matching request fails

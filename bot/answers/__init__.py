@@ -1,0 +1,1 @@
+"""What an answer is: the Reply the core returns, and the engines' drafts it is made from."""

@@ -1,0 +1,1 @@
+"""The command line (``briefbot`` / ``python -m bot``) and the terminal chat."""

@@ -1,0 +1,1 @@
+"""The answering core: one place that answers a question or gives a briefing."""

@@ -1,0 +1,91 @@
+"""The offline engine: extractive, instant, no network and no key.
+
+It answers by quoting the passages that best match the question (found by
+``bot.engines.offline.retrieval``), briefs from the articles' key points, and says plainly when the
+articles do not cover a question. It is also the fallback when the model is down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.answers.drafts import Draft
+from bot.engines.offline.retrieval import Match, PassageIndex
+from bot.knowledge.articles import Article, KnowledgeBase
+from bot.language.phrases import message
+from bot.store.database import Turn
+
+MIN_COVERAGE = 0.65  # share of the question's topic words a passage must contain to answer it
+SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
+MAX_BRIEF_POINTS = 6
+
+
+class OfflineEngine:
+    name = "offline"
+
+    def __init__(self, knowledge: KnowledgeBase, index: PassageIndex | None = None) -> None:
+        self.knowledge = knowledge
+        self.index = index or PassageIndex(knowledge)
+
+    def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
+        matches = self._answering_matches(question, history)
+        if not matches:
+            return self.refusal(language)
+        quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
+        text = f"{message('article_says', language)} {quotes[0]}"
+        if len(quotes) > 1:
+            text += f"\n{message('also', language)} {quotes[1]}"
+        return Draft(text)
+
+    def refusal(self, language: str) -> Draft:
+        titles = "; ".join(f"«{a.title_in(language)}» ({a.published.isoformat()})" for a in self._newest_first())
+        return Draft(f"{message('not_covered', language)} {message('scope', language, titles=titles)}", refused=True)
+
+    def brief(self, language: str, article_ids: Sequence[str] | None = None) -> Draft:
+        articles = [a for a in self._newest_first() if article_ids is None or a.id in article_ids]
+        per_article = max(1, MAX_BRIEF_POINTS // max(1, len(articles)))
+        sections = []
+        for article in articles:
+            points = [f"- {text} [{', '.join(cite)}]" for text, cite in self._points(article, language)]
+            header = f"**{article.title_in(language)}** ({article.published.isoformat()})"
+            sections.append("\n".join([header, *points[:per_article]]))
+        return Draft("\n\n".join(sections))
+
+    def _answering_matches(self, question: str, history: Sequence[Turn]) -> list[Match]:
+        own_words = self.index.topic_words(question)
+        matches = self.index.search(question) if own_words else []
+        lacks_topic = not matches or matches[0].coverage < MIN_COVERAGE
+        if lacks_topic and history:
+            # A follow-up ("what did he say?"): read it with the previous question. Only when
+            # the new question adds nothing the chosen passage lacks, so that a new topic is
+            # not answered from the old one; and never when a passage holds every word of the
+            # question but not together (that is a different question, not a follow-up).
+            earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
+            combined = self.index.search(f"{earlier} {question}") if earlier else []
+            if _answers(combined) and self.index.contains(combined[0].passage, own_words):
+                matches = combined
+        if not _answers(matches):
+            return []
+        best = matches[0]
+        chosen = [best]
+        for other in matches[1:2]:
+            if _answers([other]) and other.score >= SECOND_PASSAGE_SHARE * best.score:
+                chosen.append(other)
+        return chosen
+
+    def _quote(self, match: Match, language: str) -> str:
+        text = match.passage.text_in(language)
+        return f"«{text}»" if language == "it" else f"\u201c{text}\u201d"
+
+    def _points(self, article: Article, language: str) -> list[tuple[str, tuple[str, ...]]]:
+        if article.key_points:
+            return [(p.texts.get(language) or next(iter(p.texts.values())), p.cite) for p in article.key_points]
+        body = [p for p in article.passages if p.role == "body"] or list(article.passages)
+        return [(p.text_in(language), (p.id,)) for p in body]
+
+    def _newest_first(self) -> list[Article]:
+        return sorted(self.knowledge.articles, key=lambda a: a.published, reverse=True)
+
+
+def _answers(matches: Sequence[Match]) -> bool:
+    return bool(matches) and matches[0].coverage >= MIN_COVERAGE and matches[0].together

@@ -1,0 +1,1 @@
+"""The evaluation report behind ``briefbot eval``."""

@@ -1,0 +1,1 @@
+"""Grounding: checking that an answer says only what its cited passages say."""

@@ -1,0 +1,1 @@
+"""The articles the bot knows, loaded from knowledge/."""

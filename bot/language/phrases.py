@@ -1,0 +1,68 @@
+"""Every sentence the bot itself says (not the article), in each supported language."""
+
+from __future__ import annotations
+
+from bot.language.languages import SUPPORTED_LANGUAGES
+
+_MESSAGES = {
+    "not_covered": {
+        "it": "L'articolo non lo dice: non posso rispondere senza inventare.",
+        "en": "The article doesn't say, so I can't answer without guessing.",
+    },
+    "scope": {
+        "it": "Posso parlare solo di: {titles}.",
+        "en": "I can only speak about: {titles}.",
+    },
+    "article_says": {
+        "it": "L'articolo dice:",
+        "en": "The article says (translated from Italian):",
+    },
+    "also": {"it": "E inoltre:", "en": "It also says:"},
+    "empty_question": {
+        "it": "Fammi una domanda sull'articolo, per esempio: «Quanto vale l'accordo?»",
+        "en": "Ask me a question about the article, for example: \"How much is the deal worth?\"",
+    },
+    "too_long": {
+        "it": "La domanda è troppo lunga ({length} caratteri, massimo {limit}): accorciala, per favore.",
+        "en": "That question is too long ({length} characters, at most {limit}): please shorten it.",
+    },
+    "model_unavailable": {
+        "it": "Il modello non è raggiungibile: rispondo con le parole dell'articolo.",
+        "en": "The model is unavailable: answering with the article's own words.",
+    },
+    "not_verified": {
+        "it": "La risposta del modello non trovava riscontro nell'articolo: rispondo con le sue parole.",
+        "en": "The model's answer could not be verified against the article: answering with its own words.",
+    },
+    "model_stopped": {
+        "it": "Il modello si è interrotto a metà risposta: quanto sopra è verificato.",
+        "en": "The model stopped mid-answer: what is above is verified.",
+    },
+    "claims_dropped": {
+        "it": "Ho omesso {count} affermazioni del modello che l'articolo non conferma.",
+        "en": "I left out {count} of the model's statements that the article does not confirm.",
+    },
+    "briefing_title": {"it": "Il punto", "en": "Briefing"},
+    "digest_title": {"it": "Il digest di oggi", "en": "Today's digest"},
+    "no_news": {"it": "Nessuna novità da segnalare.", "en": "No new developments."},
+    "follow_ups_terminal": {"it": "Puoi chiedere (scrivi il numero):", "en": "You could ask (type its number):"},
+    "busy": {
+        "it": "Sono sovraccarico in questo momento: riprova tra poco.",
+        "en": "I'm overloaded right now: please try again in a moment.",
+    },
+}
+
+
+def message(key: str, language: str, **values: object) -> str:
+    texts = _MESSAGES[key]
+    return texts.get(language, texts["en"]).format(**values)
+
+
+def in_every_language(key: str) -> str:
+    """One of the bot's sentences in every supported language, for when the reader's is unknown."""
+    return " / ".join(message(key, language) for language in SUPPORTED_LANGUAGES)
+
+
+# Shown when the core itself fails (a bug, the database down): the model failing never gets here,
+# the core falls back to the offline engine.
+BUSY_TEXT = in_every_language("busy")

@@ -1,0 +1,1 @@
+"""Chat platforms behind one seam (base.Platform), listed in registry.PLATFORMS."""

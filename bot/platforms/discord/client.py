@@ -1,0 +1,122 @@
+"""The Discord adapter: a discord.py client that turns mentions, DMs and slash commands into core calls.
+
+    await serve_discord(settings, briefer)   # runs until cancelled (``briefbot discord``)
+
+Intents: the defaults, without typing events; ``MESSAGE_CONTENT`` (privileged) only when asked
+for. Without it mentions, DMs and slash commands work; with it, thread follow-ups that do not
+mention the bot are answered too. Every send carries ``AllowedMentions.none()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+
+import discord
+from discord import app_commands
+
+from bot.config import ConfigError, Settings
+from bot.platforms.discord.actions import FeedbackButton, FollowUpButton
+from bot.platforms.discord.digest_command import register_discord_digest
+from bot.platforms.discord.endpoints import discord_endpoints
+from bot.platforms.discord.message_events import answer_in, answer_message, plan_for
+from bot.platforms.discord.posting import conversation_id
+from bot.platforms.discord.render import escape_mentions
+from bot.platforms.discord.slash_commands import register_commands
+
+log = logging.getLogger(__name__)
+
+# What the bot needs in a channel: read it, answer, start a thread and answer in it, reply to a message.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,
+    read_message_history=True,
+)
+
+
+class BriefbotDiscordClient(discord.Client):
+    def __init__(self, settings: Settings, briefer, *, message_content: bool = False, **options) -> None:
+        # The bot never joins voice: skip discord.py's one-time warnings about missing voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        intents = discord.Intents.default()
+        intents.typing = False
+        intents.message_content = message_content
+        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(), **options)
+        self.settings = settings
+        self.briefer = briefer
+        self.tree = app_commands.CommandTree(self)
+        register_commands(self.tree, briefer)
+        register_discord_digest(self.tree, settings, briefer)
+
+    async def start(self, token: str, *, reconnect: bool = True) -> None:
+        with discord_endpoints(self.settings.discord_api_url, self.settings.discord_gateway_url):
+            await super().start(token, reconnect=reconnect)
+
+    async def setup_hook(self) -> None:
+        # Buttons under answers sent before a restart keep working: matched by their custom id's pattern.
+        self.add_dynamic_items(FeedbackButton, FollowUpButton)
+        await sync_commands(self.tree, self.settings.discord_guild_id)
+        log.info("Invite the bot with: %s", invite_url(self.application_id, self.settings.discord_guild_id))
+
+    async def on_message(self, message: discord.Message) -> None:
+        plan = await plan_for(message, self.user, self.briefer)
+        # Every process on this token gets every event: the shared store lets one of them answer.
+        if plan is not None and await asyncio.to_thread(self.briefer.store.claim_event, f"discord:{message.id}"):
+            await answer_message(message, plan, self.briefer)
+
+
+    async def answer_follow_up(self, interaction: discord.Interaction, question: str) -> None:
+        """A suggested follow-up was pressed: show who asked what, then answer it in the same channel
+        or thread, continuing its conversation."""
+        channel = interaction.channel
+        if channel is None:
+            return
+        with suppress(discord.HTTPException):
+            await channel.send(f"**{escape_mentions(interaction.user.display_name)}**: {escape_mentions(question)}")
+        here = conversation_id(interaction.guild_id, channel.id)
+        await answer_in(channel, question, here, self.briefer)
+
+
+async def sync_commands(tree: app_commands.CommandTree, guild_id: int | None) -> None:
+    """Register the slash commands: to one guild when given (instant), else globally."""
+    guild = discord.Object(id=guild_id) if guild_id else None
+    if guild is not None:
+        tree.copy_global_to(guild=guild)
+    try:
+        synced = await tree.sync(guild=guild)
+    except discord.HTTPException as error:  # commands synced earlier keep working; mentions and DMs too
+        log.error("could not sync the slash commands (HTTP %s): %s", error.status, error.text)
+        return
+    log.info("synced %d slash commands %s", len(synced), f"to guild {guild_id}" if guild else "globally")
+
+
+def invite_url(application_id: int, guild_id: int | None = None) -> str:
+    guild = discord.Object(id=guild_id) if guild_id else discord.utils.MISSING
+    return discord.utils.oauth_url(
+        application_id, permissions=INVITE_PERMISSIONS, guild=guild, scopes=("bot", "applications.commands")
+    )
+
+
+def build_discord_client(settings: Settings, briefer, *, message_content: bool = False, **options):
+    """The client, not started: ``await client.start(settings.discord_token)`` inside ``async with client``."""
+    return BriefbotDiscordClient(settings, briefer, message_content=message_content, **options)
+
+
+async def serve_discord(settings: Settings, briefer, *, message_content: bool = False) -> None:
+    """Run the Discord bot until cancelled; start-up problems become one-line ``ConfigError``s."""
+    if not settings.discord_token:
+        raise ConfigError("DISCORD_TOKEN must be set to the bot token from the Discord Developer Portal")
+    client = build_discord_client(settings, briefer, message_content=message_content)
+    try:
+        async with client:
+            await client.start(settings.discord_token)
+    except discord.LoginFailure:
+        raise ConfigError("DISCORD_TOKEN was rejected by Discord: copy the bot token again") from None
+    except discord.PrivilegedIntentsRequired:
+        raise ConfigError(
+            "the Message Content intent is not enabled for this bot in the Discord Developer Portal: "
+            "enable it, or turn off BRIEFBOT_DISCORD_MESSAGE_CONTENT"
+        ) from None

@@ -1,0 +1,108 @@
+"""Messages: which ones are questions, where the answer goes, which conversation they continue.
+
+- DM: every message is a question; the DM is one conversation.
+- Guild text channel: a mention starts a thread from the message and is answered there (a reply
+  that does not ping if the thread cannot be created); a message replying to the bot continues
+  the channel's conversation in place.
+- Thread: a mention, or any message once the thread holds a conversation with the bot (that needs
+  the MESSAGE_CONTENT intent: without it Discord sends empty content for messages that do not
+  mention the bot).
+Bots (the bot itself included), webhooks and system messages are ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import Enum
+
+import discord
+
+from bot.platforms.discord.actions import reply_view
+from bot.platforms.discord.posting import conversation_id, thread_name
+from bot.platforms.discord.render import question_from_message
+from bot.platforms.discord.streaming import show_reply
+
+log = logging.getLogger(__name__)
+
+_USER_MESSAGE_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+class Where(Enum):
+    IN_PLACE = "in place"  # a DM or a thread: answer in the same channel
+    REPLY = "reply"  # a reply to the question, in the same channel
+    NEW_THREAD = "new thread"  # a thread started from the question
+
+
+@dataclass(frozen=True)
+class Plan:
+    question: str  # empty when the bot was only mentioned: it then gives the briefing
+    conversation_id: str
+    where: Where
+
+
+async def plan_for(message: discord.Message, me: discord.abc.User, briefer) -> Plan | None:
+    """How to answer ``message``, or None when it is not a question for the bot."""
+    if message.author.bot or message.webhook_id is not None or message.type not in _USER_MESSAGE_TYPES:
+        return None
+    question = question_from_message(message.content, me.id)
+    channel = message.channel
+    if message.guild is None:
+        return Plan(question, conversation_id(None, channel.id), Where.IN_PLACE) if question else None
+
+    here = conversation_id(message.guild.id, channel.id)
+    mentioned = any(user.id == me.id for user in message.mentions)
+    if isinstance(channel, discord.Thread):
+        if mentioned or (question and await briefer.has_conversation(here)):
+            return Plan(question, here, Where.IN_PLACE)
+        return None
+    if _replies_to(message, me) and (mentioned or question):
+        return Plan(question, here, Where.REPLY)
+    if not mentioned:
+        return None
+    return Plan(question, here, Where.NEW_THREAD if isinstance(channel, discord.TextChannel) else Where.REPLY)
+
+
+async def answer_message(message: discord.Message, plan: Plan, briefer) -> None:
+    """Give ``plan`` its one reply, with the typing indicator on while the core works."""
+    target: discord.abc.Messageable = message.channel
+    reply_to = message if plan.where is Where.REPLY else None
+    conversation = plan.conversation_id
+    if plan.where is Where.NEW_THREAD:
+        try:
+            target = await message.create_thread(name=thread_name(plan.question))
+        except discord.HTTPException as error:
+            log.warning("could not start a thread (HTTP %s): replying in the channel", error.status)
+            reply_to = message
+        else:
+            conversation = conversation_id(message.guild.id, target.id)
+
+    await answer_in(target, plan.question, conversation, briefer, reply_to=reply_to, nonce_base=message.id)
+
+
+async def answer_in(target: discord.abc.Messageable, question: str, conversation: str, briefer, *,
+                    reply_to: discord.Message | None = None, nonce_base: int | None = None) -> None:  # fmt: skip
+    """Answer ``question`` (the briefing when empty) in ``target``, streamed when the model streams,
+    with the feedback and follow-up buttons under it."""
+    streaming = bool(question) and getattr(briefer, "can_stream", False)
+    if streaming:
+        replies = briefer.answer_stream(question, conversation_id=conversation)
+    elif question:
+        replies = _once(briefer.answer(question, conversation_id=conversation))
+    else:
+        replies = _once(briefer.brief(conversation_id=conversation))
+
+    async def finish(reply):
+        return await reply_view(briefer.store, reply, question=question, channel=str(getattr(target, "id", "")),
+                                conversation_id=conversation)  # fmt: skip
+
+    await show_reply(target, replies, finish=finish, streaming=streaming, reply_to=reply_to, nonce_base=nonce_base)
+
+
+async def _once(reply):
+    yield await reply
+
+
+def _replies_to(message: discord.Message, me: discord.abc.User) -> bool:
+    resolved = message.reference.resolved if message.reference else None
+    return isinstance(resolved, discord.Message) and resolved.author.id == me.id

@@ -1,0 +1,160 @@
+"""The Slack adapter: a bolt ``AsyncApp`` served over HTTP (/slack/events, /healthz) or Socket Mode.
+
+Entry point for the CLI: ``serve_slack(settings, briefer, mode=..., host=..., port=...)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import ConfigError, Settings
+from bot.platforms.slack.assistant import build_assistant
+from bot.platforms.slack.digest_command import SlackDigestCommand, digest_listener
+from bot.platforms.slack.home import BRIEF_ACTION, DIGEST_ACTION, AppHome
+from bot.platforms.slack.listeners import Listener, SlackListeners
+from bot.platforms.slack.web_client import slack_web_client
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MODES = ("auto", "socket", "http")
+
+logger = logging.getLogger(__name__)
+
+
+def build_slack_app(
+    settings: Settings,
+    briefer,
+    *,
+    client: AsyncWebClient | None = None,
+    extra_listeners: Iterable[Listener] = (),
+) -> AsyncApp:
+    """The bolt app with every listener of ``SlackListeners.table()`` (plus ``extra_listeners``) registered.
+
+    ``client`` posts the replies; pass one that shares a connection pool. Bolt itself gets a
+    client without one: it deep-copies each request's context (client included) for lazy
+    listeners, and an aiohttp session cannot be copied.
+    """
+    app = AsyncApp(
+        client=slack_web_client(settings),
+        signing_secret=settings.slack_signing_secret,
+        logger=logging.getLogger("bot.platforms.slack.bolt"),
+    )
+    client = client or app.client
+    listeners = SlackListeners(briefer, client, mention_only=settings.slack_mention_only)
+    digest_command = SlackDigestCommand(settings, briefer, client)
+    digest = digest_listener(settings, briefer, client, digest_command)
+    home = AppHome(briefer, client, digest_command)
+    app.event("app_home_opened")(home.opened)
+    app.action(BRIEF_ACTION)(home.brief)
+    app.action(DIGEST_ACTION)(home.manage_digest)
+    app.assistant(build_assistant(listeners))
+    registrars = {"command": app.command, "event": app.event, "action": app.action, "view": app.view}
+    for listener in [*listeners.table(), digest, *extra_listeners]:
+        registrars[listener.kind](listener.name)(ack=listener.ack, lazy=listener.work)
+    return app
+
+
+def web_application(app: AsyncApp) -> web.Application:
+    """``POST /slack/events`` (signature checked by bolt) and ``GET /healthz``."""
+
+    async def events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+    async def health(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    application = web.Application()
+    application.add_routes([web.post(EVENTS_PATH, events), web.get(HEALTH_PATH, health)])
+    return application
+
+
+@asynccontextmanager
+async def http_server(app: AsyncApp, host: str, port: int) -> AsyncIterator[int]:
+    """Serve ``app`` on ``host:port`` while the block runs; yields the bound port (useful with port 0)."""
+    runner = web.AppRunner(web_application(app), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        yield runner.addresses[0][1]
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
+async def socket_mode(app: AsyncApp, app_token: str) -> AsyncIterator[None]:
+    """Connected to Slack over Socket Mode while the block runs."""
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(app, app_token)
+    await handler.connect_async()
+    try:
+        yield
+    finally:
+        await handler.close_async()
+
+
+@asynccontextmanager
+async def connected_client(settings: Settings) -> AsyncIterator[AsyncWebClient]:
+    """One Web API client with one connection pool; the token is checked with ``auth.test`` at start."""
+    async with aiohttp.ClientSession() as session:
+        client = slack_web_client(settings, session=session)
+        try:
+            identity = await client.auth_test()
+        except Exception as error:
+            reason = getattr(getattr(error, "response", None), "get", lambda _: None)("error")
+            raise ConfigError(f"SLACK_BOT_TOKEN was not accepted by Slack ({reason or type(error).__name__})") from None
+        logger.info("connected to Slack as %s in team %s", identity.get("user_id"), identity.get("team_id"))
+        yield client
+
+
+async def run_http(settings: Settings, briefer, host: str, port: int) -> None:
+    """Serve HTTP mode until cancelled."""
+    async with connected_client(settings) as client:
+        app = build_slack_app(settings, briefer, client=client)
+        async with http_server(app, host, port) as bound:
+            logger.info("Slack events on http://%s:%s%s", host, bound, EVENTS_PATH)
+            await asyncio.Event().wait()
+
+
+async def run_socket_mode(settings: Settings, briefer) -> None:
+    """Stay connected over Socket Mode until cancelled."""
+    async with connected_client(settings) as client:
+        app = build_slack_app(settings, briefer, client=client)
+        async with socket_mode(app, settings.slack_app_token):
+            logger.info("connected over Socket Mode")
+            await asyncio.Event().wait()
+
+
+def resolve_mode(settings: Settings, mode: str) -> str:
+    """``socket`` or ``http``; ``auto`` picks Socket Mode when SLACK_APP_TOKEN is set. ConfigError if unusable."""
+    if mode not in MODES:
+        raise ConfigError(f"Slack mode must be one of {', '.join(MODES)} (got {mode!r})")
+    if mode == "auto":
+        mode = "socket" if settings.slack_app_token else "http"
+    if not settings.slack_bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-...)")
+    if mode == "socket" and not settings.slack_app_token:
+        raise ConfigError("SLACK_APP_TOKEN is not set (an app-level token, xapp-..., needed for Socket Mode)")
+    if mode == "http" and not settings.slack_signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET is not set (needed to verify requests in HTTP mode)")
+    return mode
+
+
+async def serve_slack(
+    settings: Settings, briefer, *, mode: str = "auto", host: str = "0.0.0.0", port: int = 3000
+) -> None:
+    """Run the Slack bot until cancelled: ``mode`` is ``auto``, ``socket`` or ``http``."""
+    if resolve_mode(settings, mode) == "socket":
+        await run_socket_mode(settings, briefer)
+    else:
+        await run_http(settings, briefer, host, port)

@@ -1,0 +1,47 @@
+"""The digest poster on Slack: posts through the Web API (no Socket Mode or HTTP server needed),
+with the same ``post_parts`` as the answers, so a long digest continues in its own thread."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
+from bot.answers.reply import Reply
+from bot.config import Settings
+from bot.digest.posters import ChannelGone, ChannelPacer, Posted, PostFailed
+from bot.platforms.slack.listeners import channel_conversation_id
+from bot.platforms.slack.posting import post_parts, reason
+from bot.platforms.slack.render import render_reply
+from bot.platforms.slack.web_client import slack_web_client
+from bot.store.database import Subscription
+
+GONE = ("not_in_channel", "channel_not_found", "is_archived")
+
+
+class SlackDigestPoster:
+    platform = "slack"
+
+    def __init__(self, client, pacer: ChannelPacer) -> None:
+        self.client = client  # slack_sdk AsyncWebClient
+        self.pacer = pacer
+
+    async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted:
+        async def pace() -> None:
+            await self.pacer.wait(f"slack:{sub.channel}")
+
+        try:
+            ts = await post_parts(self.client, sub.channel, render_reply(reply), pace=pace)
+        except SlackApiError as error:
+            code = reason(error)
+            raise (ChannelGone if code in GONE else PostFailed)(code) from None
+        return Posted(ts, channel_conversation_id(sub.workspace, sub.channel, ts))
+
+
+@asynccontextmanager
+async def slack_digest_poster(settings: Settings, pacer: ChannelPacer) -> AsyncIterator[SlackDigestPoster]:
+    """A poster on one Web API client with one connection pool, for the life of the block."""
+    async with aiohttp.ClientSession() as session:
+        yield SlackDigestPoster(slack_web_client(settings, session=session), pacer)

@@ -1,0 +1,237 @@
+"""Every Slack listener in one table. Each turns one event into one core call and posts the reply.
+
+Acks are immediate; the work runs as a bolt lazy listener (an asyncio task in ``AsyncApp``),
+so many questions are answered concurrently however slow the model is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.answers.reply import Reply
+from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.platforms.base import answer_or_busy, conversation_id
+from bot.platforms.slack.actions import (
+    FEEDBACK_ACTION,
+    FOLLOW_UP_ACTION,
+    REASON_VIEW,
+    FeedbackHandlers,
+    reply_blocks,
+    with_blocks,
+)
+from bot.platforms.slack.posting import QUIET, WORKING, SlackPoster
+from bot.platforms.slack.render import (
+    SlackMessage,
+    context_blocks,
+    escape,
+    plain_text_from_slack,
+    render_reply,
+    render_text,
+)
+from bot.platforms.slack.streaming import SlackStreamer
+
+ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does the OpenAI-AWS deal last?`"
+BRIEF_USAGE = "Usage: `/brief [it|en]` posts a briefing on the news to this channel."
+MENTION_USAGE = "Ask me about the news, e.g. “@briefbot how much is the deal worth?”, or run `/brief en`."
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+logger = logging.getLogger(__name__)
+
+
+def channel_conversation_id(team: str, channel: str, thread_ts: str) -> str:
+    return conversation_id("slack", team, channel, thread_ts)
+
+
+def dm_conversation_id(team: str, channel: str) -> str:
+    return conversation_id("slack", team, "dm", channel)
+
+
+async def prepare(call: Callable[[], Awaitable[Reply]]) -> tuple[Reply | None, list[SlackMessage]]:
+    """The shared "answer or say busy", rendered for Slack."""
+    return await answer_or_busy(call, render_reply, lambda text: [render_text(text)])
+
+
+@dataclass(frozen=True)
+class Listener:
+    kind: str  # "command", "event", "action" or "view"
+    name: str | re.Pattern  # "/ask", "app_mention", an action id...
+    ack: Callable[..., Awaitable[None]]
+    work: list[Callable[..., Awaitable[None]]] = field(default_factory=list)
+
+
+async def ack_now(ack) -> None:
+    await ack()
+
+
+class SlackListeners:
+    """The handlers; ``briefer`` is the core (``bot.core.briefer.Briefer`` or anything with its methods)."""
+
+    def __init__(self, briefer, client: AsyncWebClient, *, mention_only: bool = False):
+        self.briefer = briefer
+        self.client = client
+        self.poster = SlackPoster(client)
+        self.streamer = SlackStreamer(client)
+        self.feedback = FeedbackHandlers(briefer.store)
+        self.mention_only = mention_only
+
+    def table(self) -> list[Listener]:
+        return [
+            Listener("command", "/brief", self.ack_brief, [self.brief]),
+            Listener("command", "/ask", self.ack_ask, [self.ask]),
+            # "/digest" comes from bot.platforms.slack.digest_command.digest_listener (see build_slack_app).
+            Listener("event", "app_mention", ack_now, [self.mention]),
+            Listener("event", "message", ack_now, [self.message]),
+            Listener("action", FEEDBACK_ACTION, self.feedback.on_button),
+            Listener("view", REASON_VIEW, self.feedback.on_reason),
+            Listener("action", FOLLOW_UP_ACTION, ack_now, [self.follow_up]),
+        ]
+
+    # -- slash commands
+
+    async def ack_ask(self, ack, command) -> None:
+        await ack(text=WORKING if _question(command) else ASK_USAGE)
+
+    async def ask(self, command, context, respond) -> None:
+        if question := _question(command):
+            header = f"{_asker(command)} “{escape(question)}”"
+            call = lambda cid: self.briefer.answer(question, conversation_id=cid)  # noqa: E731
+            await self._answer_command(command, context, respond, header, call, question)
+
+    async def ack_brief(self, ack, command) -> None:
+        await ack(text=WORKING if _brief_language(command) else BRIEF_USAGE)
+
+    async def brief(self, command, context, respond) -> None:
+        if lang := _brief_language(command):
+            call = lambda cid: self.briefer.brief(lang=lang, conversation_id=cid)  # noqa: E731
+            await self._answer_command(command, context, respond, f"{_asker(command)} /brief {lang}", call)
+
+    async def _answer_command(self, command, context, respond, header: str, call, question: str = "") -> None:
+        """Post the answer in the channel, or through the response_url where the bot may not post.
+        In a channel the answer opens a thread whose conversation starts with it; in a DM the
+        whole DM is one conversation. (The acknowledgement already showed the sign of work.)"""
+        channel = command["channel_id"]
+        in_dm = command.get("channel_name") == "directmessage"
+        cid = dm_conversation_id(context.team_id, channel) if in_dm else None
+        reply, messages = await prepare(lambda: call(cid))
+        if reply is not None:
+            blocks = await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
+                                        conversation_id=cid or "")  # fmt: skip
+            messages = with_blocks(messages, blocks)
+        messages = _with_header(messages, header)
+        first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
+        if first_ts is None:
+            await self.poster.respond_all(respond, messages)
+        elif reply is not None and cid is None:
+            thread = channel_conversation_id(context.team_id, channel, first_ts)
+            await self.briefer.remember(thread, reply, question=question or None)
+
+    # -- events
+
+    async def mention(self, event, body, context) -> None:
+        if event.get("bot_id") or not await self.claim(body):
+            return
+        question = plain_text_from_slack(event.get("text", ""), bot_user_id=context.bot_user_id or "")
+        thread_ts = event.get("thread_ts") or event["ts"]
+        cid = channel_conversation_id(context.team_id, event["channel"], thread_ts)
+        await self.answer_in_thread(event["channel"], thread_ts, cid, question, team=context.team_id,
+                                 user=event.get("user", ""))  # fmt: skip
+
+    async def message(self, event, body, context) -> None:
+        if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+            return  # edits, deletions, joins, other bots (bolt already drops the bot's own messages)
+        channel = event["channel"]
+        question = plain_text_from_slack(event.get("text", ""), bot_user_id=context.bot_user_id or "")
+        if event.get("channel_type") == "im":
+            cid, thread_ts = dm_conversation_id(context.team_id, channel), event.get("thread_ts")
+        else:
+            thread_ts = event.get("thread_ts")
+            if self.mention_only or not thread_ts or _mentions(event, context.bot_user_id):
+                return  # not a follow-up, or app_mention answers it
+            cid = channel_conversation_id(context.team_id, channel, thread_ts)
+            started_by_bot = event.get("parent_user_id") == context.bot_user_id  # e.g. an /ask answer
+            if not started_by_bot and not await self.briefer.has_conversation(cid):
+                return
+        if await self.claim(body):
+            await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=event["user"])
+
+    async def follow_up(self, body, context) -> None:
+        """A suggested follow-up was pressed: it is asked in the thread (or DM) it was offered in."""
+        question = ((body.get("actions") or [{}])[0].get("value") or "").strip()
+        channel = (body.get("channel") or {}).get("id", "")
+        message = body.get("message") or {}
+        user = (body.get("user") or {}).get("id", "")
+        if not question or not channel or not message.get("ts"):
+            return
+        if channel.startswith("D"):
+            cid, thread_ts = dm_conversation_id(context.team_id, channel), message.get("thread_ts")
+        else:
+            thread_ts = message.get("thread_ts") or message["ts"]
+            cid = channel_conversation_id(context.team_id, channel, thread_ts)
+        asked = f"<@{user}> “{escape(question)}”" if _USER_ID.match(user) else f"“{escape(question)}”"
+        try:
+            await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=asked,
+                                               blocks=context_blocks([asked]), **QUIET)  # fmt: skip
+        except Exception:
+            logger.warning("could not show the chosen follow-up in %s", channel)
+        await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=user)
+
+    async def answer_in_thread(self, channel: str, thread_ts: str | None, cid: str, question: str, *,
+                               team: str = "", user: str = "", placeholder: bool = True) -> None:  # fmt: skip
+        """Answer ``question`` where it was asked (streamed when the model streams), with the
+        follow-up and feedback buttons under it; ``placeholder``: show ⏳ until the answer is in."""
+        async def finish(reply):
+            return await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
+                                      conversation_id=cid)  # fmt: skip
+
+        if question and getattr(self.briefer, "can_stream", False):
+            replies = self.briefer.answer_stream(question, conversation_id=cid)
+            await self.streamer.show(replies, channel, thread_ts=thread_ts, team_id=team, user_id=user, finish=finish)
+            return
+        placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts) if placeholder else None
+        if question:
+            reply, messages = await prepare(lambda: self.briefer.answer(question, conversation_id=cid))
+            if reply is not None:
+                messages = with_blocks(messages, await finish(reply))
+        else:
+            messages = [render_text(MENTION_USAGE)]
+        await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
+
+    async def claim(self, body) -> bool:
+        """True the first time this event is seen by any instance; Slack's retries are then dropped."""
+        event_id = body.get("event_id")
+        if not event_id:
+            return True
+        # The store is synchronous (SQLAlchemy Core): keep its short write off the event loop.
+        return await asyncio.to_thread(self.briefer.store.claim_event, "slack:" + event_id)
+
+
+def _question(command) -> str:
+    return plain_text_from_slack(command.get("text") or "")
+
+
+def _brief_language(command) -> str:
+    """A supported language (the default when omitted), or "" for anything else."""
+    text = (command.get("text") or "").strip().lower() or DEFAULT_LANGUAGE
+    return text if text in SUPPORTED_LANGUAGES else ""
+
+
+def _asker(command) -> str:
+    user = command.get("user_id", "")
+    return f"<@{user}>" if _USER_ID.match(user) else ""
+
+
+def _mentions(event, bot_user_id: str | None) -> bool:
+    return bool(bot_user_id) and f"<@{bot_user_id}" in event.get("text", "")
+
+
+def _with_header(messages: list[SlackMessage], header: str) -> list[SlackMessage]:
+    """The asker and the command, as a context line above the first message."""
+    first = messages[0]
+    headed = SlackMessage(text=first.text, blocks=context_blocks([header.strip()]) + first.blocks)
+    return [headed, *messages[1:]]

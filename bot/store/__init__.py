@@ -1,0 +1,1 @@
+"""The store: conversations, event claims, briefing cache, digest subscriptions and ledger."""

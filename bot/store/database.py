@@ -1,0 +1,538 @@
+"""All state behind one interface on SQLAlchemy Core: conversations, processed events,
+cached briefings, digest subscriptions and the digest ledger. A SQLite file by default,
+PostgreSQL by URL; schema created on first use.
+
+Everything here is synchronous and short; async callers run it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
+
+metadata = sa.MetaData()
+
+turns = sa.Table(
+    "conversation_turns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
+    sa.Column("role", sa.String(16), nullable=False),  # "user" | "assistant"
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("citations", sa.Text, nullable=False, default="[]"),  # JSON list of passage ids
+    sa.Column("engine", sa.String(16), nullable=False, default=""),
+    sa.Column("grounded", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+processed_events = sa.Table(
+    "processed_events",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+cached_replies = sa.Table(
+    "cached_replies",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+
+
+def _channel_key() -> list[sa.Column]:
+    """A chat channel: the platform's name ("slack", "discord") and its channel id there."""
+    return [
+        sa.Column("platform", sa.String(16), primary_key=True),
+        sa.Column("channel", sa.String(64), primary_key=True),
+    ]
+
+
+digest_subscriptions = sa.Table(
+    "digest_subscriptions",
+    metadata,
+    *_channel_key(),
+    sa.Column("workspace", sa.String(64), nullable=False),  # Slack team id / Discord guild id
+    sa.Column("time_of_day", sa.String(5), nullable=False),  # "HH:MM", local wall time
+    sa.Column("timezone", sa.String(64), nullable=False),  # IANA name
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("always", sa.Boolean, nullable=False, default=False),  # post "no new developments" too
+    sa.Column("paused_reason", sa.Text, nullable=False, default=""),
+    sa.Column("created_by", sa.String(64), nullable=False, default=""),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# One row per (platform, channel, local date): claimed BEFORE posting, so at most one post a day.
+digest_posts = sa.Table(
+    "digest_posts",
+    metadata,
+    *_channel_key(),
+    sa.Column("local_date", sa.String(10), primary_key=True),  # ISO date in the subscription's zone
+    sa.Column("status", sa.String(16), nullable=False),  # claimed | posted | skipped | failed | unconfirmed
+    sa.Column("message_id", sa.String(64), nullable=False, default=""),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("claimed_by", sa.String(64), nullable=False, default=""),
+    sa.Column("claimed_at", sa.Float, nullable=False),
+    sa.Column("finished_at", sa.Float, nullable=True),
+)
+
+# What each channel's last digest covered: the article versions it was told about.
+digested_articles = sa.Table(
+    "digested_articles",
+    metadata,
+    *_channel_key(),
+    sa.Column("article_id", sa.String(128), primary_key=True),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("digested_at", sa.Float, nullable=False),
+)
+
+# Every answer or briefing posted with feedback buttons: what a 👍/👎 is about. The buttons
+# carry only the id (Discord custom ids hold 100 characters), so the answer is kept here.
+rated_answers = sa.Table(
+    "rated_answers",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # "answer" | "briefing"
+    sa.Column("platform", sa.String(16), nullable=False),  # "slack" | "discord" | "terminal"
+    sa.Column("channel", sa.String(64), nullable=False, default=""),
+    sa.Column("conversation_id", sa.String(255), nullable=False, default=""),
+    sa.Column("question", sa.Text, nullable=False, default=""),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("citations", sa.Text, nullable=False, default="[]"),  # JSON list of passage ids
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("engine", sa.String(16), nullable=False),
+    sa.Column("grounded", sa.Boolean, nullable=False),  # the verifier's verdict on the model's text
+    sa.Column("refused", sa.Boolean, nullable=False),
+    sa.Column("follow_ups", sa.Text, nullable=False, default="[]"),  # JSON list: the questions offered under it
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+# One rating per person and answer; pressing again (or the other button) replaces it.
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("answer_id", sa.String(32), primary_key=True),
+    sa.Column("platform", sa.String(16), primary_key=True),
+    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("rating", sa.String(8), nullable=False),  # "up" | "down"
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+EVENT_RETENTION_SECONDS = 3 * 24 * 3600  # Slack retries for minutes; keep days to be safe
+
+
+class StoreError(Exception):
+    """The database cannot be used; one line, safe to print (no password)."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str
+    content: str
+    language: str
+    citations: tuple[str, ...] = ()
+    engine: str = ""
+    grounded: bool = True
+
+
+@dataclass(frozen=True)
+class RatedAnswer:
+    id: str
+    kind: str
+    platform: str
+    question: str
+    answer: str
+    citations: tuple[str, ...]
+    language: str
+    engine: str
+    grounded: bool
+    refused: bool
+    channel: str = ""
+    conversation_id: str = ""
+    follow_ups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One person's feedback on one answer, with the answer it is about."""
+
+    answer: RatedAnswer
+    platform: str
+    user_id: str
+    rating: str
+    reason: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Subscription:
+    platform: str
+    channel: str
+    workspace: str
+    time_of_day: str
+    timezone: str
+    language: str
+    always: bool = False
+    paused_reason: str = ""
+    created_by: str = ""
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.paused_reason)
+
+
+@dataclass(frozen=True)
+class DigestPost:
+    platform: str
+    channel: str
+    local_date: str
+    status: str
+    message_id: str = ""
+    detail: str = ""
+    claimed_at: float = 0.0
+
+
+class Store:
+    def __init__(self, url: str, *, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self.engine = _create_engine(url)
+        self.dialect = self.engine.dialect.name
+        try:
+            _create_schema(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the database {_safe_url(self.engine)}: {_reason(exc)}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- conversations -------------------------------------------------------------
+
+    def add_turns(self, conversation_id: str, new_turns: list[Turn]) -> None:
+        now = self.clock()
+        with self.engine.begin() as db:
+            db.execute(
+                turns.insert(),
+                [
+                    {
+                        "conversation_id": conversation_id,
+                        "role": t.role,
+                        "content": t.content,
+                        "language": t.language,
+                        "citations": json.dumps(list(t.citations)),
+                        "engine": t.engine,
+                        "grounded": t.grounded,
+                        "created_at": now,
+                    }
+                    for t in new_turns
+                ],
+            )
+
+    def recent_turns(self, conversation_id: str, *, limit: int, max_age_seconds: float) -> list[Turn]:
+        """The conversation's last ``limit`` turns younger than ``max_age_seconds``, oldest first."""
+        query = (
+            sa.select(turns)
+            .where(turns.c.conversation_id == conversation_id)
+            .where(turns.c.created_at >= self.clock() - max_age_seconds)
+            .order_by(turns.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as db:
+            rows = db.execute(query).mappings().all()
+        return [
+            Turn(r["role"], r["content"], r["language"], tuple(json.loads(r["citations"])), r["engine"], r["grounded"])
+            for r in reversed(rows)
+        ]
+
+    def forget_older_than(self, max_age_seconds: float) -> int:
+        """Delete expired turns and old event keys; returns how many turns went."""
+        now = self.clock()
+        with self.engine.begin() as db:
+            gone = db.execute(turns.delete().where(turns.c.created_at < now - max_age_seconds)).rowcount
+            db.execute(processed_events.delete().where(processed_events.c.created_at < now - EVENT_RETENTION_SECONDS))
+        return gone
+
+    # --- event de-duplication --------------------------------------------------------
+
+    def claim_event(self, key: str) -> bool:
+        """True the first time ``key`` is claimed by any instance sharing this database."""
+        return self.insert_once(processed_events, {"key": key, "created_at": self.clock()})
+
+    def insert_once(self, table: sa.Table, row: dict) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING; True when this call inserted the row."""
+        key_column = table.primary_key.columns.values()[0]
+        insert = _dialect_insert(self.dialect)(table).values(**row).on_conflict_do_nothing().returning(key_column)
+        with self.engine.begin() as db:
+            return db.execute(insert).first() is not None
+
+    # --- cache -------------------------------------------------------------------------
+
+    def cached(self, key: str) -> dict | None:
+        with self.engine.connect() as db:
+            value = db.execute(sa.select(cached_replies.c.value).where(cached_replies.c.key == key)).scalar()
+        return json.loads(value) if value is not None else None
+
+    def cache(self, key: str, value: dict) -> None:
+        self.insert_once(cached_replies, {"key": key, "value": json.dumps(value), "created_at": self.clock()})
+
+    # --- feedback ----------------------------------------------------------------------
+
+    def add_rated_answer(self, answer: RatedAnswer) -> None:
+        row = {**asdict(answer), "citations": json.dumps(list(answer.citations)),
+               "follow_ups": json.dumps(list(answer.follow_ups)), "created_at": self.clock()}  # fmt: skip
+        self.insert_once(rated_answers, row)
+
+    def rated_answer(self, answer_id: str) -> RatedAnswer | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(rated_answers).where(rated_answers.c.id == answer_id)).mappings().first()
+        return _rated_answer(row) if row else None
+
+    def rate(self, answer_id: str, platform: str, user_id: str, rating: str, reason: str = "") -> None:
+        """Record (or replace) ``user_id``'s rating of the answer; a new rating without a reason
+        clears an old reason, a reason is kept only with the rating it explains."""
+        row = {"answer_id": answer_id, "platform": platform, "user_id": user_id, "rating": rating,
+               "reason": reason, "created_at": self.clock()}  # fmt: skip
+        insert = _dialect_insert(self.dialect)(feedback).values(**row)
+        upsert = insert.on_conflict_do_update(
+            index_elements=("answer_id", "platform", "user_id"),
+            set_={k: insert.excluded[k] for k in ("rating", "reason", "created_at")},
+        )
+        with self.engine.begin() as db:
+            db.execute(upsert)
+
+    def ratings(self, *, rating: str | None = None, limit: int | None = None) -> list[Rating]:
+        """Ratings with their answers, newest first."""
+        rated = (feedback.c.platform.label("rated_on"), feedback.c.user_id, feedback.c.rating, feedback.c.reason,
+                 feedback.c.created_at.label("rated_at"))  # fmt: skip
+        query = sa.select(rated_answers, *rated).join(rated_answers, rated_answers.c.id == feedback.c.answer_id)
+        if rating is not None:
+            query = query.where(feedback.c.rating == rating)
+        query = query.order_by(feedback.c.created_at.desc(), feedback.c.answer_id).limit(limit)
+        with self.engine.connect() as db:
+            rows = db.execute(query).mappings().all()
+        return [
+            Rating(_rated_answer(r), r["rated_on"], r["user_id"], r["rating"], r["reason"], r["rated_at"])
+            for r in rows
+        ]
+
+    # --- digest: subscriptions ---------------------------------------------------------
+
+    def save_subscription(self, sub: Subscription) -> None:
+        """Create or replace the channel's subscription (clearing any pause)."""
+        row = {**_fields(sub), "paused_reason": "", "updated_at": self.clock()}
+        insert = _dialect_insert(self.dialect)(digest_subscriptions).values(**row)
+        keys = ("platform", "channel")
+        upsert = insert.on_conflict_do_update(
+            index_elements=keys, set_={k: insert.excluded[k] for k in row if k not in keys}
+        )
+        with self.engine.begin() as db:
+            db.execute(upsert)
+
+    def subscription(self, platform: str, channel: str) -> Subscription | None:
+        query = sa.select(digest_subscriptions).where(
+            digest_subscriptions.c.platform == platform, digest_subscriptions.c.channel == channel
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).mappings().first()
+        return _subscription(row) if row else None
+
+    def subscriptions(self) -> list[Subscription]:
+        """Every subscription, paused ones included, in a stable order."""
+        columns = digest_subscriptions.c
+        query = sa.select(digest_subscriptions).order_by(columns.platform, columns.channel)
+        with self.engine.connect() as db:
+            return [_subscription(row) for row in db.execute(query).mappings()]
+
+    def delete_subscription(self, platform: str, channel: str) -> bool:
+        where = (digest_subscriptions.c.platform == platform) & (digest_subscriptions.c.channel == channel)
+        with self.engine.begin() as db:
+            return db.execute(digest_subscriptions.delete().where(where)).rowcount > 0
+
+    def pause_subscription(self, platform: str, channel: str, reason: str) -> None:
+        where = (digest_subscriptions.c.platform == platform) & (digest_subscriptions.c.channel == channel)
+        with self.engine.begin() as db:
+            db.execute(
+                digest_subscriptions.update().where(where).values(paused_reason=reason, updated_at=self.clock())
+            )
+
+    # --- digest: the ledger (one post per platform, channel and local date) ---------------
+
+    def claim_digest(self, platform: str, channel: str, local_date: str, *, claimed_by: str = "") -> bool:
+        """True when this call took the day's slot; False when any instance already has it."""
+        row = {
+            "platform": platform,
+            "channel": channel,
+            "local_date": local_date,
+            "status": "claimed",
+            "claimed_by": claimed_by,
+            "claimed_at": self.clock(),
+        }
+        return self.insert_once(digest_posts, row)
+
+    def finish_digest(
+        self, platform: str, channel: str, local_date: str, status: str, *, message_id: str = "", detail: str = ""
+    ) -> None:
+        with self.engine.begin() as db:
+            db.execute(
+                digest_posts.update()
+                .where(_slot(platform, channel, local_date))
+                .values(status=status, message_id=message_id, detail=detail, finished_at=self.clock())
+            )
+
+    def release_digest(self, platform: str, channel: str, local_date: str) -> None:
+        """Give a claimed slot back (nothing was posted), so a later pass may try again."""
+        with self.engine.begin() as db:
+            db.execute(digest_posts.delete().where(_slot(platform, channel, local_date)))
+
+    def digest_post(self, platform: str, channel: str, local_date: str) -> DigestPost | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(digest_posts).where(_slot(platform, channel, local_date))).mappings().first()
+        return _digest_post(row) if row else None
+
+    def last_digest_post(self, platform: str, channel: str) -> DigestPost | None:
+        query = (
+            sa.select(digest_posts)
+            .where(digest_posts.c.platform == platform, digest_posts.c.channel == channel)
+            .order_by(digest_posts.c.local_date.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).mappings().first()
+        return _digest_post(row) if row else None
+
+    def digested_versions(self, platform: str, channel: str) -> dict[str, str]:
+        """article id -> the version the channel's digests last covered."""
+        query = sa.select(digested_articles.c.article_id, digested_articles.c.version).where(
+            digested_articles.c.platform == platform, digested_articles.c.channel == channel
+        )
+        with self.engine.connect() as db:
+            return {article_id: version for article_id, version in db.execute(query)}
+
+    def record_digested(self, platform: str, channel: str, versions: dict[str, str]) -> None:
+        if not versions:
+            return
+        now = self.clock()
+        rows = [
+            {"platform": platform, "channel": channel, "article_id": a, "version": v, "digested_at": now}
+            for a, v in versions.items()
+        ]
+        insert = _dialect_insert(self.dialect)(digested_articles)
+        upsert = insert.on_conflict_do_update(
+            index_elements=("platform", "channel", "article_id"),
+            set_={"version": insert.excluded.version, "digested_at": insert.excluded.digested_at},
+        )
+        with self.engine.begin() as db:
+            db.execute(upsert, rows)
+
+
+def _fields(sub: Subscription) -> dict:
+    return asdict(sub)
+
+
+def _subscription(row) -> Subscription:
+    return Subscription(**{name: row[name] for name in Subscription.__dataclass_fields__})
+
+
+def _rated_answer(row) -> RatedAnswer:
+    values = {name: row[name] for name in RatedAnswer.__dataclass_fields__}
+    lists = {key: tuple(json.loads(values[key])) for key in ("citations", "follow_ups")}
+    return RatedAnswer(**{**values, **lists})
+
+
+def _digest_post(row) -> DigestPost:
+    return DigestPost(**{name: row[name] for name in DigestPost.__dataclass_fields__})
+
+
+def _slot(platform: str, channel: str, local_date: str):
+    return (
+        (digest_posts.c.platform == platform)
+        & (digest_posts.c.channel == channel)
+        & (digest_posts.c.local_date == local_date)
+    )
+
+
+def _create_schema(engine: sa.Engine) -> None:
+    """Create missing tables. Instances starting together on an empty database can all see a
+    table missing and race to create it ("already exists"); the losers look again, a few times.
+    A database that cannot be reached fails the same way every time and is reported."""
+    for attempt in range(5):
+        try:
+            metadata.create_all(engine)
+            return
+        except (IntegrityError, ProgrammingError, OperationalError) as exc:
+            lost_the_race = isinstance(exc, IntegrityError) or "already exists" in str(exc.orig or exc).lower()
+            if attempt == 4 or not lost_the_race:
+                raise
+
+
+def _dialect_insert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+_EXPECTED_URL = "sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
+
+
+def _create_engine(url: str) -> sa.Engine:
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]  # the driver we ship
+    try:
+        parsed = sa.make_url(url)
+    except ArgumentError:
+        raise StoreError(f"BRIEFBOT_DATABASE_URL is not a database URL (expected {_EXPECTED_URL})") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        backend = parsed.get_backend_name()
+        raise StoreError(f"BRIEFBOT_DATABASE_URL: unsupported database {backend!r} (expected {_EXPECTED_URL})")
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    try:
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    except (NoSuchModuleError, ArgumentError) as exc:
+        raise StoreError(f"BRIEFBOT_DATABASE_URL: {_reason(exc)}") from None
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    if url.database and url.database != ":memory:":
+        try:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"BRIEFBOT_DATABASE_URL: cannot create {url.database}: {exc.strerror}") from None
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(connection, _record):  # several processes share the file: WAL + waiting on locks
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; only a power cut loses the last commit
+        cursor.close()
+
+    return engine
+
+
+def _safe_url(engine: sa.Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc.orig) if isinstance(exc, OperationalError) and exc.orig is not None else str(exc)
+    return text.strip().splitlines()[0][:200] if text.strip() else type(exc).__name__
