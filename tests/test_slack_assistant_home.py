@@ -11,6 +11,7 @@ from tests.slack_helpers import (
     USER,
     block_values,
     blocks_text,
+    interaction_payload,
     running_http_app,
     send_interaction,
     slack_settings,
@@ -90,17 +91,12 @@ async def test_messages_in_the_thread_set_a_status_a_title_and_are_answered_as_a
 
 
 def home_action(action_id: str, value: str) -> dict:
-    return {
-        "type": "block_actions",
-        "team": {"id": TEAM_ID, "domain": "fake"},
-        "user": {"id": USER, "username": "ada", "team_id": TEAM_ID},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "container": {"type": "view", "view_id": "VHOME"},
-        "trigger_id": "1.2.3",
-        "view": {"id": "VHOME", "type": "home", "blocks": [], "state": {"values": {}}, "hash": "h"},
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
-    }
+    """A button pressed in the App Home: the payload names the view, not a message or channel."""
+    return interaction_payload(
+        "block_actions", container={"type": "view", "view_id": "VHOME"},
+        view={"id": "VHOME", "type": "home", "blocks": [], "state": {"values": {}}, "hash": "h"},
+        actions=[{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
+    )  # fmt: skip
 
 
 async def test_app_home_lists_articles_and_lets_an_admin_turn_a_digest_off(slack_api, tmp_path):

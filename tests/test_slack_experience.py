@@ -39,6 +39,14 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\S+\s*", text))
 
 
+async def answered_mention(slack_api, running, ts: str):
+    """Mention the bot at ``ts``; the finished streamed answer (its chat.stopStream call) and the
+    message a button under it would carry."""
+    await running.sender.event(mention("how long is the deal?", ts))
+    [stop] = await slack_api.wait_for("chat.stopStream")
+    return stop, {"type": "message", "ts": stop.args["ts"], "thread_ts": ts, "user": "UBOT0001", "text": ""}
+
+
 @asynccontextmanager
 async def streaming_bot(slack_api, fake_openai, tmp_path):
     settings = slack_settings(slack_api, tmp_path, engine="openai")
@@ -92,12 +100,10 @@ async def test_where_streaming_is_unavailable_a_placeholder_is_edited(slack_api,
 async def test_feedback_buttons_store_ratings_and_a_reason(slack_api, fake_openai, tmp_path):
     fake_openai.enqueue(Stream(tokens(TRUE_1)), Stream(tokens(TRUE_2)))
     async with streaming_bot(slack_api, fake_openai, tmp_path) as running:
-        await running.sender.event(mention("how long is the deal?", "100.3"))
-        [stop] = await slack_api.wait_for("chat.stopStream")
+        stop, message = await answered_mention(slack_api, running, "100.3")
         [feedback] = block_values(stop, "context_actions")
         buttons = feedback["elements"][0]
         assert buttons["type"] == "feedback_buttons" and buttons["action_id"] == "briefbot_feedback"
-        message = {"type": "message", "ts": stop.args["ts"], "thread_ts": "100.3", "user": "UBOT0001", "text": ""}
 
         down = block_action("briefbot_feedback", buttons["negative_button"]["value"], message=message,
                             action_type="feedback_buttons")  # fmt: skip
@@ -142,12 +148,10 @@ async def test_feedback_buttons_store_ratings_and_a_reason(slack_api, fake_opena
 async def test_a_suggested_follow_up_is_answered_in_the_same_thread(slack_api, fake_openai, tmp_path):
     fake_openai.enqueue(Stream(tokens(TRUE_1)), Stream(tokens(TRUE_2)))
     async with streaming_bot(slack_api, fake_openai, tmp_path) as running:
-        await running.sender.event(mention("how long is the deal?", "100.4"))
-        [stop] = await slack_api.wait_for("chat.stopStream")
+        stop, message = await answered_mention(slack_api, running, "100.4")
         [follow_ups] = block_values(stop, "actions")
         first = follow_ups["elements"][0]
         assert first["text"]["text"] == first["value"] and first["value"].endswith("?")
-        message = {"type": "message", "ts": stop.args["ts"], "thread_ts": "100.4", "user": "UBOT0001", "text": ""}
         await send_interaction(running.sender, block_action(first["action_id"], first["value"], message=message))
         await slack_api.wait_for("chat.stopStream", 2)
     [asked] = slack_api.calls_to("chat.postMessage")

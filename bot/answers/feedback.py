@@ -7,6 +7,7 @@ carry the returned id, and pressing one calls ``rate``. Ratings feed ``python -m
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 
 from bot.answers.reply import Reply
@@ -15,6 +16,8 @@ from bot.store.database import RatedAnswer, Store
 
 RATINGS = ("up", "down")
 MAX_REASON_CHARS = 500
+
+logger = logging.getLogger(__name__)
 
 
 async def keep_for_rating(
@@ -38,6 +41,18 @@ async def keep_for_rating(
     )
     await asyncio.to_thread(store.add_rated_answer, answer)
     return answer.id
+
+
+async def rating_id_or_none(store: Store, reply: Reply, *, platform: str, question: str, channel: str,
+                            conversation_id: str) -> str | None:  # fmt: skip
+    """``keep_for_rating``, or None (logged) when the reply cannot be kept (the database is down):
+    the platform then shows the reply without feedback buttons rather than not at all."""
+    try:
+        return await keep_for_rating(store, reply, platform=platform, question=question, channel=channel,
+                                     conversation_id=conversation_id)  # fmt: skip
+    except Exception:
+        logger.exception("could not keep the reply for rating; showing it without feedback buttons")
+        return None
 
 
 async def rate(store: Store, answer_id: str, *, platform: str, user_id: str, rating: str, reason: str = "") -> bool:

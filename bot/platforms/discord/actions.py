@@ -15,7 +15,7 @@ import logging
 
 import discord
 
-from bot.answers.feedback import keep_for_rating, rate
+from bot.answers.feedback import rate, rating_id_or_none
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +38,9 @@ def texts(language: str) -> dict[str, str]:
 
 async def reply_view(store, reply, *, question: str, channel: str, conversation_id: str) -> discord.ui.View | None:
     """The buttons for a reply about to be sent (kept for rating first); None if it cannot be kept."""
-    try:
-        answer_id = await keep_for_rating(store, reply, platform="discord", question=question, channel=channel,
-                                          conversation_id=conversation_id)  # fmt: skip
-    except Exception:
-        log.exception("could not keep the reply for rating; sending it without buttons")
+    answer_id = await rating_id_or_none(store, reply, platform="discord", question=question, channel=channel,
+                                        conversation_id=conversation_id)  # fmt: skip
+    if answer_id is None:
         return None
     view = discord.ui.View(timeout=None)
     for number, follow_up in enumerate(reply.follow_ups):

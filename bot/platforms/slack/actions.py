@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 
-from bot.answers.feedback import RATINGS, keep_for_rating, rate
+from bot.answers.feedback import RATINGS, rate, rating_id_or_none
 from bot.answers.reply import Reply
 from bot.platforms.slack.render import SlackMessage, escape
 
@@ -40,13 +40,9 @@ async def reply_blocks(store, reply: Reply, *, question: str, channel: str, conv
     """The follow-up and feedback blocks for a reply about to be shown (kept for rating first).
     If it cannot be kept (the database is down), the reply goes out without feedback buttons."""
     blocks = follow_up_blocks(reply.follow_ups)
-    try:
-        answer_id = await keep_for_rating(store, reply, platform="slack", question=question, channel=channel,
-                                          conversation_id=conversation_id)  # fmt: skip
-    except Exception:
-        logger.exception("could not keep the reply for rating; posting it without feedback buttons")
-        return blocks
-    return [*blocks, feedback_block(answer_id, reply.language)]
+    answer_id = await rating_id_or_none(store, reply, platform="slack", question=question, channel=channel,
+                                        conversation_id=conversation_id)  # fmt: skip
+    return blocks if answer_id is None else [*blocks, feedback_block(answer_id, reply.language)]
 
 
 def follow_up_blocks(questions: tuple[str, ...]) -> list[dict]:
