@@ -9,6 +9,7 @@ from tests.slack_helpers import (
     CHANNEL,
     DM_CHANNEL,
     USER,
+    block_action,
     block_values,
     blocks_text,
     interaction_payload,
@@ -16,15 +17,15 @@ from tests.slack_helpers import (
     send_interaction,
     slack_settings,
 )
-from tests.support import real_briefer
+from tests.support import ScriptedModel, real_briefer
 
 THREAD = "1729999327.187299"
 
 
 @asynccontextmanager
-async def bot(slack_api, tmp_path, **overrides):
+async def bot(slack_api, tmp_path, model=None, **overrides):
     settings = slack_settings(slack_api, tmp_path, **overrides)
-    async with real_briefer(settings) as briefer, running_http_app(slack_api, settings, briefer) as running:
+    async with real_briefer(settings, model) as briefer, running_http_app(slack_api, settings, briefer) as running:
         yield running
 
 
@@ -88,6 +89,22 @@ async def test_messages_in_the_thread_set_a_status_a_title_and_are_answered_as_a
     assert all(p.args["thread_ts"] == THREAD for p in (first, second)) and "hourglass" not in first.args["text"]
     assert "openai-aws/p8" in blocks_text(second)  # "he" is the AWS chief of the first question
     assert block_values(second, "context_actions")  # feedback buttons in the assistant thread too
+
+
+async def test_a_follow_up_button_in_an_assistant_thread_continues_that_threads_conversation(slack_api, tmp_path):
+    model = ScriptedModel()
+    async with bot(slack_api, tmp_path, model, engine="openai") as running:
+        await running.sender.event(in_thread("How much is the deal worth?", "1729999400.000100"))
+        [answer] = await slack_api.wait_for("chat.postMessage")
+        [follow_ups] = block_values(answer, "actions")
+        first = follow_ups["elements"][0]
+        message = {"type": "message", "ts": answer.response["ts"], "thread_ts": THREAD, "user": "UBOT0001", "text": ""}
+        press = block_action(first["action_id"], first["value"], message=message, channel=DM_CHANNEL)
+        await send_interaction(running.sender, press)
+        _, asked, second = await slack_api.wait_for("chat.postMessage", 3)
+    assert asked.args["thread_ts"] == THREAD and second.args["thread_ts"] == THREAD
+    assert first["value"] in model.requests[1][-1]["content"]
+    assert "How much is the deal worth?" in " ".join(m["content"] for m in model.requests[1])  # same conversation
 
 
 def home_action(action_id: str, value: str) -> dict:

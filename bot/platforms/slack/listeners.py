@@ -168,9 +168,9 @@ class SlackListeners:
         user = (body.get("user") or {}).get("id", "")
         if not question or not channel or not message.get("ts"):
             return
-        if channel.startswith("D"):
-            cid, thread_ts = dm_conversation_id(context.team_id, channel), message.get("thread_ts")
-        else:
+        if channel.startswith("D") and not message.get("thread_ts"):  # the DM's main view: one conversation
+            cid, thread_ts = dm_conversation_id(context.team_id, channel), None
+        else:  # a channel thread or an assistant thread (a thread in the DM)
             thread_ts = message.get("thread_ts") or message["ts"]
             cid = channel_conversation_id(context.team_id, channel, thread_ts)
         asked = f"<@{user}> “{escape(question)}”" if _USER_ID.match(user) else f"“{escape(question)}”"
