@@ -1,11 +1,10 @@
 """Suggested follow-ups: up to three questions the knowledge answers, in the asker's language."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.knowledge.articles import KnowledgeError, load_knowledge
+from bot.knowledge.articles import load_knowledge
 from tests.support import ScriptedModel
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -32,16 +31,23 @@ async def test_follow_ups_follow_the_askers_language_and_skip_what_was_asked(mak
     assert "Who funds Anthropic?" not in second.follow_ups
 
 
+def questions_of(passage: str, language: str, folder=KNOWLEDGE) -> tuple[str, ...]:
+    return load_knowledge(folder).passage(f"openai-aws/{passage}").questions[language]
+
+
 async def test_a_refusal_offers_what_the_articles_do_answer(make_briefer):
-    reply = await make_briefer().answer("Who is Sam Altman?")
-    assert reply.refused and reply.follow_ups[0] == "How much is the OpenAI-AWS deal worth?"
+    briefer = make_briefer()
+    reply = await briefer.answer("Who is Sam Altman?")
+    assert reply.refused and reply.follow_ups[0] in questions_of("p3", "en")  # the first key point's passage
+    for question in reply.follow_ups:
+        assert not (await briefer.answer(question)).refused
 
 
 async def test_a_briefing_offers_questions_on_its_points(make_briefer):
     reply = await make_briefer().brief(lang="en")
     cited = {c.id for c in reply.citations}
     assert len(reply.follow_ups) == 3
-    assert reply.follow_ups[0] == "How much is the OpenAI-AWS deal worth?" and "openai-aws/p3" in cited
+    assert reply.follow_ups[0] in questions_of("p3", "en") and "openai-aws/p3" in cited
 
 
 async def test_model_answers_get_follow_ups_too(sqlite_url):
@@ -55,31 +61,34 @@ async def test_model_answers_get_follow_ups_too(sqlite_url):
 
 @pytest.fixture
 def planted_knowledge(tmp_path):
-    """The shipped article plus questions the offline engine would refuse or answer elsewhere."""
+    """The shipped article with two wrong questions planted first under p3: one about someone the
+    article never names, one that another passage (p8) answers."""
+    import yaml
+
+    data = yaml.safe_load((KNOWLEDGE / "openai-aws.yaml").read_text(encoding="utf-8"))
+    p3 = next(p for p in data["passages"] if p["id"] == "p3")
+    p3["questions"]["it"] = [PLANTED, ELSEWHERE, *p3["questions"]["it"]]
     folder = tmp_path / "knowledge"
     folder.mkdir()
-    text = (KNOWLEDGE / "openai-aws.yaml").read_text(encoding="utf-8")
-    text = text.replace(
-        '        - "Quanto vale l\'accordo tra OpenAI e AWS?"\n',
-        '        - "Chi è Sam Altman?"\n        - "Cosa ha detto il CEO di AWS?"\n', 1
-    )  # fmt: skip
-    (folder / "openai-aws.yaml").write_text(text, encoding="utf-8")
+    (folder / "openai-aws.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     return folder
 
 
-async def test_questions_the_bot_would_refuse_or_answer_elsewhere_are_never_offered(make_briefer, planted_knowledge):
+PLANTED, ELSEWHERE = "Chi è Sam Altman?", "Cosa ha detto il CEO di AWS?"
+
+
+async def test_wrong_questions_in_the_knowledge_are_never_offered(make_briefer, planted_knowledge):
     briefer = make_briefer(knowledge_dir=planted_knowledge)
+    # The offline engine indexes passages' questions, so the planted one now gets an answer (from
+    # p3): only the check against the passage's text keeps it from being suggested.
+    assert not (await briefer.answer(PLANTED)).refused
     offered = set()
-    asked = ("Chi finanzia Anthropic?", "Chi è il CEO di Google?", "Quanto dura il contratto?",
-             "Che fine fa l'esclusiva con Azure?")  # fmt: skip
-    for question in asked:
+    for question in ("Chi finanzia Anthropic?", "Quanto dura il contratto?", "Che fine fa l'esclusiva con Azure?"):
         offered |= set((await briefer.answer(question)).follow_ups)
-    offered |= set((await briefer.brief(lang="it")).follow_ups)
-    assert "Chi è Sam Altman?" not in offered
-    # A p3 question that the engine answers from p8 is not p3's to offer; p8's own copy is.
-    assert "Quanto dura il contratto?" in offered and "Cosa ha detto il CEO di AWS?" in offered
-    p3_questions = load_knowledge(planted_knowledge).passage("openai-aws/p3").questions["it"]
-    assert "Chi è Sam Altman?" in p3_questions  # the plant is really there
+    briefing = await briefer.brief(lang="it")
+    offered |= set(briefing.follow_ups)
+    assert PLANTED not in offered and ELSEWHERE not in offered
+    assert briefing.follow_ups[0] in questions_of("p3", "it", planted_knowledge)  # p3's sound questions still are
 
 
 async def test_knowledge_without_questions_offers_none(make_briefer, tmp_path):
@@ -98,23 +107,6 @@ async def test_knowledge_without_questions_offers_none(make_briefer, tmp_path):
     (folder / "openai-aws.yaml").write_text("\n".join(kept), encoding="utf-8")
     reply = await make_briefer(knowledge_dir=folder).answer("Quanto vale l'accordo?")
     assert not reply.refused and reply.follow_ups == ()
-
-
-@pytest.mark.parametrize(
-    ("questions", "error"),
-    [
-        ("questions: [a, b]", "questions must map it/en"),
-        ("questions: {fr: [Pourquoi]}", "questions must map it/en"),
-        ("questions: {it: Perché}", "questions under 'it' must be a list"),
-    ],
-)
-def test_malformed_questions_name_the_file_and_passage(tmp_path, questions, error):
-    shutil.copy(KNOWLEDGE / "openai-aws.yaml", tmp_path / "a.yaml")
-    text = (tmp_path / "a.yaml").read_text(encoding="utf-8")
-    text = text.replace("  - id: p4\n", f"  - id: p4\n    {questions}\n", 1)
-    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(KnowledgeError, match=f"a.yaml: passage 'p4': {error}"):
-        load_knowledge(tmp_path)
 
 
 def _is_italian(question: str) -> bool:

@@ -83,6 +83,10 @@ async def test_a_second_article_dropped_in_the_folder_is_known(tmp_path, make_br
          "no original text"),
         ("id: x\ntitle: x\nlanguage: it\npublished: 2025-01-01\npassages: [{id: p1, it: a}]\n"
          "key_points: [{cite: [p9], it: b}]", "unknown passage 'p9'"),
+        ("id: x\ntitle: x\nlanguage: it\npublished: 2025-01-01\npassages: [{id: p1, it: a, questions: [q]}]",
+         "questions must map it/en"),
+        ("id: x\ntitle: x\nlanguage: it\npublished: 2025-01-01\npassages: [{id: p1, it: a, questions: {en: ok}}]",
+         "questions.en must be a list"),
     ],
 )
 def test_a_malformed_file_is_named_with_what_is_wrong(tmp_path, content, problem):

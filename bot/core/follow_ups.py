@@ -1,14 +1,17 @@
 """Suggested follow-ups: up to three questions to offer after a reply.
 
-They come from the passages' ``questions`` (written by an editor or by ingest) and are offered
-only when the offline engine answers them from the passage they belong to, so a suggestion is
-never one the bot would refuse, whichever engine is configured. The check runs once per
-knowledge base, on first use.
+They come from the passages' ``questions`` (written by an editor or by ingest). A question is
+offered only when the offline engine answers it with its own passage first, so a suggestion is
+never one the bot would refuse, whichever engine is configured; and only when the passage's text
+alone answers it too (an engine built without the ``questions``, which the offline engine also
+indexes): a question an editor got wrong cannot make itself answerable. Each passage is checked
+once, when it is first a candidate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import cached_property
 
 from bot.answers.reply import Reply
@@ -23,6 +26,7 @@ class FollowUps:
     def __init__(self, knowledge: KnowledgeBase, offline: OfflineEngine) -> None:
         self.knowledge = knowledge
         self.offline = offline
+        self._checked: dict[tuple[str, str], tuple[str, ...]] = {}  # (passage id, language) -> answerable
 
     def suggest(
         self, reply: Reply, *, asked: Iterable[str] = (), briefing: bool = False, limit: int = MAX_FOLLOW_UPS
@@ -30,7 +34,9 @@ class FollowUps:
         """Questions in the reply's language about passages the reply did not already give
         (a briefing's passages are worth asking about: it only summed them up)."""
         cited = [c.id for c in reply.citations]
-        return self._choose(reply.language, cited, set() if briefing else set(cited), asked, limit)
+        if briefing:  # its points, in their order
+            return self._choose(reply.language, [], set(), asked, limit)
+        return self._choose(reply.language, cited, set(cited), asked, limit)
 
     def prompts(self, language: str, *, limit: int = MAX_FOLLOW_UPS) -> tuple[str, ...]:
         """Suggestions for someone who has not asked anything yet: the newest articles' key points."""
@@ -42,12 +48,9 @@ class FollowUps:
         already = {_normal(q) for q in asked}
         chosen: list[str] = []
         for passage_id in self._reading_order(cited):
-            if passage_id in skip:
-                continue
-            question = next(
-                (q for q in self._answerable.get(passage_id, {}).get(language, ()) if _normal(q) not in already),
-                None,
-            )
+            if passage_id in skip or self.knowledge.passage(passage_id).role == "title":
+                continue  # (a title's questions are about the article, not the news)
+            question = next((q for q in self._answerable(passage_id, language) if _normal(q) not in already), None)
             if question is not None:
                 chosen.append(question)
                 if len(chosen) == limit:
@@ -55,23 +58,34 @@ class FollowUps:
         return tuple(chosen)
 
     def prepare(self) -> None:
-        """Check the candidate questions now rather than on the first reply."""
-        _ = self._answerable
-
-    @cached_property
-    def _answerable(self) -> dict[str, dict[str, tuple[str, ...]]]:
-        """passage id -> language -> its questions that the offline engine answers from it."""
-        found: dict[str, dict[str, tuple[str, ...]]] = {}
+        """Check every candidate question now rather than during replies."""
         for passage in self.knowledge.passages:
-            for language, questions in passage.questions.items():
-                kept = tuple(q for q in questions if self._answers_from(q, language, passage.id))
-                if kept:
-                    found.setdefault(passage.id, {})[language] = kept
-        return found
+            for language in passage.questions:
+                self._answerable(passage.id, language)
+
+    def _answerable(self, passage_id: str, language: str) -> tuple[str, ...]:
+        """The passage's questions in ``language`` that pass both checks (see the module)."""
+        key = (passage_id, language)
+        if key not in self._checked:
+            passage = self.knowledge.passage(passage_id)
+            questions = passage.questions.get(language, ()) if passage else ()
+            self._checked[key] = tuple(q for q in questions if self._answers_from(q, language, passage_id))
+        return self._checked[key]
 
     def _answers_from(self, question: str, language: str, passage_id: str) -> bool:
         draft = self.offline.answer(question, language)
-        return not draft.refused and passage_id in draft.citations
+        if draft.refused or draft.citations[:1] != [passage_id]:
+            return False
+        by_text = self._text_only.answer(question, language)
+        return not by_text.refused and passage_id in by_text.citations
+
+    @cached_property
+    def _text_only(self) -> OfflineEngine:
+        """An offline engine over the same articles without their passages' questions."""
+        articles = tuple(
+            replace(a, passages=tuple(replace(p, questions={}) for p in a.passages)) for a in self.knowledge.articles
+        )
+        return OfflineEngine(KnowledgeBase(articles))
 
     def _reading_order(self, cited: Sequence[str]) -> list[str]:
         """Newest article first. Within the article the reply came from, the passages after

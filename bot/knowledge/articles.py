@@ -30,7 +30,9 @@ class Passage:
     original_language: str
     keywords: dict[str, str]  # language -> extra search words an editor added (not quoted)
     role: str = "body"  # "title", "subtitle" or "body"
-    questions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> questions it answers
+    # language -> questions this passage answers, in people's words (editor- or ingest-written;
+    # indexed by the offline engine, never quoted)
+    questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -192,18 +194,17 @@ def _parse_passages(items: object, article_id: str, language: str) -> tuple[Pass
     return tuple(passages)
 
 
-def _parse_questions(questions: object, local_id: str) -> dict[str, tuple[str, ...]]:
-    """Optional natural questions the passage answers, per language (offered as follow-ups)."""
-    if questions is None:
+def _parse_questions(value: object, local_id: str) -> dict[str, tuple[str, ...]]:
+    if value is None:
         return {}
-    if not isinstance(questions, dict) or not all(k in SUPPORTED_LANGUAGES for k in questions):
-        raise _Invalid(f"passage {local_id!r}: questions must map it/en to a list of questions")
-    parsed = {}
-    for lang, items in questions.items():
+    if not isinstance(value, dict) or not all(k in SUPPORTED_LANGUAGES for k in value):
+        raise _Invalid(f"passage {local_id!r}: questions must map it/en to lists of questions")
+    questions = {}
+    for lang, items in value.items():
         if not isinstance(items, list) or not all(isinstance(q, str) and q.strip() for q in items):
-            raise _Invalid(f"passage {local_id!r}: questions under {lang!r} must be a list of questions")
-        parsed[lang] = tuple(_clean(q) for q in items)
-    return parsed
+            raise _Invalid(f"passage {local_id!r}: questions.{lang} must be a list of non-empty questions")
+        questions[lang] = tuple(_clean(q) for q in items)
+    return questions
 
 
 def _parse_key_points(items: object, article_id: str, known: set[str]) -> tuple[KeyPoint, ...]:

@@ -1,102 +1,160 @@
 """Finding the passages that answer a question: BM25 (bm25s) over original and translation.
 
 Every passage is indexed once with all its fields: the original, the translation, the
-key points that cite it and the editor's optional keywords, each stemmed with its own
-language's Snowball stemmer. A question word is stemmed both ways and counts as found
-when either stem is, so Italian and English questions meet the same passages.
+key points that cite it, the questions an editor (or ``ingest``) wrote for it and the
+editor's optional keywords, each stemmed with its own language's Snowball stemmer. Each
+word of a field also carries its synonyms in both languages (MultiWordNet, ``synonyms``),
+found with a penalty. A question word is stemmed both ways and counts as found when either
+stem is, so Italian and English questions meet the same passages.
 
 BM25 ranks; deciding whether the best passage *answers* needs more than a score (a
 question about "OpenAI's CEO" scores well on a passage about AWS's CEO that also names
-OpenAI), so a match also reports how much of the question it covers and whether the
-question's words stand close together in one sentence of it.
+OpenAI), so a match also reports how much of the question it covers (topic words weigh
+by their rarity in the articles and in the language; generic words of asking weigh
+little), whether the question's words stand close together in one field of it, and
+whether it holds the kind of answer asked for (``answer_types``).
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 
+from bot.engines.offline.answer_types import QuestionType, evidence_in, holds, question_type
+from bot.engines.offline.language_data import all_languages
+from bot.engines.offline.synonyms import Synonyms
+from bot.engines.offline.word_frequency import commonness
 from bot.knowledge.articles import KnowledgeBase, Passage
 from bot.language.text import words
 
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
-# Question words and generic verbs that carry no topic; the stop-word lists omit them.
-_QUESTION_WORDS = {
-    "it": "chi cosa cos come quando quanto quanta quanti quante quale quali dove perché perche dimmi "
-    "detto dice dicono dire spiega spiegami parla parlato articolo sapere vorrei puoi può riassumi "
-    "significa significato implica succede tipo vogliono vuole menziona menzionato citato",
-    "en": "who what when where which how why much many tell say said says explain article know "
-    "please could would does did can summarize mean means meaning imply implies happen happens kind type "
-    "want wants mentioned mention mentions",
-}
-_NEAR = 12  # words: how close two question words must stand in a passage to be read together
+_NEAR = 14  # words: how close two question words must stand in a passage to be read together
+SYNONYM_SHARE = 0.7  # a word found only through a synonym counts for this share of its weight
+FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a topic word's ~1-3
+
+
+_NAME = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
+_CODE_LIKE = re.compile(r"[A-Z]{2,}\w*|[A-Z][a-z]+[A-Z]\w*")
+_DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+){1,6}[A-Z][\w-]*)\s*\(([A-Z][A-Za-z]{1,9})\)")
 
 
 @dataclass(frozen=True)
 class Match:
     passage: Passage
     score: float  # BM25
-    coverage: float  # share of the question's topic words (IDF-weighted) found in the passage
+    coverage: float  # weighted share of the question's words found in the passage
     together: bool  # the found words stand close together in one field of the passage
+    typed: bool = True  # the passage holds the kind of answer the question asks for
 
 
 @dataclass(frozen=True)
 class _Field:
     stems: tuple[frozenset[str], ...]  # per word position; stop words hold an empty set
+    related: tuple[frozenset[str], ...]  # the synonyms' stems, per word position
     is_bag: bool = False  # keywords: a bag of words, every one of them "close" to the text
+    is_question: bool = False  # a question the passage answers (editor- or ingest-written)
+    names: frozenset[str] = frozenset()  # a question's proper names, lower-cased
+
+
+@dataclass(frozen=True)
+class _Concept:
+    stems: frozenset[str]  # the word and its stems in both languages
+    weight: float
+    filler: bool
+    related: frozenset[str] = frozenset()  # its synonyms' stems
+    role: bool = False  # a role word ("heads", "capo"): found in any passage that names a role
 
 
 class PassageIndex:
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: KnowledgeBase, synonyms: Synonyms | None = None) -> None:
         import bm25s
         import Stemmer
         from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_ITALIAN
 
         self._stemmers = {lang: Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()}
+        data = all_languages()
         self._stopwords = set(STOPWORDS_ITALIAN) | set(STOPWORDS_EN_PLUS)
-        for extra in _QUESTION_WORDS.values():
-            self._stopwords.update(extra.split())
+        self._stopwords.update(*(d.question_words for d in data))
+        self._filler = frozenset().union(*(d.filler for d in data)) - self._stopwords
+        self._synonyms = synonyms or Synonyms({lang: s.stemWord for lang, s in self._stemmers.items()})
         self.passages = knowledge.passages
+        self._aliases = _acronyms(text for p in self.passages for text in p.texts.values())
         self._fields = [self._passage_fields(p, knowledge) for p in self.passages]
         self._terms = [frozenset().union(*(s for f in fields for s in f.stems)) for fields in self._fields]
+        self._related = [frozenset().union(*(s for f in fields for s in f.related)) for fields in self._fields]
+        self._kinds = [evidence_in(p.texts) for p in self.passages]
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
         self._bm25.index([sorted(t) for t in self._terms], show_progress=False)
         self._idf = self._inverse_document_frequency()
+        commonness("")  # load the frequency table now, not on the first question
 
-    def search(self, query: str, *, limit: int = 3) -> list[Match]:
-        concepts = self.topic_words(query)
-        if not concepts:
+    def search(self, query: str, *, limit: int = 3, answer_type: QuestionType | None = None) -> list[Match]:
+        wanted = answer_type or question_type(query)
+        concepts = self._concepts(query, wanted)
+        if not any(not c.filler for c in concepts):
             return []
-        scores = self._bm25.get_scores(sorted(set().union(*concepts)))
-        weights = [self._weight(c) for c in concepts]
+        scores = self._bm25.get_scores(sorted(set().union(*(c.stems for c in concepts))))
+        total = sum(c.weight for c in concepts)
+        # Names that are also stop words ("AI" / Italian "ai") cannot be checked: they are not indexed.
+        names = frozenset(n for n in _names(query) if n not in self._stopwords)
         matches = []
-        for passage, terms, fields, score in zip(self.passages, self._terms, self._fields, scores, strict=True):
-            found = [c for c in concepts if c & terms]
+        for i, (passage, terms, related, score) in enumerate(
+            zip(self.passages, self._terms, self._related, scores, strict=True)
+        ):
+            has_role = "role" in self._kinds[i]
+            found = sum(c.weight * _found(c, terms, related, has_role) for c in concepts)
             if not found:
                 continue
-            coverage = sum(w for c, w in zip(concepts, weights, strict=True) if c & terms) / sum(weights)
-            matches.append(Match(passage, float(score), coverage, _stand_together(found, fields)))
-        matches.sort(key=lambda m: (round(m.coverage, 2), m.together, m.score), reverse=True)
+            if not names <= terms:
+                continue  # a passage that does not name who or what the question names cannot answer it
+            # A role word the passage does not spell out ("heads" for "CEO") stands wherever the role does.
+            topic = [
+                c.stems | c.related
+                for c in concepts
+                if not c.filler and _found(c, terms, related) and not (c.role and has_role and not c.stems & terms)
+            ]
+            together = _stand_together(topic, self._fields[i], names)
+            matches.append(Match(passage, float(score), found / total, together, holds(self._kinds[i], wanted.name)))
+        matches.sort(key=lambda m: (m.typed, round(m.coverage, 2), m.together, m.score), reverse=True)
         return matches[:limit]
 
     def contains(self, passage: Passage, concepts: list[frozenset[str]]) -> bool:
-        """Whether every one of ``concepts`` is found in ``passage``."""
+        """Whether ``passage`` holds every one of ``concepts`` (as such: synonyms do not count)."""
         terms = self._terms[self.passages.index(passage)]
         return all(c & terms for c in concepts)
 
-    def topic_words(self, text: str) -> list[frozenset[str]]:
-        """The question's topic words, each as the set of its stems in both languages."""
+    def topic_words(self, text: str, answer_type: QuestionType | None = None) -> list[frozenset[str]]:
+        """The question's topic words (not its generic words), each as the set of its stems."""
+        wanted = answer_type or question_type(text)
+        return [c.stems for c in self._concepts(text, wanted) if not c.filler]
+
+    def _concepts(self, text: str, wanted: QuestionType) -> list[_Concept]:
+        concepts = self._words(text, wanted.roles, skip=wanted.absorbed)
+        if not any(not c.filler for c in concepts):
+            # "Which companies are quoted?": the word naming the type is the only topic left.
+            concepts = self._words(text, wanted.roles)
+        return concepts
+
+    def _words(self, text: str, roles: frozenset[str], skip: frozenset[str] = frozenset()) -> list[_Concept]:
         seen, concepts = set(), []
         for word in words(text):
-            if word in self._stopwords or (len(word) < 2 and not word.isdigit()):
+            if word in self._stopwords or word in skip or (len(word) < 2 and not word.isdigit()):
                 continue
             stems = frozenset(s.stemWord(word) for s in self._stemmers.values()) | {word}
-            if stems not in seen:
-                seen.add(stems)
-                concepts.append(stems)
+            if stems in seen:
+                continue
+            seen.add(stems)
+            filler = word in self._filler
+            weight = FILLER_WEIGHT if filler else self._weight(stems) * commonness(word)
+            related = frozenset() if filler or word.isdigit() else self._expand(word)
+            concepts.append(_Concept(stems, weight, filler, related, word in roles))
         return concepts
+
+    def _expand(self, word: str) -> frozenset[str]:
+        return frozenset().union(*(self._synonyms.expand(word, lang) for lang in self._stemmers))
 
     def _passage_fields(self, passage: Passage, knowledge: KnowledgeBase) -> list[_Field]:
         texts = list(passage.texts.items())
@@ -105,6 +163,11 @@ class PassageIndex:
             if passage.id in point.cite:
                 texts.extend(point.texts.items())
         fields = [self._field(text, lang) for lang, text in texts]
+        fields += [
+            self._field(q, lang, is_question=True, names=frozenset(_names(q)))
+            for lang, questions in passage.questions.items()
+            for q in questions
+        ]
         for lang, keywords in passage.keywords.items():
             bag = [k for k in keywords.split() if "=" not in k]
             fields.append(self._field(" ".join(bag), lang, is_bag=True))
@@ -117,17 +180,39 @@ class PassageIndex:
         word, anchor = synonym.lower().split("=", 1)
         stems = frozenset({self._stemmers[language].stemWord(word), word})
         anchors = {anchor} | {s.stemWord(anchor) for s in self._stemmers.values()}
-        return _Field(tuple(s | stems if s & anchors else s for s in field.stems), field.is_bag)
-
-    def _field(self, text: str, language: str, *, is_bag: bool = False) -> _Field:
-        stemmer = self._stemmers[language]
-        stems = tuple(
-            frozenset() if w in self._stopwords else frozenset({stemmer.stemWord(w), w}) for w in words(text)
+        return _Field(
+            tuple(s | stems if s & anchors else s for s in field.stems),
+            field.related,
+            field.is_bag,
+            field.is_question,
+            field.names,
         )
-        return _Field(stems, is_bag)
 
-    def _weight(self, concept: frozenset[str]) -> float:
-        return max((self._idf.get(s, self._unseen_idf) for s in concept), default=self._unseen_idf)
+    def _field(
+        self,
+        text: str,
+        language: str,
+        *,
+        is_bag: bool = False,
+        is_question: bool = False,
+        names: frozenset[str] = frozenset(),
+    ) -> _Field:
+        stemmer = self._stemmers[language]
+        stems, related = [], []
+        for w in words(text):
+            content = w not in self._stopwords and not w.isdigit()
+            exact = (
+                frozenset()
+                if w in self._stopwords
+                else frozenset({stemmer.stemWord(w), w}) | self._aliases.get(w, frozenset())
+            )
+            stems.append(exact)
+            related.append(self._synonyms.expand(w, language) if content else frozenset())
+        return _Field(tuple(stems), tuple(related), is_bag, is_question, names)
+
+    def _weight(self, stems: frozenset[str]) -> float:
+        # The rarest of the forms the articles hold; a word they never use weighs the most.
+        return max((self._idf[s] for s in stems if s in self._idf), default=self._unseen_idf)
 
     def _inverse_document_frequency(self) -> dict[str, float]:
         count = len(self._terms)
@@ -139,22 +224,73 @@ class PassageIndex:
         return {t: math.log(1 + count / f) for t, f in frequency.items()}
 
 
-def _stand_together(found: list[frozenset[str]], fields: list[_Field]) -> bool:
-    """True when the found words (editor keywords aside) stand close together in one field:
-    some stretch of at most ``_NEAR`` words per extra word holds one of each."""
-    keywords = set().union(*(s for f in fields if f.is_bag for s in f.stems))
-    found = [c for c in found if not c & keywords]
-    if len(found) < 2:
+def _acronyms(texts) -> dict[str, frozenset[str]]:
+    """Acronyms the articles define: "Amazon Web Services (AWS)" makes "aws" stand for each of
+    the three words (not the other way: "Amazon" alone is not AWS)."""
+    aliases: dict[str, set[str]] = {}
+    for text in texts:
+        for match in _DEFINED_ACRONYM.finditer(text):
+            long_form, acronym = match.group(1).split(), match.group(2)
+            long_form = long_form[-len(acronym) :]
+            if "".join(w[0] for w in long_form).lower() != acronym.lower():
+                continue
+            aliases.setdefault(acronym.lower(), set()).update(w.lower() for w in long_form)
+    return {word: frozenset(others) for word, others in aliases.items()}
+
+
+def _found(concept: _Concept, terms: frozenset[str], related: frozenset[str], has_role: bool = False) -> float:
+    """1 when the passage holds the word (or, for a role word, names a role), ``SYNONYM_SHARE``
+    when it holds only a synonym."""
+    if concept.stems & terms or (concept.role and has_role):
+        return 1.0
+    return SYNONYM_SHARE if concept.stems & related or concept.related & terms else 0.0
+
+
+def _names(text: str) -> list[str]:
+    """The proper names in a question (lower-cased): capitalised words after its first word,
+    and acronyms or camel-case words anywhere ("Oracle", "AWS", "OpenAI")."""
+    found = []
+    for match in _NAME.finditer(text):
+        word = match.group(0)
+        opens = not text[: match.start()].strip() or text[: match.start()].rstrip()[-1] in "?.!:"
+        if len(word) > 1 and (_CODE_LIKE.fullmatch(word) or (word[0].isupper() and not opens)):
+            found.append(word.lower())
+    return found
+
+
+def _stand_together(found: list[frozenset[str]], fields: list[_Field], names: frozenset[str] = frozenset()) -> bool:
+    """True when the found words stand close together in one field: some stretch of at most
+    ``_NEAR`` words per extra word holds one of each. Words the passage's text lacks need not
+    stand anywhere when the editor's keywords hold them, or one of the questions the passage
+    answers that names nothing the asker did not name ("Who is the CEO of AWS?" lends "CEO"
+    to "Who is the CEO of OpenAI?" only if it were about OpenAI too)."""
+    ordered = [f for f in fields if not f.is_bag]
+    if any(_close(found, f) for f in ordered):
         return True
-    for field in fields:
-        if field.is_bag:
-            continue
-        positions = {tuple(i for i, stems in enumerate(field.stems) if stems & concept) for concept in found}
-        if () in positions:
-            continue  # this field lacks one of the words
-        if len(positions) < 2 or _shortest_span(list(positions)) <= _NEAR * (len(positions) - 1):
-            return True
-    return False
+    text = [f for f in ordered if not f.is_question]
+    lenders = [f for f in fields if f.is_bag or (f.is_question and f.names <= names)]
+    in_text = [c for c in found if any(_positions(c, f) for f in text)]
+    lent = [c for c in found if c not in in_text and any(_positions(c, f) for f in lenders)]
+    if len(in_text) + len(lent) < len(found):
+        return False  # a word found only in a question about something else
+    return len(in_text) < 2 or any(_close(in_text, f) for f in text)
+
+
+def _close(found: list[frozenset[str]], field: _Field) -> bool:
+    if len(found) < 2:
+        return bool(found) and bool(_positions(found[0], field))
+    positions = [_positions(concept, field) for concept in found]
+    if () in positions:
+        return False  # this field lacks one of the words
+    return _shortest_span(positions) <= _NEAR * (len(positions) - 1)
+
+
+def _positions(concept: frozenset[str], field: _Field) -> tuple[int, ...]:
+    return tuple(
+        i
+        for i, (stems, related) in enumerate(zip(field.stems, field.related, strict=True))
+        if (stems | related) & concept
+    )
 
 
 def _shortest_span(positions: list[tuple[int, ...]]) -> int:

@@ -1,0 +1,65 @@
+"""The offline engine's per-language data: ``bot/engines/offline/data/<language>.yaml``, loaded once.
+
+Each file holds the general vocabulary of questions in that language: words that only
+frame a question, generic verbs and nouns of asking that weigh little, the cues that tell
+what a question asks for (a date, an amount, a person...) and what shows that a passage
+holds that kind of answer. Editing a file changes the engine without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.language.languages import SUPPORTED_LANGUAGES
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    name: str
+    cues: tuple[re.Pattern[str], ...]
+    absorb: frozenset[str]  # words that only name the type ("which *companies*")
+    roles: frozenset[str] = frozenset()  # role words, found in any passage that names a role
+
+
+@dataclass(frozen=True)
+class LanguageData:
+    language: str
+    question_words: frozenset[str]
+    filler: frozenset[str]
+    answer_types: tuple[AnswerType, ...]
+    evidence: dict[str, tuple[re.Pattern[str], ...]]
+    instructions: tuple[re.Pattern[str], ...]  # text aimed at the bot, not a question
+
+
+@cache
+def language_data(language: str) -> LanguageData:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it
+    raw = yaml.load((DATA_DIR / f"{language}.yaml").read_text(encoding="utf-8"), Loader=loader)
+    return LanguageData(
+        language=language,
+        question_words=frozenset(raw["question_words"].split()),
+        filler=frozenset(raw["filler"].split()),
+        answer_types=tuple(
+            AnswerType(
+                t["type"], _compiled(t["cues"]), frozenset(t.get("absorb") or ()), frozenset(t.get("roles") or ())
+            )
+            for t in raw["answer_types"]
+        ),
+        evidence={kind: _compiled(patterns) for kind, patterns in raw["evidence"].items()},
+        instructions=_compiled(raw.get("instructions") or []),
+    )
+
+
+def all_languages() -> tuple[LanguageData, ...]:
+    return tuple(language_data(lang) for lang in SUPPORTED_LANGUAGES)
+
+
+def _compiled(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
