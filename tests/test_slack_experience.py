@@ -16,11 +16,13 @@ from tests.fakes.openai_server import Stream
 from tests.fakes.slack_server import TEAM_ID
 from tests.slack_helpers import (
     CHANNEL,
+    DM_CHANNEL,
     USER,
     block_action,
     block_values,
     blocks_text,
     mention,
+    message,
     running_http_app,
     send_interaction,
     slack_settings,
@@ -167,3 +169,21 @@ async def test_a_suggested_follow_up_is_answered_in_the_same_thread(slack_api, f
     question_sent = fake_openai.requests[1].messages[-1]["content"]
     assert first["value"] in question_sent
     assert "seven-year deal" in fake_openai.requests[1].messages[-2]["content"]  # the thread's conversation
+
+
+async def test_a_dm_outside_a_thread_streams_by_editing_a_placeholder(slack_api, fake_openai, tmp_path):
+    fake_openai.enqueue(Stream(tokens(TRUE_1 + FALSE + TRUE_2)))
+    async with streaming_bot(slack_api, fake_openai, tmp_path) as running:
+        await running.sender.event(message("tell me about the deal", "200.1", channel=DM_CHANNEL, channel_type="im"))
+        updates = await slack_api.wait_for("chat.update")
+        for _ in range(1000):  # until the complete answer is in
+            if "I left out 1" in blocks_text(updates[-1]):
+                break
+            await asyncio.sleep(0.01)
+            updates = slack_api.calls_to("chat.update")
+    assert slack_api.calls_to("chat.startStream") == []  # streamed messages must be thread replies
+    [placeholder] = slack_api.calls_to("chat.postMessage")
+    assert placeholder.args["channel"] == DM_CHANNEL and "thread_ts" not in placeholder.args
+    final = blocks_text(updates[-1])
+    assert "seven-year deal" in final and "Microsoft" in final
+    assert not [p for p in PLANTED if p in everything_sent(slack_api)]
