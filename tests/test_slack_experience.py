@@ -49,6 +49,18 @@ async def answered_mention(slack_api, running, ts: str):
     return stop, {"type": "message", "ts": stop.args["ts"], "thread_ts": ts, "user": "UBOT0001", "text": ""}
 
 
+async def edits_until_complete(slack_api):
+    """The placeholder's edits, once the last one is the complete answer (it ends with the note on
+    the dropped claim)."""
+    updates = await slack_api.wait_for("chat.update")
+    for _ in range(1000):
+        if "I left out 1" in blocks_text(updates[-1]):
+            break
+        await asyncio.sleep(0.01)
+        updates = slack_api.calls_to("chat.update")
+    return updates
+
+
 @asynccontextmanager
 async def streaming_bot(slack_api, fake_openai, tmp_path):
     settings = slack_settings(slack_api, tmp_path, engine="openai")
@@ -88,12 +100,7 @@ async def test_where_streaming_is_unavailable_a_placeholder_is_edited(slack_api,
     fake_openai.enqueue(Stream(tokens(TRUE_1 + FALSE + TRUE_2 + third)))  # unthrottled: 3 edits, then the final
     async with streaming_bot(slack_api, fake_openai, tmp_path) as running:
         await running.sender.event(mention("tell me about the deal", "100.2"))
-        updates = await slack_api.wait_for("chat.update")
-        for _ in range(1000):  # until the complete answer is in (it ends with the note on the dropped claim)
-            if "I left out 1" in blocks_text(updates[-1]):
-                break
-            await asyncio.sleep(0.01)
-            updates = slack_api.calls_to("chat.update")
+        updates = await edits_until_complete(slack_api)
     [placeholder] = slack_api.calls_to("chat.postMessage")
     assert placeholder.args["thread_ts"] == "100.2" and "hourglass" in placeholder.args["text"]
     assert all(u.args["ts"] == placeholder.response["ts"] for u in updates)
@@ -175,12 +182,7 @@ async def test_a_dm_outside_a_thread_streams_by_editing_a_placeholder(slack_api,
     fake_openai.enqueue(Stream(tokens(TRUE_1 + FALSE + TRUE_2)))
     async with streaming_bot(slack_api, fake_openai, tmp_path) as running:
         await running.sender.event(message("tell me about the deal", "200.1", channel=DM_CHANNEL, channel_type="im"))
-        updates = await slack_api.wait_for("chat.update")
-        for _ in range(1000):  # until the complete answer is in
-            if "I left out 1" in blocks_text(updates[-1]):
-                break
-            await asyncio.sleep(0.01)
-            updates = slack_api.calls_to("chat.update")
+        updates = await edits_until_complete(slack_api)
     assert slack_api.calls_to("chat.startStream") == []  # streamed messages must be thread replies
     [placeholder] = slack_api.calls_to("chat.postMessage")
     assert placeholder.args["channel"] == DM_CHANNEL and "thread_ts" not in placeholder.args
