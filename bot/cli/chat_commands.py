@@ -10,6 +10,7 @@ HELP = """Commands:
   /brief [it|en]   a short briefing on the articles (default: Italian, or the --lang you chose)
   /good            the last answer was useful
   /bad [why]       the last answer was wrong or unhelpful (say why, if you like)
+  1, 2, 3          ask the suggested question with that number
   /help            this help
   /quit or exit    leave (Ctrl-D works too)
 Anything else is a question about the articles. The arrow keys edit the line and recall
