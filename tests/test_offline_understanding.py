@@ -178,6 +178,7 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
         "speaker",
         "person",
         "reason",
+        "opinion",
     }
     assert data.question_words and data.filler and data.instructions
     assert set(data.evidence) >= {"date", "duration", "amount", "count", "role", "reason"}

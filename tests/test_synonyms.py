@@ -33,3 +33,9 @@ def test_an_unwritable_cache_folder_still_gives_synonyms(tmp_path):
     blocked.write_text("x")
     synonyms = Synonyms(STEMMERS, cache_dir=blocked / "cache")
     assert "suppli" in synonyms.expand("provide", "en")
+
+
+def test_british_spellings_find_the_wordnet_s_american_lemmas(tmp_path):
+    synonyms = Synonyms(STEMMERS, cache_dir=tmp_path)
+    assert "centralizzare" in synonyms.expand("centralising", "en")  # centralize
+    assert "organizzazione" in synonyms.expand("organisations", "en")  # organization

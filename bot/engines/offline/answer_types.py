@@ -24,6 +24,7 @@ ACCEPTS = {
     "speaker": ("role",),
     "person": ("role", "name", "organisation"),
     "reason": ("reason",),
+    "opinion": ("opinion",),
 }
 # A proper name: a capitalised word that does not start its sentence, or an acronym/camel-case
 # word anywhere (AWS, OpenAI).

@@ -31,6 +31,10 @@ class LanguageData:
     language: str
     question_words: frozenset[str]
     filler: frozenset[str]
+    which_words: frozenset[str]  # "which / quale": the word after them names the thing asked for
+    kind_words: frozenset[str]  # "kind of / tipo di": may stand between
+    which_span: int  # how many topic words after "which" name the thing (English compounds end with it)
+    agent_endings: tuple[str, ...]  # endings of agent nouns ("maker", "produttore")
     answer_types: tuple[AnswerType, ...]
     evidence: dict[str, tuple[re.Pattern[str], ...]]
     instructions: tuple[re.Pattern[str], ...]  # text aimed at the bot, not a question
@@ -46,6 +50,10 @@ def language_data(language: str) -> LanguageData:
         language=language,
         question_words=frozenset(raw["question_words"].split()),
         filler=frozenset(raw["filler"].split()),
+        which_words=frozenset(raw["which_words"].split()),
+        kind_words=frozenset(raw["kind_words"].split()),
+        which_span=int(raw["which_span"]),
+        agent_endings=tuple(raw["agent_endings"].split()),
         answer_types=tuple(
             AnswerType(
                 t["type"], _compiled(t["cues"]), frozenset(t.get("absorb") or ()), frozenset(t.get("roles") or ())

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.engines.offline.answer_types import QuestionType, evidence_in, holds, question_type
 from bot.engines.offline.language_data import all_languages
@@ -56,6 +56,7 @@ class _Field:
     is_bag: bool = False  # keywords: a bag of words, every one of them "close" to the text
     is_question: bool = False  # a question the passage answers (editor- or ingest-written)
     names: frozenset[str] = frozenset()  # a question's proper names, lower-cased
+    is_translation: bool = False  # the passage's own text, in one of its languages
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,28 @@ class PassageIndex:
         self._stopwords = set(STOPWORDS_ITALIAN) | set(STOPWORDS_EN_PLUS)
         self._stopwords.update(*(d.question_words for d in data))
         self._filler = frozenset().union(*(d.filler for d in data)) - self._stopwords
+        self._which = {w: d for d in data for w in d.which_words}
+        self._kind_words = frozenset().union(*(d.kind_words for d in data))
+        # Words that name a kind of answer ("value", "anni", "opinion") say what is asked, not about what.
+        self._type_words = frozenset(w for d in data for t in d.answer_types for w in t.absorb) - self._stopwords
         self._synonyms = synonyms or Synonyms({lang: s.stemWord for lang, s in self._stemmers.items()})
         self.passages = knowledge.passages
-        self._aliases = _acronyms(text for p in self.passages for text in p.texts.values())
+        self._acronyms = _acronyms(text for p in self.passages for text in p.texts.values())
+        self._long_forms = [
+            (re.compile(r"\b" + r"\s+".join(map(re.escape, form)) + r"\b", re.IGNORECASE), acronym)
+            for acronym, form in self._acronyms.items()
+        ]
         self._fields = [self._passage_fields(p, knowledge) for p in self.passages]
-        self._terms = [frozenset().union(*(s for f in fields for s in f.stems)) for fields in self._fields]
-        self._related = [frozenset().union(*(s for f in fields for s in f.related)) for fields in self._fields]
+        self._terms = [_union(f.stems for f in fields) for fields in self._fields]
+        self._related = [_union(f.related for f in fields) for fields in self._fields]
+        # What a passage holds without the questions it answers, and each question apart:
+        # a question lends its words only to askers who name all it names (see ``_lent``).
+        own = [[f for f in fields if not f.is_question] for fields in self._fields]
+        self._own = [(_union(f.stems for f in fields), _union(f.related for f in fields)) for fields in own]
+        self._asked = [
+            [(f.names, _union([f.stems]), _union([f.related])) for f in fields if f.is_question]
+            for fields in self._fields
+        ]
         self._kinds = [evidence_in(p.texts) for p in self.passages]
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
@@ -93,6 +110,7 @@ class PassageIndex:
 
     def search(self, query: str, *, limit: int = 3, answer_type: QuestionType | None = None) -> list[Match]:
         wanted = answer_type or question_type(query)
+        query = self._short_forms(query)
         concepts = self._concepts(query, wanted)
         if not any(not c.filler for c in concepts):
             return []
@@ -100,26 +118,81 @@ class PassageIndex:
         total = sum(c.weight for c in concepts)
         # Names that are also stop words ("AI" / Italian "ai") cannot be checked: they are not indexed.
         names = frozenset(n for n in _names(query) if n not in self._stopwords)
+        asked = self._thing_asked(query, concepts)
         matches = []
-        for i, (passage, terms, related, score) in enumerate(
-            zip(self.passages, self._terms, self._related, scores, strict=True)
-        ):
-            has_role = "role" in self._kinds[i]
-            found = sum(c.weight * _found(c, terms, related, has_role) for c in concepts)
-            if not found:
-                continue
-            if not names <= terms:
-                continue  # a passage that does not name who or what the question names cannot answer it
-            # A role word the passage does not spell out ("heads" for "CEO") stands wherever the role does.
-            topic = [
-                c.stems | c.related
-                for c in concepts
-                if not c.filler and _found(c, terms, related) and not (c.role and has_role and not c.stems & terms)
-            ]
-            together = _stand_together(topic, self._fields[i], names)
-            matches.append(Match(passage, float(score), found / total, together, holds(self._kinds[i], wanted.name)))
+        for i, (passage, score) in enumerate(zip(self.passages, scores, strict=True)):
+            # Read with every question the passage answers; when that does not put the words
+            # together, read with only the questions that name nothing the asker did not name.
+            found = self._found_in(i, concepts, self._terms[i], self._related[i], names, asked)
+            if found and not found[1]:
+                found = self._found_in(i, concepts, *self._lent(i, names), names, asked) or found
+            if found:
+                weight, together = found
+                typed = holds(self._kinds[i], wanted.name)
+                matches.append(Match(passage, float(score), weight / total, together, typed))
         matches.sort(key=lambda m: (m.typed, round(m.coverage, 2), m.together, m.score), reverse=True)
         return matches[:limit]
+
+    def _found_in(
+        self,
+        i: int,
+        concepts: list[_Concept],
+        terms: frozenset[str],
+        related: frozenset[str],
+        names: frozenset[str],
+        asked: list[_Concept],
+    ) -> tuple[float, bool] | None:
+        """The weight of the question's words passage ``i`` holds (in ``terms``/``related``) and
+        whether they stand together; None when it holds none, lacks a name the question names or
+        lacks the thing asked for ("which *maker*")."""
+        has_role = "role" in self._kinds[i]
+        found = sum(c.weight * _found(c, terms, related, has_role) for c in concepts)
+        if not found or not names <= terms:
+            return None  # a passage that does not name who or what the question names cannot answer it
+        if not all(_found(c, terms, related, has_role) for c in asked):
+            return None
+        # A role word the passage does not spell out ("heads" for "CEO") stands wherever the role does.
+        topic = [
+            c.stems | c.related
+            for c in concepts
+            if not c.filler and _found(c, terms, related) and not (c.role and has_role and not c.stems & terms)
+        ]
+        return found, _stand_together(topic, self._fields[i], names)
+
+    def _thing_asked(self, text: str, concepts: list[_Concept]) -> list[_Concept]:
+        """The agent nouns right after an opening "which / quale" (past "kind of"), as ``concepts``:
+        "Which GPU maker..." asks for a maker, "Quale produttore di chip..." for a produttore.
+        Words that only name the kind of answer or a name are passed over; a stop word or a
+        generic word ends the search."""
+        tokens = words(text)
+        start = next((k for k, w in enumerate(tokens[:3]) if w in self._which), None)
+        if start is None:
+            return []
+        data, looked, asked = self._which[tokens[start]], 0, []
+        by_word = {w: c for c in concepts for w in c.stems}
+        for word in tokens[start + 1 :]:
+            if word in self._kind_words and not looked:
+                continue
+            concept = by_word.get(word)
+            if word in self._stopwords or (concept is not None and concept.filler) or looked == data.which_span:
+                break
+            if concept is None or _CODE_LIKE.fullmatch(word):
+                continue
+            looked += 1
+            if any(word.endswith(e) and len(word) > len(e) + 2 for e in data.agent_endings):
+                asked.append(concept)
+        return asked
+
+    def _lent(self, i: int, names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """Passage ``i``'s words and synonyms, with those of the questions it answers that name
+        nothing the asker did not name ("Cosa cambia per Microsoft?" lends "cambia" to a question
+        about Microsoft, not to one about Amazon)."""
+        terms, related = self._own[i]
+        lent = [(t, r) for question_names, t, r in self._asked[i] if question_names <= names]
+        if lent:
+            terms = terms.union(*(t for t, _ in lent))
+            related = related.union(*(r for _, r in lent))
+        return terms, related
 
     def contains(self, passage: Passage, concepts: list[frozenset[str]]) -> bool:
         """Whether ``passage`` holds every one of ``concepts`` (as such: synonyms do not count)."""
@@ -129,16 +202,25 @@ class PassageIndex:
     def topic_words(self, text: str, answer_type: QuestionType | None = None) -> list[frozenset[str]]:
         """The question's topic words (not its generic words), each as the set of its stems."""
         wanted = answer_type or question_type(text)
-        return [c.stems for c in self._concepts(text, wanted) if not c.filler]
+        return [c.stems for c in self._concepts(self._short_forms(text), wanted) if not c.filler]
+
+    def _short_forms(self, text: str) -> str:
+        """The question with each long form an article defines written as its acronym
+        ("Amazon Web Services" -> "AWS"), so that it is one name, found wherever either is."""
+        for pattern, acronym in self._long_forms:
+            text = pattern.sub(acronym.upper(), text)
+        return text
 
     def _concepts(self, text: str, wanted: QuestionType) -> list[_Concept]:
-        concepts = self._words(text, wanted.roles, skip=wanted.absorbed)
+        concepts = self._words(text, wanted.roles, skip=wanted.absorbed, weak=self._filler | self._type_words)
         if not any(not c.filler for c in concepts):
             # "Which companies are quoted?": the word naming the type is the only topic left.
-            concepts = self._words(text, wanted.roles)
+            concepts = self._words(text, wanted.roles, weak=self._filler)
         return concepts
 
-    def _words(self, text: str, roles: frozenset[str], skip: frozenset[str] = frozenset()) -> list[_Concept]:
+    def _words(
+        self, text: str, roles: frozenset[str], *, weak: frozenset[str], skip: frozenset[str] = frozenset()
+    ) -> list[_Concept]:
         seen, concepts = set(), []
         for word in words(text):
             if word in self._stopwords or word in skip or (len(word) < 2 and not word.isdigit()):
@@ -147,7 +229,7 @@ class PassageIndex:
             if stems in seen:
                 continue
             seen.add(stems)
-            filler = word in self._filler
+            filler = word in weak
             weight = FILLER_WEIGHT if filler else self._weight(stems) * commonness(word)
             related = frozenset() if filler or word.isdigit() else self._expand(word)
             concepts.append(_Concept(stems, weight, filler, related, word in roles))
@@ -163,6 +245,7 @@ class PassageIndex:
             if passage.id in point.cite:
                 texts.extend(point.texts.items())
         fields = [self._field(text, lang) for lang, text in texts]
+        fields[: len(passage.texts)] = [replace(f, is_translation=True) for f in fields[: len(passage.texts)]]
         fields += [
             self._field(q, lang, is_question=True, names=frozenset(_names(q)))
             for lang, questions in passage.questions.items()
@@ -186,6 +269,7 @@ class PassageIndex:
             field.is_bag,
             field.is_question,
             field.names,
+            field.is_translation,
         )
 
     def _field(
@@ -198,16 +282,16 @@ class PassageIndex:
         names: frozenset[str] = frozenset(),
     ) -> _Field:
         stemmer = self._stemmers[language]
+        tokens = words(text)
         stems, related = [], []
-        for w in words(text):
+        for w in tokens:
             content = w not in self._stopwords and not w.isdigit()
-            exact = (
-                frozenset()
-                if w in self._stopwords
-                else frozenset({stemmer.stemWord(w), w}) | self._aliases.get(w, frozenset())
-            )
-            stems.append(exact)
+            stems.append(frozenset() if w in self._stopwords else frozenset({stemmer.stemWord(w), w}))
             related.append(self._synonyms.expand(w, language) if content else frozenset())
+        for acronym, form in self._acronyms.items():
+            for start in _occurrences(form, tokens):
+                for i in range(start, start + len(form)):
+                    stems[i] = stems[i] | {acronym}
         return _Field(tuple(stems), tuple(related), is_bag, is_question, names)
 
     def _weight(self, stems: frozenset[str]) -> float:
@@ -224,18 +308,27 @@ class PassageIndex:
         return {t: math.log(1 + count / f) for t, f in frequency.items()}
 
 
-def _acronyms(texts) -> dict[str, frozenset[str]]:
-    """Acronyms the articles define: "Amazon Web Services (AWS)" makes "aws" stand for each of
-    the three words (not the other way: "Amazon" alone is not AWS)."""
-    aliases: dict[str, set[str]] = {}
+def _union(groups) -> frozenset[str]:
+    return frozenset().union(*(s for group in groups for s in group))
+
+
+def _acronyms(texts) -> dict[str, tuple[str, ...]]:
+    """Acronyms the articles define, with their long forms: "Amazon Web Services (AWS)" gives
+    ``{"aws": ("amazon", "web", "services")}``. Only the whole long form stands for the acronym:
+    "Amazon" alone is not AWS (Amazon's own investments are not AWS's)."""
+    forms: dict[str, tuple[str, ...]] = {}
     for text in texts:
         for match in _DEFINED_ACRONYM.finditer(text):
             long_form, acronym = match.group(1).split(), match.group(2)
             long_form = long_form[-len(acronym) :]
-            if "".join(w[0] for w in long_form).lower() != acronym.lower():
-                continue
-            aliases.setdefault(acronym.lower(), set()).update(w.lower() for w in long_form)
-    return {word: frozenset(others) for word, others in aliases.items()}
+            if "".join(w[0] for w in long_form).lower() == acronym.lower():
+                forms[acronym.lower()] = tuple(w.lower() for w in long_form)
+    return forms
+
+
+def _occurrences(form: tuple[str, ...], tokens: list[str]) -> list[int]:
+    size = len(form)
+    return [i for i in range(len(tokens) - size + 1) if tuple(tokens[i : i + size]) == form]
 
 
 def _found(concept: _Concept, terms: frozenset[str], related: frozenset[str], has_role: bool = False) -> float:
@@ -273,7 +366,19 @@ def _stand_together(found: list[frozenset[str]], fields: list[_Field], names: fr
     lent = [c for c in found if c not in in_text and any(_positions(c, f) for f in lenders)]
     if len(in_text) + len(lent) < len(found):
         return False  # a word found only in a question about something else
-    return len(in_text) < 2 or any(_close(in_text, f) for f in text)
+    translations = [f for f in text if f.is_translation]
+    return len(in_text) < 2 or any(_close(in_text, f) for f in text) or _close_aligned(in_text, translations)
+
+
+def _close_aligned(found: list[frozenset[str]], translations: list[_Field]) -> bool:
+    """Whether the words stand close together across the passage's translations of itself,
+    each word placed where it stands in its own language, scaled to a common length
+    ("concentrare" is found in "concentration", "calcolo" in "calcolo": one sentence)."""
+    size = max((len(f.stems) for f in translations), default=0)
+    positions = [
+        tuple(sorted({round(p * size / len(f.stems)) for f in translations for p in _positions(c, f)})) for c in found
+    ]
+    return bool(positions) and () not in positions and _shortest_span(positions) <= _NEAR * (len(positions) - 1)
 
 
 def _close(found: list[frozenset[str]], field: _Field) -> bool:

@@ -86,7 +86,15 @@ def _lemma_candidates(word: str, stem: str, language: str) -> set[str]:
     ):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             candidates.add(word[: -len(suffix)] + replacement)
-    return candidates
+    # British spellings ("centralising", "organisation"): the English wordnet spells them with -iz-.
+    return candidates | {_american(c) for c in candidates if _BRITISH.search(c)}
+
+
+_BRITISH = re.compile(r"is(e|es|ed|ing|ation|ations)?$")
+
+
+def _american(word: str) -> str:
+    return _BRITISH.sub(lambda m: "iz" + (m.group(1) or ""), word)
 
 
 def _open(folder: Path, stemmers: dict[str, Callable[[str], str]]) -> sqlite3.Connection | None:
