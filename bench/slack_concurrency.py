@@ -64,6 +64,9 @@ def settings_for(slack_url: str, model_url: str, database: Path) -> Settings:
         slack_bot_token="xoxb-bench",
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack_url,
+        # This measures the adapter's concurrency, not the limits: one asker, no cap in the way.
+        rate_limit_per_minute=10_000,
+        model_concurrency=1_000,
     )
 
 
@@ -109,7 +112,10 @@ async def serve(kind: str, slack_url: str, model_url: str, database: str) -> Non
     """Child process: serve one app on a free port, print the port, run until terminated."""
     settings = settings_for(slack_url, model_url, Path(database))
     make_app = briefbot_app if kind == "briefbot" else floor_app
-    async with make_app(settings) as app, http_server(app, "127.0.0.1", 0) as port:
+    async with (
+        make_app(settings) as app,
+        http_server(app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret) as port,
+    ):
         print(port, flush=True)
         await asyncio.Event().wait()
 

@@ -56,6 +56,18 @@ class Settings:
     discord_message_content: bool = False
     admins: frozenset[str] = frozenset()
     chat_history_file: Path = field(default_factory=lambda: _state_dir({}) / "chat_history")
+    # resilience (issue 10): deadlines, limits, retention, shutdown
+    answer_deadline: float = 20.0  # seconds for one model answer, retries and waits included
+    breaker_failures: int = 3
+    breaker_cooldown: float = 30.0
+    rate_limit_per_minute: int = 10  # questions per user
+    model_concurrency: int = 16  # model calls at once, across replicas
+    model_queue: int = 64  # questions waiting for a model slot, per process
+    retain_conversation_days: float = 30.0
+    retain_event_days: float = 2.0
+    retain_digest_days: float = 365.0
+    shutdown_grace: float = 25.0  # seconds in-flight answers get after SIGTERM
+    stream_answers: bool = True  # with a model that streams, show answers claim by claim
 
     @property
     def resolved_engine(self) -> str:
@@ -100,7 +112,25 @@ class Settings:
             discord_message_content=_flag(env, "BRIEFBOT_DISCORD_MESSAGE_CONTENT"),
             admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
             chat_history_file=Path(env.get("BRIEFBOT_CHAT_HISTORY") or _state_dir(env) / "chat_history"),
+            **_resilience(env),
+            stream_answers=_flag(env, "BRIEFBOT_STREAM_ANSWERS") if env.get("BRIEFBOT_STREAM_ANSWERS") else True,
         )
+
+
+def _resilience(env: Mapping[str, str]) -> dict:
+    names = {
+        "answer_deadline": ("BRIEFBOT_ANSWER_DEADLINE", float),
+        "breaker_failures": ("BRIEFBOT_BREAKER_FAILURES", int),
+        "breaker_cooldown": ("BRIEFBOT_BREAKER_COOLDOWN", float),
+        "rate_limit_per_minute": ("BRIEFBOT_RATE_LIMIT", int),
+        "model_concurrency": ("BRIEFBOT_MODEL_CONCURRENCY", int),
+        "model_queue": ("BRIEFBOT_MODEL_QUEUE", int),
+        "retain_conversation_days": ("BRIEFBOT_RETAIN_CONVERSATIONS_DAYS", float),
+        "retain_event_days": ("BRIEFBOT_RETAIN_EVENTS_DAYS", float),
+        "retain_digest_days": ("BRIEFBOT_RETAIN_DIGESTS_DAYS", float),
+        "shutdown_grace": ("BRIEFBOT_SHUTDOWN_GRACE", float),
+    }
+    return {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
 
 
 def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:

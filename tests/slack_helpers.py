@@ -138,7 +138,7 @@ async def running_http_app(fake: FakeSlack, settings: Settings, briefer):
     async with aiohttp.ClientSession() as session:
         client = slack_web_client(settings, session=session, sleep=sleeps, jitter=0)
         app = build_slack_app(settings, briefer, client=client)
-        async with http_server(app, "127.0.0.1", 0) as port:
+        async with http_server(app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret) as port:
             base = f"http://127.0.0.1:{port}"
             yield RunningApp(SlackSender(session, base + "/slack/events", fake), sleeps, base, briefer)
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from bot.answers.reply import Reply
 from bot.config import Settings
 from bot.core.briefer import Briefer
+from bot.core.lifecycle import Lifecycle
 
 GROUNDED_ANSWER = "OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3]."
 
@@ -52,11 +53,14 @@ class CannedBriefer:
     def __init__(self, reply: Reply | Exception, store=None) -> None:
         self.reply = reply
         self.store = store or _EveryEventIsNew()
+        self.lifecycle = Lifecycle()
 
-    async def answer(self, question: str, *, conversation_id: str | None = None, lang: str | None = None) -> Reply:
+    async def answer(
+        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
+    ) -> Reply:
         return self._give()
 
-    async def brief(self, *, lang: str = "it", conversation_id: str | None = None) -> Reply:
+    async def brief(self, *, lang: str = "it", conversation_id: str | None = None, user: str | None = None) -> Reply:
         return self._give()
 
     async def has_conversation(self, conversation_id: str) -> bool:

@@ -15,7 +15,7 @@ async def test_model_answer_with_citation_in_the_askers_language(fake_openai, ma
     assert reply.text == "The deal is worth $38 billion over seven years [1]."
     assert reply.citations[0].id == "openai-aws/p3"
     assert reply.citations[0].quote.startswith("OpenAI e Amazon Web Services")
-    assert "English" in fake_openai.requests[0].messages[-1]["content"]
+    assert "English" in fake_openai.requests[0].messages[-2]["content"]
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ async def test_the_prompt_prefix_is_identical_for_every_request_and_the_question
     system = systems.pop()
     assert "[openai-aws/p3] OpenAI e Amazon Web Services" in system and "NOT_IN_ARTICLE" in system
     assert "Chi è il CEO di OpenAI?" in fake_openai.requests[1].messages[-1]["content"]
-    assert "Italian" in fake_openai.requests[1].messages[-1]["content"]
+    assert "Italian" in fake_openai.requests[1].messages[-2]["content"]
 
 
 async def test_follow_ups_send_the_earlier_turns_to_the_model(fake_openai, make_briefer):
@@ -67,7 +67,7 @@ async def test_follow_ups_send_the_earlier_turns_to_the_model(fake_openai, make_
     reply = await briefer.answer("What did he say?", conversation_id="c1")
     assert reply.grounded
     messages = fake_openai.requests[1].messages
-    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user", "user"]
     assert "Who is the AWS chief?" in messages[1]["content"]
     assert "Matt Garman is the CEO of AWS" in messages[2]["content"]
 
@@ -78,7 +78,7 @@ async def test_history_is_bounded_by_turns(fake_openai, make_briefer):
     for n in range(4):
         await briefer.answer(f"How much is the deal worth? ({n})", conversation_id="long")
     last = fake_openai.requests[-1].messages
-    assert len(last) == 1 + 2 + 1  # system, the last two turns, the question
+    assert len(last) == 1 + 2 + 2  # system, the last two turns, the instruction, the question
 
 
 async def test_history_expires(fake_openai, make_briefer):
@@ -89,14 +89,14 @@ async def test_history_expires(fake_openai, make_briefer):
     briefer.store.clock = lambda: real_clock() + 2 * 3600
     assert not await briefer.has_conversation("old")
     await briefer.answer("And how long?", conversation_id="old")
-    assert len(fake_openai.requests[-1].messages) == 2
+    assert len(fake_openai.requests[-1].messages) == 3  # system, instruction, question
 
 
 async def test_conversations_survive_a_restart(fake_openai, make_briefer):
     fake_openai.responder = lambda _body: GOOD
     await make_briefer(fake_openai).answer("How much is the deal worth?", conversation_id="kept")
     await make_briefer(fake_openai).answer("And how long?", conversation_id="kept")
-    assert len(fake_openai.requests[-1].messages) == 4
+    assert len(fake_openai.requests[-1].messages) == 5
 
 
 @pytest.mark.parametrize(

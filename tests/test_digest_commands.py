@@ -69,7 +69,7 @@ async def slack_app(fake, tmp_path, **overrides):
     async with real_briefer(settings) as briefer, aiohttp.ClientSession() as session:
         client = slack_web_client(settings, session=session, jitter=0)
         app = build_slack_app(settings, briefer, client=client)
-        async with http_server(app, "127.0.0.1", 0) as port:
+        async with http_server(app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret) as port:
             sender = SlackSender(session, f"http://127.0.0.1:{port}/slack/events", fake)
 
             async def digest(text: str, *, user: str = USER) -> str:

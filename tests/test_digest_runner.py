@@ -163,7 +163,9 @@ async def test_a_refused_post_is_released_and_retried_on_the_next_pass(slack_api
         subscribe(briefer.store, "slack", "C1")
         digest = runner(briefer, clock, slack=poster)
         [first] = await digest.run_once()
-        clock.advance(seconds=30)
+        clock.advance(seconds=10)
+        assert await digest.run_once() == []  # backing off
+        clock.advance(seconds=20)
         [second] = await digest.run_once()
     assert (first.status, first.detail) == ("retry", "internal_error")
     assert second.status == "posted"

@@ -17,7 +17,7 @@ def test_a_missing_variable_is_an_error_not_a_blank():
 def test_shipped_templates_render_with_their_variables():
     prompts = load_prompts(PROMPTS)
     assert "KNOWLEDGE-HERE" in prompts["system"].render(knowledge="KNOWLEDGE-HERE")
-    assert prompts["answer"].variables == {"language_name", "question"}
+    assert prompts["answer"].variables == {"language_name"}
     assert prompts["brief"].variables == prompts["digest"].variables == {"language_name", "article_ids"}
 
 

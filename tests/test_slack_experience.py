@@ -175,7 +175,7 @@ async def test_a_suggested_follow_up_is_answered_in_the_same_thread(slack_api, f
     assert "exclusivity with Microsoft's Azure" in slack_api.streamed_text(second_start.response["ts"])
     question_sent = fake_openai.requests[1].messages[-1]["content"]
     assert first["value"] in question_sent
-    assert "seven-year deal" in fake_openai.requests[1].messages[-2]["content"]  # the thread's conversation
+    assert "seven-year deal" in fake_openai.requests[1].messages[-3]["content"]  # the answer before the instructions
 
 
 async def test_a_dm_outside_a_thread_streams_by_editing_a_placeholder(slack_api, fake_openai, tmp_path):

@@ -324,3 +324,18 @@ async def test_healthz(slack_api, tmp_path):
         session.get(running.url + "/healthz") as response,
     ):
         assert response.status == 200 and await response.json() == {"ok": True}
+
+
+async def test_a_slow_answer_says_it_is_still_working_then_the_answer_replaces_it(slack_api, tmp_path, monkeypatch):
+    from bot.platforms.slack import posting as slack_replies
+
+    monkeypatch.setattr(slack_replies, "STILL_WORKING_AFTER", 0.1)
+    model = ScriptedModel(gate=asyncio.Event())
+    settings = slack_settings(slack_api, tmp_path, engine="openai", openai_api_key="k")
+    async with real_briefer(settings, model) as briefer, running_http_app(slack_api, settings, briefer) as app:
+        await app.sender.event(mention("How much is the deal worth?", "1.1"))
+        [still] = await slack_api.wait_for("chat.update")
+        assert "Still working on it" in still.args["text"]
+        model.gate.set()
+        updates = await slack_api.wait_for("chat.update", 2)
+    assert updates[-1].args["ts"] == still.args["ts"] and "38 billion" in blocks_text(updates[-1])

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from bot.store.database import Store, StoreError, Turn
+from bot.store.database import Retention, Store, StoreError, Turn
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_old_turns_expire_and_are_forgotten(store):
     store.clock = lambda: now
     store.add_turns(conversation, [Turn("user", "new", "en")])
     assert [t.content for t in store.recent_turns(conversation, limit=9, max_age_seconds=3600)] == ["new"]
-    assert store.forget_older_than(3600) >= 1
+    assert store.prune(Retention(conversations=3600))["conversation_turns"] >= 1
     store.clock = lambda: now - 7200
     assert [t.content for t in store.recent_turns(conversation, limit=9, max_age_seconds=10**6)] == ["new"]
 

@@ -1,5 +1,6 @@
 """Verified streaming through the real openai SDK against the fake server's server-sent events."""
 
+import asyncio
 import itertools
 import re
 import time
@@ -101,8 +102,9 @@ async def test_a_streamed_answer_is_remembered_for_follow_ups(fake_openai, make_
     await collect(briefer, "Who is the AWS CEO?", conversation_id="c-stream")
     await collect(briefer, "What did he say?", conversation_id="c-stream")
     sent = fake_openai.requests[1].messages
-    assert [m["role"] for m in sent[-3:]] == ["user", "assistant", "user"]
-    assert "[openai-aws/p8]" in sent[-2]["content"]
+    # history (the question, the answer), then the instructions and the question in its own message
+    assert [m["role"] for m in sent[-4:]] == ["user", "assistant", "user", "user"]
+    assert "[openai-aws/p8]" in sent[-3]["content"] and "What did he say?" in sent[-1]["content"]
 
 
 @pytest.mark.parametrize("model", [None, ScriptedModel()], ids=["offline", "non-streaming model"])
@@ -141,3 +143,70 @@ def test_claims_are_the_same_however_the_text_is_cut(text, claims):
         found += splitter.flush()
         assert "".join(found) == text
         assert [c.strip() for c in found if c.strip()] == [c.strip() for c in claims if c.strip()], size
+
+
+# --- the streaming path goes through the same guard as ``answer`` (issue 10) ---------------
+
+
+async def test_a_model_trickling_its_stream_hits_the_deadline_and_the_article_answers(fake_openai, make_briefer):
+    fake_openai.enqueue(Stream(tokens(TRUE_1), interval=0.5))  # a piece every half second: never in time
+    briefer = make_briefer(fake_openai, answer_deadline=0.4)
+    started = time.perf_counter()
+    [reply] = await collect(briefer, "Quanto vale l'accordo?")
+    assert time.perf_counter() - started < 2.0
+    assert reply.engine == "offline" and reply.text.startswith("_Il modello non è raggiungibile")
+    assert "38 miliardi" in reply.text
+    assert briefer.model_problem == "the model gave no answer within the 0.4 s deadline"
+
+
+async def test_past_the_deadline_a_stream_keeps_what_was_verified_and_says_the_model_stopped(
+    fake_openai, make_briefer
+):
+    fake_openai.enqueue(Stream((*tokens(TRUE_1, TRUE_2), *("slow " for _ in range(40))), interval=0.05))
+    updates = await collect(make_briefer(fake_openai, answer_deadline=0.8), "Tell me about the deal")
+    assert updates[0].text == "OpenAI and AWS signed a seven-year deal [1]."
+    assert updates[-1].engine == "openai" and "slow" not in updates[-1].text
+    assert updates[-1].text.endswith("_The model stopped mid-answer: what is above is verified._")
+
+
+async def test_streams_that_time_out_open_the_circuit_like_answers_do(fake_openai, make_briefer):
+    briefer = make_briefer(fake_openai, answer_deadline=0.2, breaker_failures=2, breaker_cooldown=60)
+    for _ in range(2):
+        fake_openai.enqueue(Stream(tokens(TRUE_1), interval=0.5))
+        [reply] = await collect(briefer, "How much is the deal worth?")
+        assert reply.engine == "offline"
+    await asyncio.sleep(0.2)  # a request cut off by the deadline may still be arriving at the server
+    asked = len(fake_openai.requests)
+    [reply] = await collect(briefer, "How much is the deal worth?")  # open: answered at once, no call
+    assert reply.engine == "offline" and len(fake_openai.requests) == asked
+    assert briefer.model_problem == "the model failed repeatedly and is resting (circuit open)"
+
+
+async def test_a_stream_holds_a_model_slot_until_it_ends(fake_openai, make_briefer):
+    for _ in range(3):
+        fake_openai.enqueue(Stream(tokens(TRUE_1, TRUE_2), interval=0.03))
+    briefer = make_briefer(fake_openai, model_concurrency=1, model_queue=8)
+    results = await asyncio.gather(*(collect(briefer, "Tell me about the deal") for _ in range(3)))
+    assert fake_openai.max_in_flight == 1 and len(fake_openai.requests) == 3
+    assert all(updates[-1].engine == "openai" and updates[-1].grounded for updates in results)
+
+
+async def test_a_stream_with_no_model_slot_free_says_busy(fake_openai, make_briefer):
+    fake_openai.enqueue(Stream(tokens(TRUE_1, TRUE_2), interval=0.1))
+    briefer = make_briefer(fake_openai, model_concurrency=1, model_queue=0)
+    first = asyncio.create_task(collect(briefer, "Tell me about the deal"))
+    while fake_openai.in_flight == 0:
+        await asyncio.sleep(0.01)
+    [busy] = await collect(briefer, "Tell me about the deal")
+    assert busy.extras.get("transient") and busy.text == "I'm overloaded right now: please try again in a moment."
+    assert busy.follow_ups == ()
+    assert (await first)[-1].grounded and len(fake_openai.requests) == 1
+
+
+async def test_streamed_questions_count_against_the_asker_s_rate_limit(fake_openai, make_briefer):
+    fake_openai.enqueue(Stream(tokens(TRUE_1)))
+    briefer = make_briefer(fake_openai, rate_limit_per_minute=1)
+    assert (await collect(briefer, "Tell me about the deal", user="slack:T1:U1"))[-1].engine == "openai"
+    [limited] = await collect(briefer, "Tell me about the deal", user="slack:T1:U1")
+    assert limited.extras.get("transient") and limited.text.startswith("You've asked more than 1 questions")
+    assert len(fake_openai.requests) == 1

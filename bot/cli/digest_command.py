@@ -24,8 +24,9 @@ async def run_digest_command(settings: Settings, briefer, args) -> int:
             return 2
         if args.once:
             return _report(await runner.run_once())
-        await DigestScheduler(runner).run()
-    return 0  # pragma: no cover - the scheduler runs until cancelled
+        await DigestScheduler(runner, lifecycle=briefer.lifecycle).run()
+        await briefer.lifecycle.drain()  # a pass in flight finishes (or releases its claims) while posters are open
+    return 0
 
 
 def _report(outcomes) -> int:

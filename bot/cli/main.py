@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _brief(args, settings: Settings) -> int:
-    reply = _with_briefer(settings, lambda b: b.brief(lang=args.lang))
+    reply = _with_briefer(settings, lambda b: _noting_model_problem(b, b.brief(lang=args.lang)))
     _print_reply(reply, as_json=args.json)
     return 0
 
@@ -109,7 +109,8 @@ def _ask(args, settings: Settings) -> int:
         print("briefbot: error: the question is empty", file=sys.stderr)
         return 2
     reply = _with_briefer(
-        settings, lambda b: b.answer(question, conversation_id=args.conversation, lang=args.lang)
+        settings,
+        lambda b: _noting_model_problem(b, b.answer(question, conversation_id=args.conversation, lang=args.lang)),
     )
     _print_reply(reply, as_json=args.json)
     return 0
@@ -141,6 +142,12 @@ def _feedback(args, settings: Settings) -> int:
 def _digest(args, settings: Settings) -> int:
     from bot.cli.digest_command import run_digest_command
 
+    if args.serve:
+        from bot.cli.long_running import run_long
+
+        return asyncio.run(
+            _run_with_briefer(settings, lambda b: run_long(b, lambda _: run_digest_command(settings, b, args)))
+        )
     return asyncio.run(_run_with_briefer(settings, lambda b: run_digest_command(settings, b, args)))
 
 
@@ -155,11 +162,9 @@ def _serve(args, settings: Settings) -> int:
 
 
 def _serve_forever(settings: Settings, serve) -> int:
-    async def warm_then_serve(briefer):
-        briefer.warm_up()
-        await serve(briefer)
+    from bot.cli.long_running import run_long
 
-    asyncio.run(_run_with_briefer(settings, warm_then_serve))
+    asyncio.run(_run_with_briefer(settings, lambda b: run_long(b, serve)))
     return 0
 
 
@@ -180,6 +185,14 @@ async def _run_with_briefer(settings: Settings, call):
         await briefer.aclose()
 
 
+async def _noting_model_problem(briefer, answering):
+    """The reply; when a configured model was not used, one line on stderr says why."""
+    reply = await answering
+    if briefer.model_problem and briefer.model is not None and reply.engine != briefer.model.name:
+        print(f"briefbot: the model was not used: {briefer.model_problem}", file=sys.stderr)
+    return reply
+
+
 def _print_reply(reply, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(reply.to_json(), ensure_ascii=False))
@@ -187,5 +200,3 @@ def _print_reply(reply, *, as_json: bool) -> None:
         from bot.cli.terminal_render import render_terminal
 
         print(render_terminal(reply))
-
-

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 
 from bot.cli.digest_posting import posting_runner
 from bot.config import ConfigError, Settings
+from bot.core.lifecycle import CANCEL_GRACE, Lifecycle
 from bot.digest.scheduler import DEFAULT_INTERVAL, DigestScheduler
 from bot.platforms.registry import PLATFORMS
 
@@ -47,7 +48,7 @@ async def serve_all(
     if not pieces:
         hints = " and/or ".join(platform.run_hint for platform in PLATFORMS)
         raise ConfigError(f"nothing to serve: set {hints}")
-    await run_together(pieces)
+    await run_together(pieces, briefer.lifecycle)
 
 
 def _options(platform, host: str, port: int) -> argparse.Namespace:
@@ -61,14 +62,19 @@ def _options(platform, host: str, port: int) -> argparse.Namespace:
 
 async def _scheduler(settings: Settings, briefer, clock, interval) -> None:
     async with posting_runner(settings, briefer, clock=clock) as runner:
-        await DigestScheduler(runner, interval=interval or DEFAULT_INTERVAL).run()
+        await DigestScheduler(runner, interval=interval or DEFAULT_INTERVAL, lifecycle=briefer.lifecycle).run()
+        await briefer.lifecycle.drain()  # a pass in flight finishes (or releases its claims) while posters are open
 
 
-async def run_together(pieces: dict[str, Awaitable]) -> None:
-    """Run every piece; when the first one ends, cancel the rest and re-raise its error, if any."""
+async def run_together(pieces: dict[str, Awaitable], lifecycle: Lifecycle | None = None) -> None:
+    """Run every piece; when the first one ends, cancel the rest and re-raise its error, if any.
+    When the ``lifecycle`` is stopping, every piece is draining its work: they all get the grace
+    period to end by themselves."""
     tasks = {asyncio.ensure_future(piece): name for name, piece in pieces.items()}
     try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        if pending and lifecycle is not None and lifecycle.stopping:
+            await asyncio.wait(pending, timeout=lifecycle.grace + CANCEL_GRACE)
     finally:
         for task in tasks:
             task.cancel()
@@ -76,4 +82,5 @@ async def run_together(pieces: dict[str, Awaitable]) -> None:
     first = next(iter(done))
     if first.exception() is not None:
         raise first.exception()
-    log.warning("%s stopped: stopping the other pieces", tasks[first])
+    if lifecycle is None or not lifecycle.stopping:
+        log.warning("%s stopped: stopping the other pieces", tasks[first])

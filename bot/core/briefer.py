@@ -9,19 +9,24 @@ engine when the model is down or its answer is not grounded, store the turn, rep
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.answers.drafts import Draft, to_reply
 from bot.answers.reply import Reply
 from bot.config import Settings
 from bot.core.follow_ups import FollowUps
+from bot.core.lifecycle import Lifecycle
+from bot.core.rate_limit import RateLimiter
 from bot.core.verified_stream import VerifiedStream
-from bot.engines.model.chat_model import ChatModel, ModelError
+from bot.engines.model.chat_model import ChatModel, ModelError, ModelRejected
 from bot.engines.model.engine import ModelEngine
+from bot.engines.model.guard import CircuitBreaker, ModelGuard
 from bot.engines.model.prompts import Prompts, load_prompts
+from bot.engines.model.slots import Busy, ModelSlots
 from bot.engines.offline.engine import OfflineEngine
 from bot.grounding.verifier import verify
 from bot.knowledge.articles import KnowledgeBase, load_knowledge
@@ -29,11 +34,18 @@ from bot.language.detection import detect_language
 from bot.language.languages import DEFAULT_LANGUAGE
 from bot.language.phrases import message
 from bot.language.text import clean_input
-from bot.store.database import Store, Turn
+from bot.store.database import Store, StoreError, Turn
 
 logger = logging.getLogger(__name__)
 
 CHARS_PER_TOKEN = 4  # a rough, language-neutral estimate: enough to bound a prompt
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """The offline engine answers instead of the model; ``notice`` is the message key saying why."""
+
+    notice: str
 
 
 class Briefer:
@@ -53,6 +65,20 @@ class Briefer:
         self.follow_ups = FollowUps(knowledge, self.offline)
         self.model = model
         self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
+        self.model_problem = ""  # why the last answer did not come from the model, for the CLI
+        shared = store if store.dialect == "postgresql" else None  # replicas share PostgreSQL, not a SQLite file
+        self.guard = ModelGuard(
+            deadline=settings.answer_deadline,
+            breaker=CircuitBreaker(failures=settings.breaker_failures, cooldown=settings.breaker_cooldown),
+            slots=ModelSlots(
+                settings.model_concurrency,
+                settings.model_queue,
+                store=shared,  # on SQLite the per-process cap is the whole cap: no writes per model call
+                lease_seconds=settings.answer_deadline + 10,
+            ),
+        )
+        self.rate_limit = RateLimiter(shared, settings.rate_limit_per_minute)
+        self.lifecycle = Lifecycle(settings.shutdown_grace)
 
     @classmethod
     def from_settings(
@@ -68,14 +94,17 @@ class Briefer:
     @property
     def can_stream(self) -> bool:
         """Whether ``answer_stream`` gives an answer claim by claim (a model that streams)."""
-        return self.model_engine is not None and self.model_engine.can_stream
+        return self.settings.stream_answers and self.model_engine is not None and self.model_engine.can_stream
 
     @property
     def engine_name(self) -> str:
         return self.model_engine.name if self.model_engine else self.offline.name
 
-    async def answer(self, question: str, *, conversation_id: str | None = None, lang: str | None = None) -> Reply:
-        question, language, early = self._screen(question, lang)
+    async def answer(
+        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
+    ) -> Reply:
+        """``user`` (e.g. ``slack:T1:U1``) is held to the per-user rate limit; the CLI passes none."""
+        question, language, early = await self._screen(question, lang, user)
         if early is not None:
             return early
         history = await self._history(conversation_id)
@@ -83,34 +112,51 @@ class Briefer:
         return await self._finish(reply, question, history, conversation_id)
 
     async def answer_stream(
-        self, question: str, *, conversation_id: str | None = None, lang: str | None = None
+        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
     ) -> AsyncIterator[Reply]:
         """Like ``answer``, but with a model that streams, the answer grows claim by claim: each
         ``Reply`` yielded holds the claims verified so far (each text extends the previous one),
         and the last is the complete reply, stored, with its follow-ups. Claims that fail
-        verification are never yielded. Other engines yield the complete reply once."""
-        if self.model_engine is None or not self.model_engine.can_stream:
-            yield await self.answer(question, conversation_id=conversation_id, lang=lang)
+        verification are never yielded. Other engines yield the complete reply once. The stream
+        goes through the same guard as ``answer`` (deadline, breaker, model slots) and the same
+        rate limit."""
+        if not self.can_stream:
+            yield await self.answer(question, conversation_id=conversation_id, lang=lang, user=user)
             return
-        question, language, early = self._screen(question, lang)
+        question, language, early = await self._screen(question, lang, user)
         if early is not None:
             yield early
             return
         history = await self._history(conversation_id)
-        stream = VerifiedStream(self.knowledge, self.model_engine.qualify_ids)
+        engine = self.model_engine
+        stream = VerifiedStream(self.knowledge, engine.qualify_ids)
+        pieces = self.guard.stream(lambda: engine.answer_pieces(question, language, history))
         failure = ""
         try:
-            async for _claim in stream.claims(self.model_engine.answer_pieces(question, language, history)):
-                yield self._reply(Draft(stream.text), language, self.model_engine.name)
-        except Exception as error:  # whatever the model did, the user gets an answer
-            logger.warning("model stream failed: %s", _describe(error))
+            async for _claim in stream.claims(pieces):
+                yield self._reply(Draft(stream.text), language, engine.name)
+        except Busy as busy:  # raised before the first piece: nothing has been shown
+            logger.warning("busy, question not answered: %s", busy)
+            yield await self._finish(_transient(message("busy", language), language, self.engine_name),
+                                     question, history, conversation_id)  # fmt: skip
+            return
+        except ModelError as error:
+            self.model_problem = str(error)
+            logger.warning("model stream failed: %s", error)
             failure = "model_unavailable"
+        except Exception:  # whatever went wrong, the user gets an answer
+            self.model_problem = "an internal error (logged)"
+            logger.exception("bug while streaming the model's answer")
+            failure = "internal_error"
+        finally:
+            await pieces.aclose()
         fallback = lambda: self.offline.answer(question, language, history)  # noqa: E731
         reply = self._streamed_reply(stream, failure, fallback, language)
         yield await self._finish(reply, question, history, conversation_id)
 
-    def _screen(self, question: str, lang: str | None) -> tuple[str, str, Reply | None]:
-        """Clean and bound the question and pick the language; a reply when it cannot be asked."""
+    async def _screen(self, question: str, lang: str | None, user: str | None) -> tuple[str, str, Reply | None]:
+        """Clean and bound the question, pick the language and hold ``user`` to the rate limit;
+        a reply when the question cannot be asked (now)."""
         question = clean_input(question)
         language = lang or detect_language(question) if question else (lang or DEFAULT_LANGUAGE)
         if not question:
@@ -120,11 +166,12 @@ class Briefer:
         if len(question) > limit:
             text = message("too_long", language, length=len(question), limit=limit)
             return question, language, Reply(text, language=language, engine=self.engine_name, refused=True)
-        return question, language, None
+        return question, language, await self._rate_limited(user, language)
 
     async def _finish(self, reply: Reply, question: str, history: list[Turn], conversation_id: str | None) -> Reply:
-        asked = [t.content for t in history if t.role == "user"] + [question]
-        reply = replace(reply, follow_ups=self.follow_ups.suggest(reply, asked=asked))
+        if not reply.extras.get("transient"):  # "not now" is no answer to follow up
+            asked = [t.content for t in history if t.role == "user"] + [question]
+            reply = replace(reply, follow_ups=self.follow_ups.suggest(reply, asked=asked))
         if conversation_id:
             await self.remember(conversation_id, reply, question=question)
         return reply
@@ -136,20 +183,26 @@ class Briefer:
         conversation_id: str | None = None,
         article_ids: Sequence[str] | None = None,
         kind: str = "brief",
+        user: str | None = None,
     ) -> Reply:
         """A 3-6 point briefing; ``kind="digest"`` words it as the daily digest. Generated
         once per (knowledge version, language, articles, engine) and cached in the store."""
+        limited = await self._rate_limited(user, lang)
+        if limited is not None:
+            return limited
         ids = tuple(sorted(article_ids)) if article_ids is not None else None
         key = f"{kind}:{self.knowledge.version}:{lang}:{self.engine_name}:{','.join(ids or ('*',))}"
-        cached = await asyncio.to_thread(self.store.cached, key)
+        cached = await self._stored(self.store.cached, key, default=None)
         if cached is not None:
             reply = to_reply(Draft(cached["text"]), self.knowledge, language=lang, engine=cached["engine"])
         else:
             reply = await self._brief(lang, ids, kind)
             if reply.grounded and not reply.notice:
-                await asyncio.to_thread(self.store.cache, key, {"text": reply.extras["draft"], "engine": reply.engine})
+                await self._stored(self.store.cache, key, {"text": reply.extras["draft"], "engine": reply.engine})
         if conversation_id:
             await self.remember(conversation_id, reply)
+        if reply.extras.get("transient"):
+            return reply
         return replace(reply, follow_ups=self.follow_ups.suggest(reply, briefing=True))
 
     def warm_up(self) -> None:
@@ -168,6 +221,25 @@ class Briefer:
         gc.collect()
         gc.freeze()
 
+    async def check_model(self) -> None:
+        """Long-running processes ask at start whether the model takes the key: a rejected key
+        switches this process to the offline engine (one line says so); an unreachable server
+        is reported and the model kept, since it may come back (the circuit breaker copes)."""
+        check = getattr(self.model, "check", None)
+        if self.model_engine is None or check is None:
+            return
+        try:
+            await asyncio.wait_for(check(), self.settings.answer_deadline)
+        except ModelRejected as error:
+            self.model_problem = str(error)
+            self.model_engine = None
+            logger.error("model: %s: answering with the offline engine", error)
+        except (ModelError, TimeoutError) as error:
+            reason = str(error) or f"no answer within {self.settings.answer_deadline:g} s"
+            logger.warning("model: %s: questions get offline answers until it responds", reason)
+        else:
+            logger.info("model: %r accepts the key", self.model)
+
     async def has_conversation(self, conversation_id: str) -> bool:
         return bool(await self._history(conversation_id))
 
@@ -182,24 +254,65 @@ class Briefer:
     async def _answer(self, question: str, language: str, history: list[Turn]) -> Reply:
         if self.model_engine is None:
             return self._offline_reply(self.offline.answer(question, language, history), language)
-        try:
-            draft = await self.model_engine.answer(question, language, history)
-        except Exception as error:  # whatever the model did, the user gets an answer
-            logger.warning("model unavailable, answering offline: %s", _describe(error))
-            return self._offline_reply(self.offline.answer(question, language, history), language, "model_unavailable")
-        return self._checked(draft, language, fallback=lambda: self.offline.answer(question, language, history))
+        engine = self.model_engine
+        fallback = lambda: self.offline.answer(question, language, history)  # noqa: E731
+        draft = await self._ask_model(lambda: engine.answer(question, language, history), language)
+        if isinstance(draft, Reply):
+            return draft
+        if isinstance(draft, Fallback):
+            return self._offline_reply(fallback(), language, draft.notice)
+        return self._checked(draft, language, fallback=fallback)
 
     async def _brief(self, language: str, ids: Sequence[str] | None, kind: str) -> Reply:
         if self.model_engine is None:
             return self._offline_reply(self.offline.brief(language, ids), language)
-        try:
-            draft = await self.model_engine.brief(language, ids, kind=kind)
-        except Exception as error:  # whatever the model did, the user gets a briefing
-            logger.warning("model unavailable, briefing offline: %s", _describe(error))
-            return self._offline_reply(self.offline.brief(language, ids), language, "model_unavailable")
+        engine = self.model_engine
+        draft = await self._ask_model(lambda: engine.brief(language, ids, kind=kind), language)
+        if isinstance(draft, Reply):
+            return draft
+        if isinstance(draft, Fallback):
+            return self._offline_reply(self.offline.brief(language, ids), language, draft.notice)
         if draft.refused:  # a briefing cannot be "not in the article": the model misbehaved
             return self._offline_reply(self.offline.brief(language, ids), language, "not_verified", grounded=False)
         return self._checked(draft, language, fallback=lambda: self.offline.brief(language, ids))
+
+    async def _ask_model(self, call, language: str) -> Draft | Reply | Fallback:
+        """The model's draft; a busy ``Reply`` when no model slot is free in time; a ``Fallback``
+        when the offline engine must answer instead. Model and network failures are logged in
+        one line; anything else is a bug, logged with its traceback."""
+        try:
+            return await self.guard.run(call)
+        except Busy as busy:
+            logger.warning("busy, question not answered: %s", busy)
+            return _transient(message("busy", language), language, self.engine_name)
+        except ModelError as error:
+            self.model_problem = str(error)
+            logger.warning("model unavailable, answering offline: %s", error)
+            return Fallback("model_unavailable")
+        except Exception:
+            self.model_problem = "an internal error (logged)"
+            logger.exception("bug while asking the model; answering offline")
+            return Fallback("internal_error")
+
+    async def _rate_limited(self, user: str | None, language: str) -> Reply | None:
+        if not user:
+            return None
+        wait = await self.rate_limit.wait_needed(user)
+        if not wait:
+            return None
+        limit = self.settings.rate_limit_per_minute
+        logger.info("rate limit: %s asked more than %s questions in a minute", user, limit)
+        text = message("rate_limited", language, limit=limit, seconds=max(1, round(wait)))
+        return _transient(text, language, self.engine_name)
+
+    async def _stored(self, method, *args, default=None):
+        """A store call that must not stop an answer: on failure, logged, and ``default``."""
+        try:
+            return await asyncio.to_thread(method, *args)
+        except StoreError as error:
+            name = getattr(method, "__name__", None) or method.func.__name__
+            logger.warning("store unavailable, answering without it (%s): %s", name, error)
+            return default
 
     def _checked(self, draft: Draft, language: str, *, fallback) -> Reply:
         if draft.refused:
@@ -247,11 +360,14 @@ class Briefer:
         if not conversation_id:
             return []
         settings = self.settings
-        recent = await asyncio.to_thread(
-            self.store.recent_turns,
-            conversation_id,
-            limit=settings.conversation_turns,
-            max_age_seconds=settings.conversation_ttl_hours * 3600,
+        recent = await self._stored(
+            functools.partial(
+                self.store.recent_turns,
+                conversation_id,
+                limit=settings.conversation_turns,
+                max_age_seconds=settings.conversation_ttl_hours * 3600,
+            ),
+            default=[],
         )
         budget = settings.conversation_token_budget * CHARS_PER_TOKEN
         kept: list[Turn] = []
@@ -277,7 +393,7 @@ class Briefer:
                 reply.grounded,
             )
         )
-        await asyncio.to_thread(self.store.add_turns, conversation_id, turns)
+        await self._stored(self.store.add_turns, conversation_id, turns)
 
 
 def _model_from_settings(settings: Settings) -> ChatModel:
@@ -286,7 +402,7 @@ def _model_from_settings(settings: Settings) -> ChatModel:
     return OpenAIChatModel.from_settings(settings)
 
 
-def _describe(error: Exception) -> str:
-    """Our own errors carry safe messages; anything else is named by its type only, since
-    a library's message may echo a request (and with it a key)."""
-    return str(error) if isinstance(error, ModelError) else type(error).__name__
+def _transient(text: str, language: str, engine: str) -> Reply:
+    """A reply that is no answer, only "not now" (busy, rate-limited): adapters may show it to
+    the asker alone (``extras["transient"]``)."""
+    return Reply(text, language=language, engine=engine, refused=True, notice=text, extras={"transient": True})

@@ -81,7 +81,8 @@ class DigestCommands:
         if sub.always:
             lines.append("Days with nothing new get a one-line post.")
         if sub.paused:
-            lines.append(f"**Paused**: {sub.paused_reason}. Add the bot back, then run `/digest on …` to resume.")
+            lines.append(f"**Paused**: {sub.paused_reason}. Once that is fixed (e.g. the bot added back), run "
+                         "`/digest on …` to resume.")  # fmt: skip
         else:
             lines.append(self._next(sub))
         last = await asyncio.to_thread(self.store.last_digest_post, where.platform, where.channel)

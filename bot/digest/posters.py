@@ -20,6 +20,8 @@ from typing import Protocol
 from bot.answers.reply import Reply
 from bot.store.database import Subscription
 
+POST_TIMEOUT = 30.0  # seconds for one digest post: past it the outcome is unknown (never posted twice)
+
 
 class ChannelGone(Exception):
     """The bot cannot post in this channel any more; ``str()`` is the platform's reason."""
@@ -65,3 +67,7 @@ class ChannelPacer:
                 if delay > 0:
                     await self.sleep(delay)
             self._last[channel_key] = self.clock()
+
+    def note(self, channel_key: str) -> None:
+        """A post went out now without waiting its turn (an answer's first message): what follows waits."""
+        self._last[channel_key] = self.clock()

@@ -52,6 +52,33 @@ class DigestContent:
     versions: dict[str, str]  # article id -> version this digest covers
 
 
+def _pause_reason(code: str) -> str:
+    if code in ("not_in_channel", "channel_not_found", "is_archived") or code.startswith(("HTTP 403", "HTTP 404")):
+        return f"the bot cannot post in this channel ({code})"
+    return f"the platform refused the digest and would again ({code})"
+
+
+class Backoff:
+    """Per channel, after a transient failure: wait 30 s, then 1, 2, 4... minutes (at most 30)
+    before the next try, instead of retrying every pass for hours."""
+
+    def __init__(self, first: float = 30.0, most: float = 1800.0, *, clock: Callable[[], float]):
+        self.first, self.most, self.clock = first, most, clock
+        self._state: dict[tuple[str, str], tuple[int, float]] = {}
+
+    def failed(self, key: tuple[str, str]) -> float:
+        failures = self._state.get(key, (0, 0.0))[0] + 1
+        wait = min(self.first * 2 ** (failures - 1), self.most)
+        self._state[key] = (failures, self.clock() + wait)
+        return wait
+
+    def succeeded(self, key: tuple[str, str]) -> None:
+        self._state.pop(key, None)
+
+    def waiting(self, key: tuple[str, str]) -> bool:
+        return key in self._state and self.clock() < self._state[key][1]
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(UTC)
 
@@ -85,6 +112,7 @@ class DigestRunner:
         self.clock = clock
         self.instance = instance or instance_name()
         self._briefings: dict[tuple[str, tuple[str, ...]], Reply] = {}
+        self._backoff = Backoff(clock=lambda: self.clock().timestamp())
 
     async def run_once(self, *, dry_run: bool = False) -> list[Outcome]:
         """One pass over every subscription. A failure in one channel never stops the others."""
@@ -120,6 +148,8 @@ class DigestRunner:
         if poster is None:
             return Outcome(sub.platform, sub.channel, "not-configured", slot.local_date.isoformat(),
                            f"no {sub.platform} token: this instance cannot post there")  # fmt: skip
+        if self._backoff.waiting((sub.platform, sub.channel)):
+            return None  # a transient failure a moment ago: the next try comes after its backoff
         day = slot.local_date.isoformat()
         if await asyncio.to_thread(self.store.digest_post, sub.platform, sub.channel, day) is not None:
             return None  # already handled today (by this or another instance)
@@ -129,8 +159,8 @@ class DigestRunner:
             return None  # another instance claimed it a moment ago
         try:
             content = await self._content(sub, slot.local_date, always=sub.always)
-        except Exception:
-            await asyncio.to_thread(self.store.release_digest, sub.platform, sub.channel, day)
+        except BaseException:  # an error, or a shutdown that could not wait: nothing was posted
+            await asyncio.shield(asyncio.to_thread(self.store.release_digest, sub.platform, sub.channel, day))
             raise
         return await self._post(sub, slot.local_date, poster, content, ledger=True)
 
@@ -149,13 +179,14 @@ class DigestRunner:
         try:
             posted = await poster.post(sub, content.reply, title=content.title)
         except ChannelGone as gone:
-            reason = f"the bot cannot post in this channel ({gone})"
+            reason = _pause_reason(str(gone))
             log.warning("digest paused for %s %s: %s", sub.platform, sub.channel, reason)
             await asyncio.to_thread(self.store.pause_subscription, sub.platform, sub.channel, reason)
             await finish("failed", detail=reason)
             return Outcome(*key[:2], "paused", key[2], reason)
         except PostFailed as failed:
-            log.warning("digest not posted to %s %s (%s): will retry", sub.platform, sub.channel, failed)
+            wait = self._backoff.failed(key[:2])
+            log.warning("digest not posted to %s %s (%s): will retry in %gs", sub.platform, sub.channel, failed, wait)
             if ledger:
                 await asyncio.to_thread(self.store.release_digest, *key)
             return Outcome(*key[:2], "retry", key[2], str(failed))
@@ -163,6 +194,7 @@ class DigestRunner:
             log.exception("digest to %s %s may or may not have been posted", sub.platform, sub.channel)
             await finish("unconfirmed", detail=type(error).__name__)
             return Outcome(*key[:2], "unconfirmed", key[2], type(error).__name__)
+        self._backoff.succeeded(key[:2])
         await finish("posted", message_id=posted.message_id)
         await asyncio.to_thread(self.store.record_digested, sub.platform, sub.channel, content.versions)
         await self.briefer.remember(posted.conversation_id, content.reply)

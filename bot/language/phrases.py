@@ -42,6 +42,14 @@ _MESSAGES = {
         "it": "Ho omesso {count} affermazioni del modello che l'articolo non conferma.",
         "en": "I left out {count} of the model's statements that the article does not confirm.",
     },
+    "internal_error": {
+        "it": "Qualcosa non ha funzionato dalla mia parte: rispondo con le parole dell'articolo.",
+        "en": "Something went wrong on my side: answering with the article's own words.",
+    },
+    "rate_limited": {
+        "it": "Hai fatto più di {limit} domande in un minuto: riprova tra {seconds} s.",
+        "en": "You've asked more than {limit} questions in a minute: please try again in {seconds} s.",
+    },
     "briefing_title": {"it": "Il punto", "en": "Briefing"},
     "digest_title": {"it": "Il digest di oggi", "en": "Today's digest"},
     "no_news": {"it": "Nessuna novità da segnalare.", "en": "No new developments."},

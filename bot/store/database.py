@@ -7,7 +7,10 @@ Everything here is synchronous and short; async callers run it in a worker threa
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -135,11 +138,64 @@ feedback = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False, index=True),
 )
 
-EVENT_RETENTION_SECONDS = 3 * 24 * 3600  # Slack retries for minutes; keep days to be safe
+# The cap on concurrent model calls across replicas: one row per slot taken (bot.model_slots).
+model_leases = sa.Table(
+    "model_leases",
+    metadata,
+    sa.Column("slot", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("holder", sa.String(128), nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+)
+
+# Questions per user per minute (bot.rate_limit): key "<user>|<minute number>".
+request_counts = sa.Table(
+    "request_counts",
+    metadata,
+    sa.Column("key", sa.String(320), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+logger = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
     """The database cannot be used; one line, safe to print (no password)."""
+
+
+class StoreUnavailable(StoreError):
+    """A query failed (database down, connection lost...): the caller degrades and goes on."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long each kind of record is kept, in seconds (see ``Store.prune``)."""
+
+    conversations: float = 30 * 86400
+    events: float = 2 * 86400
+    digests: float = 365 * 86400
+
+
+def _healing(method):
+    """Run a store method; a database that lost its tables (restored empty, dropped) gets
+    them back and the method runs once more; any other database failure becomes
+    ``StoreUnavailable`` with a one-line, password-free reason."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except SQLAlchemyError as exc:
+            if not _missing_table(exc):
+                raise StoreUnavailable(f"database unavailable: {_reason(exc)}") from None
+        logger.warning("the database has lost its tables: creating them again")
+        try:
+            _create_schema(self.engine)
+            return method(self, *args, **kwargs)
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(f"database unavailable: {_reason(exc)}") from None
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -224,6 +280,7 @@ class Store:
 
     # --- conversations -------------------------------------------------------------
 
+    @_healing
     def add_turns(self, conversation_id: str, new_turns: list[Turn]) -> None:
         now = self.clock()
         with self.engine.begin() as db:
@@ -244,6 +301,7 @@ class Store:
                 ],
             )
 
+    @_healing
     def recent_turns(self, conversation_id: str, *, limit: int, max_age_seconds: float) -> list[Turn]:
         """The conversation's last ``limit`` turns younger than ``max_age_seconds``, oldest first."""
         query = (
@@ -260,20 +318,80 @@ class Store:
             for r in reversed(rows)
         ]
 
-    def forget_older_than(self, max_age_seconds: float) -> int:
-        """Delete expired turns and old event keys; returns how many turns went."""
+    @_healing
+    def prune(self, retention: Retention, *, knowledge_version: str | None = None) -> dict[str, int]:
+        """Delete what ``retention`` no longer keeps: old conversation turns, processed event ids,
+        digest records, spent rate-limit counters and expired model leases, and (given the
+        current ``knowledge_version``) cached briefings made from other knowledge. Returns the
+        number of rows deleted per table."""
         now = self.clock()
+        digest_cutoff = now - retention.digests
+        statements = {
+            "conversation_turns": turns.delete().where(turns.c.created_at < now - retention.conversations),
+            "processed_events": processed_events.delete().where(processed_events.c.created_at < now - retention.events),
+            "digest_posts": digest_posts.delete().where(digest_posts.c.claimed_at < digest_cutoff),
+            "digested_articles": digested_articles.delete().where(digested_articles.c.digested_at < digest_cutoff),
+            "request_counts": request_counts.delete().where(request_counts.c.created_at < now - 3600),
+            "model_leases": model_leases.delete().where(model_leases.c.expires_at < now),
+        }
+        if knowledge_version:  # cache keys are "<kind>:<knowledge version>:..."
+            statements["cached_replies"] = cached_replies.delete().where(
+                ~cached_replies.c.key.like(f"%:{knowledge_version}:%")
+            )
         with self.engine.begin() as db:
-            gone = db.execute(turns.delete().where(turns.c.created_at < now - max_age_seconds)).rowcount
-            db.execute(processed_events.delete().where(processed_events.c.created_at < now - EVENT_RETENTION_SECONDS))
-        return gone
+            return {name: db.execute(statement).rowcount for name, statement in statements.items()}
+
+    # --- limits: model slots and request counts (bot.model_slots, bot.rate_limit) ----------
+
+    @_healing
+    def take_model_slot(self, capacity: int, holder: str, lease_seconds: float) -> int | None:
+        """One of ``capacity`` slots for ``holder`` until the lease expires; None when all are taken."""
+        now = self.clock()
+        slots = list(range(capacity))
+        random.shuffle(slots)  # replicas do not all fight over slot 0
+        with self.engine.begin() as db:
+            db.execute(model_leases.delete().where(model_leases.c.expires_at < now))
+            for slot in slots:
+                row = {"slot": slot, "holder": holder, "expires_at": now + lease_seconds}
+                insert = _dialect_insert(self.dialect)(model_leases).values(**row).on_conflict_do_nothing()
+                if db.execute(insert.returning(model_leases.c.slot)).first() is not None:
+                    return slot
+        return None
+
+    @_healing
+    def release_model_slot(self, slot: int, holder: str) -> None:
+        where = (model_leases.c.slot == slot) & (model_leases.c.holder == holder)
+        with self.engine.begin() as db:
+            db.execute(model_leases.delete().where(where))
+
+    @_healing
+    def count_request(self, user: str, window: int) -> tuple[int, int]:
+        """Count one request of ``user`` in minute ``window``; (this minute's count, the last one's)."""
+        insert = _dialect_insert(self.dialect)(request_counts).values(
+            key=f"{user}|{window}", count=1, created_at=self.clock()
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=("key",), set_={"count": request_counts.c.count + 1}
+        ).returning(request_counts.c.count)
+        previous = sa.select(request_counts.c.count).where(request_counts.c.key == f"{user}|{window - 1}")
+        with self.engine.begin() as db:
+            current = db.execute(upsert).scalar_one()
+            return current, db.execute(previous).scalar() or 0
 
     # --- event de-duplication --------------------------------------------------------
 
+    @_healing
     def claim_event(self, key: str) -> bool:
         """True the first time ``key`` is claimed by any instance sharing this database."""
         return self.insert_once(processed_events, {"key": key, "created_at": self.clock()})
 
+    @_healing
+    def release_event(self, key: str) -> None:
+        """Forget a claim whose work could not finish, so a retry (or another instance) may answer."""
+        with self.engine.begin() as db:
+            db.execute(processed_events.delete().where(processed_events.c.key == key))
+
+    @_healing
     def insert_once(self, table: sa.Table, row: dict) -> bool:
         """INSERT ... ON CONFLICT DO NOTHING; True when this call inserted the row."""
         key_column = table.primary_key.columns.values()[0]
@@ -283,26 +401,31 @@ class Store:
 
     # --- cache -------------------------------------------------------------------------
 
+    @_healing
     def cached(self, key: str) -> dict | None:
         with self.engine.connect() as db:
             value = db.execute(sa.select(cached_replies.c.value).where(cached_replies.c.key == key)).scalar()
         return json.loads(value) if value is not None else None
 
+    @_healing
     def cache(self, key: str, value: dict) -> None:
         self.insert_once(cached_replies, {"key": key, "value": json.dumps(value), "created_at": self.clock()})
 
     # --- feedback ----------------------------------------------------------------------
 
+    @_healing
     def add_rated_answer(self, answer: RatedAnswer) -> None:
         row = {**asdict(answer), "citations": json.dumps(list(answer.citations)),
                "follow_ups": json.dumps(list(answer.follow_ups)), "created_at": self.clock()}  # fmt: skip
         self.insert_once(rated_answers, row)
 
+    @_healing
     def rated_answer(self, answer_id: str) -> RatedAnswer | None:
         with self.engine.connect() as db:
             row = db.execute(sa.select(rated_answers).where(rated_answers.c.id == answer_id)).mappings().first()
         return _rated_answer(row) if row else None
 
+    @_healing
     def rate(self, answer_id: str, platform: str, user_id: str, rating: str, reason: str = "") -> None:
         """Record (or replace) ``user_id``'s rating of the answer; a new rating without a reason
         clears an old reason, a reason is kept only with the rating it explains."""
@@ -316,6 +439,7 @@ class Store:
         with self.engine.begin() as db:
             db.execute(upsert)
 
+    @_healing
     def ratings(self, *, rating: str | None = None, limit: int | None = None) -> list[Rating]:
         """Ratings with their answers, newest first."""
         rated = (feedback.c.platform.label("rated_on"), feedback.c.user_id, feedback.c.rating, feedback.c.reason,
@@ -333,6 +457,7 @@ class Store:
 
     # --- digest: subscriptions ---------------------------------------------------------
 
+    @_healing
     def save_subscription(self, sub: Subscription) -> None:
         """Create or replace the channel's subscription (clearing any pause)."""
         row = {**_fields(sub), "paused_reason": "", "updated_at": self.clock()}
@@ -344,6 +469,7 @@ class Store:
         with self.engine.begin() as db:
             db.execute(upsert)
 
+    @_healing
     def subscription(self, platform: str, channel: str) -> Subscription | None:
         query = sa.select(digest_subscriptions).where(
             digest_subscriptions.c.platform == platform, digest_subscriptions.c.channel == channel
@@ -352,6 +478,7 @@ class Store:
             row = db.execute(query).mappings().first()
         return _subscription(row) if row else None
 
+    @_healing
     def subscriptions(self) -> list[Subscription]:
         """Every subscription, paused ones included, in a stable order."""
         columns = digest_subscriptions.c
@@ -359,20 +486,21 @@ class Store:
         with self.engine.connect() as db:
             return [_subscription(row) for row in db.execute(query).mappings()]
 
+    @_healing
     def delete_subscription(self, platform: str, channel: str) -> bool:
         where = (digest_subscriptions.c.platform == platform) & (digest_subscriptions.c.channel == channel)
         with self.engine.begin() as db:
             return db.execute(digest_subscriptions.delete().where(where)).rowcount > 0
 
+    @_healing
     def pause_subscription(self, platform: str, channel: str, reason: str) -> None:
         where = (digest_subscriptions.c.platform == platform) & (digest_subscriptions.c.channel == channel)
         with self.engine.begin() as db:
-            db.execute(
-                digest_subscriptions.update().where(where).values(paused_reason=reason, updated_at=self.clock())
-            )
+            db.execute(digest_subscriptions.update().where(where).values(paused_reason=reason, updated_at=self.clock()))
 
     # --- digest: the ledger (one post per platform, channel and local date) ---------------
 
+    @_healing
     def claim_digest(self, platform: str, channel: str, local_date: str, *, claimed_by: str = "") -> bool:
         """True when this call took the day's slot; False when any instance already has it."""
         row = {
@@ -395,16 +523,19 @@ class Store:
                 .values(status=status, message_id=message_id, detail=detail, finished_at=self.clock())
             )
 
+    @_healing
     def release_digest(self, platform: str, channel: str, local_date: str) -> None:
         """Give a claimed slot back (nothing was posted), so a later pass may try again."""
         with self.engine.begin() as db:
             db.execute(digest_posts.delete().where(_slot(platform, channel, local_date)))
 
+    @_healing
     def digest_post(self, platform: str, channel: str, local_date: str) -> DigestPost | None:
         with self.engine.connect() as db:
             row = db.execute(sa.select(digest_posts).where(_slot(platform, channel, local_date))).mappings().first()
         return _digest_post(row) if row else None
 
+    @_healing
     def last_digest_post(self, platform: str, channel: str) -> DigestPost | None:
         query = (
             sa.select(digest_posts)
@@ -416,6 +547,7 @@ class Store:
             row = db.execute(query).mappings().first()
         return _digest_post(row) if row else None
 
+    @_healing
     def digested_versions(self, platform: str, channel: str) -> dict[str, str]:
         """article id -> the version the channel's digests last covered."""
         query = sa.select(digested_articles.c.article_id, digested_articles.c.version).where(
@@ -424,6 +556,7 @@ class Store:
         with self.engine.connect() as db:
             return {article_id: version for article_id, version in db.execute(query)}
 
+    @_healing
     def record_digested(self, platform: str, channel: str, versions: dict[str, str]) -> None:
         if not versions:
             return
@@ -464,6 +597,13 @@ def _slot(platform: str, channel: str, local_date: str):
         (digest_posts.c.platform == platform)
         & (digest_posts.c.channel == channel)
         & (digest_posts.c.local_date == local_date)
+    )
+
+
+def _missing_table(exc: SQLAlchemyError) -> bool:
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return isinstance(exc, OperationalError | ProgrammingError) and (
+        "no such table" in text or ("relation" in text and "does not exist" in text)
     )
 
 

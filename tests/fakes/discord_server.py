@@ -74,6 +74,7 @@ class _Failure:
     status: int
     times: int
     body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class FakeDiscord:
@@ -121,10 +122,15 @@ class FakeDiscord:
 
     # --- scripting -----------------------------------------------------------------------------
 
-    def fail(self, method: str, path_pattern: str, status: int, *, times: int = 1, code: int = 0) -> None:
-        """The next ``times`` requests matching ``method`` and the ``path_pattern`` regex get ``status``."""
+    def fail(self, method: str, path_pattern: str, status: int, *, times: int = 1, code: int = 0, **extra: Any) -> None:
+        """The next ``times`` requests matching ``method`` and the ``path_pattern`` regex get ``status``;
+        ``extra`` goes into the JSON body (e.g. ``retry_after=600, global_=False`` for a 429)."""
         body = {"message": f"scripted {status}", "code": code}
-        self._failures.append(_Failure(method, path_pattern, status, times, body))
+        body.update({k.rstrip("_"): v for k, v in extra.items()})
+        headers = {}
+        if status == 429:  # as Discord sends it (discord.py takes a 429 without "Via" for a Cloudflare ban)
+            headers = {"Via": "1.1 google", "Retry-After": str(body.get("retry_after", 1)), "X-RateLimit-Scope": "user"}
+        self._failures.append(_Failure(method, path_pattern, status, times, body, headers))
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a gateway DISPATCH to every connected client."""
@@ -366,7 +372,9 @@ class FakeDiscord:
         for failure in self._failures:
             if failure.times and failure.method == request.method and re.fullmatch(failure.pattern, path):
                 failure.times -= 1
-                return _json(failure.body, status=failure.status)
+                response = _json(failure.body, status=failure.status)
+                response.headers.update(failure.headers)
+                return response
         for method, pattern, handler in self._routes():
             match = re.fullmatch(pattern, path)
             if method == request.method and match:

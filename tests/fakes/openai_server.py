@@ -70,6 +70,15 @@ class Malformed:
 
 
 @dataclass(frozen=True)
+class Trickle:
+    """A 200 whose body arrives one byte every ``interval`` seconds, ``count`` bytes in all:
+    every read gets data well within a per-read timeout, the answer never completes in time."""
+
+    interval: float
+    count: int = 1000
+
+
+@dataclass(frozen=True)
 class Stream:
     """A streamed answer (``"stream": true`` requests): ``pieces`` sent as SSE chunks, ``interval``
     seconds apart; ``cut=True`` drops the connection after the last piece instead of finishing.
@@ -80,7 +89,7 @@ class Stream:
     cut: bool = False
 
 
-Step = Text | Status | Delay | Malformed | Stream | str
+Step = Text | Status | Delay | Malformed | Trickle | Stream | str
 Responder = Callable[[dict[str, Any]], "Step | Awaitable[Step]"]
 
 
@@ -102,9 +111,12 @@ def _error_body(status: int) -> dict[str, Any]:
 class FakeOpenAI:
     """An OpenAI-compatible server on 127.0.0.1 (random port); ``base_url`` ends with ``/v1``."""
 
-    def __init__(self, *, responder: Responder | None = None, delay: float = 0.0) -> None:
+    def __init__(self, *, responder: Responder | None = None, delay: float = 0.0, api_key: str = "") -> None:
         self.responder: Responder = responder or (lambda _body: DEFAULT_REPLY)
         self.delay = delay  # applied to every request, before its step
+        self.api_key = api_key  # when set, any other bearer token gets OpenAI's 401 invalid_api_key
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most chat completions served at once
         self.requests: list[RecordedRequest] = []
         self.stream_log: list[tuple[float, str]] = []  # (time.perf_counter() when sent, piece)
         self._queue: deque[Step] = deque()
@@ -130,6 +142,7 @@ class FakeOpenAI:
         self._closing = asyncio.Event()
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat_completions)
+        app.router.add_get("/v1/models", self._models)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -174,6 +187,25 @@ class FakeOpenAI:
 
     # serving ------------------------------------------------------------------------------------------
 
+    def _rejected(self, request: web.Request) -> web.Response | None:
+        if not self.api_key or request.headers.get("Authorization") == f"Bearer {self.api_key}":
+            return None
+        error = {
+            "message": "Incorrect API key provided.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "invalid_api_key",
+        }
+        return web.json_response({"error": error}, status=401)
+
+    async def _models(self, request: web.Request) -> web.Response:
+        self.requests.append(RecordedRequest(path=request.path, json=None, headers=dict(request.headers)))
+        rejected = self._rejected(request)
+        if rejected is not None:
+            return rejected
+        model = {"id": "fake-model", "object": "model", "created": 0, "owned_by": "fake"}
+        return web.json_response({"object": "list", "data": [model]})
+
     async def _chat_completions(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()
         try:
@@ -181,10 +213,18 @@ class FakeOpenAI:
         except ValueError:
             body = raw.decode("utf-8", "replace")
         self.requests.append(RecordedRequest(path=request.path, json=body, headers=dict(request.headers)))
-        if self.delay:
-            await self._sleep(self.delay)
-        step: Step | None = self._queue.popleft() if self._queue else None
-        return await self._serve(step, body, request)
+        rejected = self._rejected(request)
+        if rejected is not None:
+            return rejected
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.delay:
+                await self._sleep(self.delay)
+            step: Step | None = self._queue.popleft() if self._queue else None
+            return await self._serve(step, body, request)
+        finally:
+            self.in_flight -= 1
 
     async def _serve(self, step: Step | None, body: Any, request: web.Request) -> web.StreamResponse:
         if step is None:
@@ -196,6 +236,15 @@ class FakeOpenAI:
         if isinstance(step, Delay):
             await self._sleep(step.seconds)
             return await self._serve(step.then, body, request)
+        if isinstance(step, Trickle):
+            response = web.StreamResponse(headers={"Content-Type": "application/json"})
+            await response.prepare(request)
+            for _ in range(step.count):
+                await response.write(b" ")  # JSON allows leading whitespace: the body stays valid so far
+                await self._sleep(step.interval)
+                if self._closing is not None and self._closing.is_set():
+                    break
+            return response
         if isinstance(step, Status):
             if isinstance(step.body, str):
                 return web.Response(status=step.status, text=step.body, headers=step.headers)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Call:
     args: dict
     headers: dict = field(default_factory=dict)
     response: dict = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass

@@ -6,6 +6,7 @@ every request, so providers can cache it; the conversation and the question come
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Sequence
 
@@ -29,8 +30,7 @@ class ModelEngine:
         self.system_prompt = prompts["system"].render(knowledge=render_knowledge(knowledge))
 
     async def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
-        request = self.prompts["answer"].render(question=question, language_name=LANGUAGE_NAMES[language])
-        return await self._complete([*self._history(history), {"role": "user", "content": request}])
+        return await self._complete(self._answer_turns(question, language, history))
 
     @property
     def can_stream(self) -> bool:
@@ -38,8 +38,11 @@ class ModelEngine:
 
     def answer_pieces(self, question: str, language: str, history: Sequence[Turn] = ()) -> AsyncIterator[str]:
         """The model's answer as it streams in, raw (ids not yet qualified): for ``can_stream`` models."""
-        request = self.prompts["answer"].render(question=question, language_name=LANGUAGE_NAMES[language])
-        return self.model.stream(self.messages_for([*self._history(history), {"role": "user", "content": request}]))
+        return self.model.stream(self.messages_for(self._answer_turns(question, language, history)))
+
+    def _answer_turns(self, question: str, language: str, history: Sequence[Turn]) -> list[dict[str, str]]:
+        request = self.prompts["answer"].render(language_name=LANGUAGE_NAMES[language])
+        return [*self._history(history), {"role": "user", "content": request}, _question_message(question)]
 
     async def brief(self, language: str, article_ids: Sequence[str] | None = None, *, kind: str = "brief") -> Draft:
         ids = list(article_ids) if article_ids is not None else [a.id for a in self.knowledge.articles]
@@ -59,7 +62,7 @@ class ModelEngine:
 
     def _history(self, history: Sequence[Turn]) -> list[dict[str, str]]:
         return [
-            {"role": t.role, "content": f"<question>\n{t.content}\n</question>" if t.role == "user" else t.content}
+            _question_message(t.content) if t.role == "user" else {"role": t.role, "content": t.content}
             for t in history
         ]
 
@@ -74,6 +77,12 @@ class ModelEngine:
             return f"[{found[0]}]" if len(found) == 1 else match.group(0)
 
         return _BARE_ID.sub(qualify, text)
+
+
+def _question_message(question: str) -> dict[str, str]:
+    """A user's words as a message of their own holding one JSON string: JSON escaping, not a
+    tag the text could close or open (``</question>``), keeps them apart from the instructions."""
+    return {"role": "user", "content": json.dumps({"question": question}, ensure_ascii=False)}
 
 
 def render_knowledge(knowledge: KnowledgeBase) -> str:

@@ -85,9 +85,7 @@ class OpenAIChatModel:
         if not settings.openai_api_key:
             from bot.config import ConfigError
 
-            raise ConfigError(
-                "OPENAI_API_KEY must be set for the openai engine (any value for a server without auth)"
-            )
+            raise ConfigError("OPENAI_API_KEY must be set for the openai engine (any value for a server without auth)")
         return cls(
             api_key=settings.openai_api_key,
             base_url=settings.openai_base_url or None,
@@ -175,9 +173,31 @@ class OpenAIChatModel:
             raise ModelUnavailable(
                 self._redact(f"the model server {what} ({_attempts_made(retrying.statistics)})")
             ) from None
-        except json.JSONDecodeError:  # the SDK parses a JSON content type itself; other bodies come back as-is
+        except (json.JSONDecodeError, openai.APIResponseValidationError):
+            # the SDK parses a JSON content type itself; other bodies come back as-is
             raise ModelUnavailable("the model server sent a response that is not a chat completion") from None
         raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def check(self) -> None:
+        """At start: does the server take the key? ``GET /models`` costs nothing. Raises
+        ``ModelRejected`` when the key is refused (401/403), ``ModelUnavailable`` when the server
+        cannot be reached; a server without ``/models`` (404...) passes, it may still answer."""
+        import openai
+
+        client = self._get_client()
+        try:
+            await client.get("/models", cast_to=bytes)
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            code = _error_code(exc.body)
+            detail = f"HTTP {exc.status_code}" + (f" [{code}]" if code else "")
+            raise ModelRejected(self._redact(f"OPENAI_API_KEY was rejected by {self._base_url} ({detail})")) from None
+        except openai.APIStatusError:
+            return
+        except openai.APIConnectionError as exc:
+            what = "timed out" if isinstance(exc, openai.APITimeoutError) else "connection failed"
+            raise ModelUnavailable(
+                self._redact(f"cannot reach the model server at {self._base_url} ({what})")
+            ) from None
 
     def _get_client(self) -> openai.AsyncOpenAI:
         if self._client is None:
@@ -278,4 +298,3 @@ def _assistant_text(completion: object) -> str:
     if not isinstance(content, str) or not content.strip():
         raise ModelUnavailable("the model server sent a response that is not a chat completion")
     return content
-

@@ -37,7 +37,10 @@ def texts(language: str) -> dict[str, str]:
 
 
 async def reply_view(store, reply, *, question: str, channel: str, conversation_id: str) -> discord.ui.View | None:
-    """The buttons for a reply about to be sent (kept for rating first); None if it cannot be kept."""
+    """The buttons for a reply about to be sent (kept for rating first); None if it cannot be kept
+    or is no answer ("not now": busy, rate-limited)."""
+    if reply.extras.get("transient"):
+        return None
     answer_id = await rating_id_or_none(store, reply, platform="discord", question=question, channel=channel,
                                         conversation_id=conversation_id)  # fmt: skip
     if answer_id is None:

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from contextlib import suppress
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -24,8 +25,11 @@ from bot.platforms.discord.message_events import answer_in, answer_message, plan
 from bot.platforms.discord.posting import conversation_id
 from bot.platforms.discord.render import escape_mentions
 from bot.platforms.discord.slash_commands import register_commands
+from bot.store.database import StoreError
 
 log = logging.getLogger(__name__)
+
+RATE_LIMIT_WAIT_CAP = 30.0  # seconds a send may wait on a Discord 429 (discord.py's smallest allowed cap)
 
 # What the bot needs in a channel: read it, answer, start a thread and answer in it, reply to a message.
 INVITE_PERMISSIONS = discord.Permissions(
@@ -44,6 +48,7 @@ class BriefbotDiscordClient(discord.Client):
         intents = discord.Intents.default()
         intents.typing = False
         intents.message_content = message_content
+        options.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT_CAP)  # past it: RateLimited, not silence
         super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(), **options)
         self.settings = settings
         self.briefer = briefer
@@ -62,10 +67,20 @@ class BriefbotDiscordClient(discord.Client):
         log.info("Invite the bot with: %s", invite_url(self.application_id, self.settings.discord_guild_id))
 
     async def on_message(self, message: discord.Message) -> None:
-        plan = await plan_for(message, self.user, self.briefer)
-        # Every process on this token gets every event: the shared store lets one of them answer.
-        if plan is not None and await asyncio.to_thread(self.briefer.store.claim_event, f"discord:{message.id}"):
-            await answer_message(message, plan, self.briefer)
+        if self.briefer.lifecycle.stopping:
+            return  # shutting down: another instance (or this one, restarted) takes new questions
+        with self.briefer.lifecycle.work():
+            plan = await plan_for(message, self.user, self.briefer)
+            # Every process on this token gets every event: the shared store lets one of them answer.
+            if plan is not None and await self._claim(f"discord:{message.id}"):
+                await answer_message(message, plan, self.briefer)
+
+    async def _claim(self, key: str) -> bool:
+        try:
+            return await asyncio.to_thread(self.briefer.store.claim_event, key)
+        except StoreError as error:  # answering twice beats never answering
+            log.warning("store unavailable, answering %s without de-duplication: %s", key, error)
+            return True
 
 
     async def answer_follow_up(self, interaction: discord.Interaction, question: str) -> None:
@@ -74,10 +89,13 @@ class BriefbotDiscordClient(discord.Client):
         channel = interaction.channel
         if channel is None:
             return
-        with suppress(discord.HTTPException):
-            await channel.send(f"**{escape_mentions(interaction.user.display_name)}**: {escape_mentions(question)}")
-        here = conversation_id(interaction.guild_id, channel.id)
-        await answer_in(channel, question, here, self.briefer)
+        if self.briefer.lifecycle.stopping:
+            return  # shutting down: the question can be asked again of the next instance
+        with self.briefer.lifecycle.work():
+            with suppress(discord.HTTPException):
+                await channel.send(f"**{escape_mentions(interaction.user.display_name)}**: {escape_mentions(question)}")
+            here = conversation_id(interaction.guild_id, channel.id)
+            await answer_in(channel, question, here, self.briefer, user=f"discord:{interaction.user.id}")
 
 
 async def sync_commands(tree: app_commands.CommandTree, guild_id: int | None) -> None:
@@ -112,11 +130,31 @@ async def serve_discord(settings: Settings, briefer, *, message_content: bool = 
     client = build_discord_client(settings, briefer, message_content=message_content)
     try:
         async with client:
-            await client.start(settings.discord_token)
+            await _run_until_stopped(client, settings.discord_token, briefer.lifecycle)
     except discord.LoginFailure:
         raise ConfigError("DISCORD_TOKEN was rejected by Discord: copy the bot token again") from None
+    except (aiohttp.ClientError, OSError) as error:  # REST or gateway: DNS, refused, TLS...
+        reason = type(error).__name__ + (f": {str(error).splitlines()[0][:160]}" if str(error) else "")
+        raise ConfigError(f"cannot reach Discord at {settings.discord_api_url} ({reason})") from None
     except discord.PrivilegedIntentsRequired:
         raise ConfigError(
             "the Message Content intent is not enabled for this bot in the Discord Developer Portal: "
             "enable it, or turn off BRIEFBOT_DISCORD_MESSAGE_CONTENT"
         ) from None
+
+
+async def _run_until_stopped(client: discord.Client, token: str, lifecycle) -> None:
+    """``client.start`` until it ends or the lifecycle is asked to stop; then the answers in flight
+    are finished (the connection stays open for them) before the client closes."""
+    running = asyncio.ensure_future(client.start(token))
+    stopping = asyncio.ensure_future(lifecycle.stop_requested.wait())
+    try:
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if running.done():
+            return running.result()
+        await lifecycle.drain()
+        await client.close()
+        await running
+    finally:
+        stopping.cancel()
+        running.cancel()

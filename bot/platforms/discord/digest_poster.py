@@ -13,12 +13,12 @@ from discord.http import HTTPClient, Route, handle_message_parameters
 
 from bot.answers.reply import Reply
 from bot.config import ConfigError, Settings
-from bot.digest.posters import ChannelGone, ChannelPacer, Posted, PostFailed
+from bot.digest.posters import POST_TIMEOUT, ChannelGone, ChannelPacer, Posted, PostFailed
 from bot.platforms.discord.posting import conversation_id, send_parts, thread_name
 from bot.platforms.discord.render import render_reply
 from bot.store.database import Subscription
 
-GONE = (403, 404)
+GONE = (401, 403, 404)  # the same post would fail again: the subscription is paused, and says why
 THREAD_ARCHIVE_MINUTES = 1440
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ class DiscordDigestPoster:
         first, *rest = render_reply(reply)
         await self.pacer.wait(f"discord:{sub.channel}")
         try:
-            message = await self.http.send_message(sub.channel, params=_message_params(first))
+            async with asyncio.timeout(POST_TIMEOUT):
+                message = await self.http.send_message(sub.channel, params=_message_params(first))
         except discord.HTTPException as error:
             reason = f"HTTP {error.status}: {error.text}".strip(": ")
             raise (ChannelGone if error.status in GONE else PostFailed)(reason) from None
@@ -53,7 +54,8 @@ class DiscordDigestPoster:
 
         async def send(_: int, part: str) -> None:
             await self.pacer.wait(f"discord:{sub.channel}")
-            await self.http.send_message(where, params=_message_params(part))
+            async with asyncio.timeout(POST_TIMEOUT):
+                await self.http.send_message(where, params=_message_params(part))
 
         await send_parts(rest, send, what="digest continuation")
         guild = int(sub.workspace) if sub.workspace.isdigit() else None

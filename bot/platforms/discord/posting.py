@@ -12,12 +12,17 @@ from collections.abc import Awaitable, Callable, Sequence
 import discord
 
 from bot.answers.reply import Reply
+from bot.language.phrases import BUSY_TEXT
 from bot.platforms.base import answer_or_busy
 from bot.platforms.base import conversation_id as platform_conversation_id
 from bot.platforms.discord.render import render_reply, render_text
 
 log = logging.getLogger(__name__)
 
+RESTARTING_MESSAGE = (
+    "Mi sto riavviando e non ho potuto finire questa risposta: chiedimelo di nuovo tra un minuto. / "
+    "I'm restarting and couldn't finish this answer: please ask again in a minute."
+)
 THREAD_NAME_LIMIT = 100  # Discord's limit for a thread name
 
 
@@ -83,4 +88,21 @@ async def send_messages(
         else:
             await channel.send(part, nonce=nonce, **extra)
 
-    await send_parts(parts, send)
+    try:
+        await send_parts(parts, send)
+    except discord.RateLimited as limited:
+        log.warning("Discord asks to wait %.0f s before this reply, over the cap: telling the asker the bot "
+                    "is busy", limited.retry_after)  # fmt: skip
+        await _say_busy(channel, reply_to)
+
+
+async def _say_busy(channel: discord.abc.Messageable, reply_to: discord.Message | None) -> None:
+    """Best effort: the channel may refuse this too, then the asker's DM is tried."""
+    for target in (channel, getattr(getattr(reply_to, "author", None), "dm_channel", None)):
+        if target is None:
+            continue
+        try:
+            await target.send(BUSY_TEXT)
+            return
+        except (discord.HTTPException, discord.RateLimited):
+            continue

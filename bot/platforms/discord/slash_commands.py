@@ -6,12 +6,14 @@ the follow-up can come up to 15 minutes later.
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 
 import discord
 from discord import app_commands
 
 from bot.answers.reply import Reply
 from bot.language.languages import NATIVE_NAMES, SUPPORTED_LANGUAGES
+from bot.language.phrases import BUSY_TEXT
 from bot.platforms.discord.actions import reply_view
 from bot.platforms.discord.posting import conversation_id, reply_and_messages, send_parts
 
@@ -30,13 +32,18 @@ def register_commands(tree: app_commands.CommandTree, briefer) -> None:
     async def brief(interaction: discord.Interaction, language: app_commands.Choice[str] | None = None):
         lang = language.value if language else language_for(interaction.locale)
         here = conversation_id(interaction.guild_id, interaction.channel_id)
-        await respond(interaction, lambda: briefer.brief(lang=lang, conversation_id=here), briefer, here)
+        user = f"discord:{interaction.user.id}"
+        with briefer.lifecycle.work():
+            await respond(interaction, lambda: briefer.brief(lang=lang, conversation_id=here, user=user), briefer, here)
 
     @tree.command(name="ask", description="Ask a question about the news articles")
     @app_commands.describe(question="Your question")
     async def ask(interaction: discord.Interaction, question: app_commands.Range[str, 1, QUESTION_LIMIT]):
         here = conversation_id(interaction.guild_id, interaction.channel_id)
-        await respond(interaction, lambda: briefer.answer(question, conversation_id=here), briefer, here, question)
+        user = f"discord:{interaction.user.id}"
+        with briefer.lifecycle.work():
+            call = lambda: briefer.answer(question, conversation_id=here, user=user)  # noqa: E731
+            await respond(interaction, call, briefer, here, question)
 
     # /digest is registered next to these by bot.platforms.discord.digest_command (see BriefbotDiscordClient).
 
@@ -65,4 +72,10 @@ async def respond(interaction: discord.Interaction, call: Callable[[], Awaitable
         extra = {"view": view} if view is not None and index == last else {}
         return await interaction.followup.send(part, **extra)
 
-    await send_parts(parts, send, what="follow-up")
+    try:
+        await send_parts(parts, send, what="follow-up")
+    except discord.RateLimited as limited:
+        log.warning("Discord asks to wait %.0f s before this follow-up, over the cap: telling the asker "
+                    "the bot is busy", limited.retry_after)  # fmt: skip
+        with suppress(discord.HTTPException, discord.RateLimited):
+            await interaction.followup.send(BUSY_TEXT, ephemeral=True)

@@ -38,7 +38,10 @@ def texts(language: str) -> dict[str, str]:
 
 async def reply_blocks(store, reply: Reply, *, question: str, channel: str, conversation_id: str) -> list[dict]:
     """The follow-up and feedback blocks for a reply about to be shown (kept for rating first).
-    If it cannot be kept (the database is down), the reply goes out without feedback buttons."""
+    If it cannot be kept (the database is down), the reply goes out without feedback buttons.
+    A "not now" reply (busy, rate-limited) gets none: it is no answer."""
+    if reply.extras.get("transient"):
+        return []
     blocks = follow_up_blocks(reply.follow_ups)
     answer_id = await rating_id_or_none(store, reply, platform="slack", question=question, channel=channel,
                                         conversation_id=conversation_id)  # fmt: skip

@@ -5,15 +5,16 @@ Entry point for the CLI: ``serve_slack(settings, briefer, mode=..., host=..., po
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, Settings
@@ -21,6 +22,7 @@ from bot.platforms.slack.assistant import build_assistant
 from bot.platforms.slack.digest_command import SlackDigestCommand, digest_listener
 from bot.platforms.slack.home import BRIEF_ACTION, DIGEST_ACTION, AppHome
 from bot.platforms.slack.listeners import Listener, SlackListeners
+from bot.platforms.slack.requests import check_request
 from bot.platforms.slack.web_client import slack_web_client
 
 EVENTS_PATH = "/slack/events"
@@ -63,11 +65,18 @@ def build_slack_app(
     return app
 
 
-def web_application(app: AsyncApp) -> web.Application:
-    """``POST /slack/events`` (signature checked by bolt) and ``GET /healthz``."""
+def web_application(app: AsyncApp, signing_secret: str) -> web.Application:
+    """``POST /slack/events`` (signed, well-formed requests go on to bolt) and ``GET /healthz``."""
 
     async def events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+        raw = await request.read()
+        rejected = check_request(raw, request.headers, signing_secret)
+        if rejected is not None:
+            logger.warning("rejected a request to %s: HTTP %s, %s (%d bytes)", EVENTS_PATH, rejected.status,
+                           rejected.reason, len(raw))  # fmt: skip
+            return web.json_response({"ok": False, "error": rejected.reason}, status=rejected.status)
+        bolt_request = AsyncBoltRequest(body=raw.decode("utf-8"), query=request.query_string, headers=request.headers)
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
@@ -78,9 +87,9 @@ def web_application(app: AsyncApp) -> web.Application:
 
 
 @asynccontextmanager
-async def http_server(app: AsyncApp, host: str, port: int) -> AsyncIterator[int]:
+async def http_server(app: AsyncApp, host: str, port: int, *, signing_secret: str) -> AsyncIterator[int]:
     """Serve ``app`` on ``host:port`` while the block runs; yields the bound port (useful with port 0)."""
-    runner = web.AppRunner(web_application(app), access_log=None)
+    runner = web.AppRunner(web_application(app, signing_secret), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
@@ -110,29 +119,40 @@ async def connected_client(settings: Settings) -> AsyncIterator[AsyncWebClient]:
         client = slack_web_client(settings, session=session)
         try:
             identity = await client.auth_test()
-        except Exception as error:
-            reason = getattr(getattr(error, "response", None), "get", lambda _: None)("error")
-            raise ConfigError(f"SLACK_BOT_TOKEN was not accepted by Slack ({reason or type(error).__name__})") from None
+        except SlackApiError as error:
+            reason = error.response.get("error") or f"HTTP {error.response.status_code}"
+            raise ConfigError(f"SLACK_BOT_TOKEN was not accepted by Slack ({reason})") from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise ConfigError(f"cannot reach Slack at {settings.slack_api_url} ({_network_reason(error)})") from None
         logger.info("connected to Slack as %s in team %s", identity.get("user_id"), identity.get("team_id"))
         yield client
 
 
+def _network_reason(error: BaseException) -> str:
+    """What went wrong on the network, in a few words (no URL with a token in it: Slack puts none there)."""
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text[:160]}" if text else type(error).__name__
+
+
 async def run_http(settings: Settings, briefer, host: str, port: int) -> None:
-    """Serve HTTP mode until cancelled."""
+    """Serve HTTP mode until cancelled or asked to stop (then: no new requests, answers in flight
+    finished, and only then the Web API client closed)."""
     async with connected_client(settings) as client:
         app = build_slack_app(settings, briefer, client=client)
-        async with http_server(app, host, port) as bound:
+        async with http_server(app, host, port, signing_secret=settings.slack_signing_secret) as bound:
             logger.info("Slack events on http://%s:%s%s", host, bound, EVENTS_PATH)
-            await asyncio.Event().wait()
+            await briefer.lifecycle.stop_requested.wait()
+        await briefer.lifecycle.drain()
 
 
 async def run_socket_mode(settings: Settings, briefer) -> None:
-    """Stay connected over Socket Mode until cancelled."""
+    """Stay connected over Socket Mode until cancelled or asked to stop (as ``run_http``)."""
     async with connected_client(settings) as client:
         app = build_slack_app(settings, briefer, client=client)
         async with socket_mode(app, settings.slack_app_token):
             logger.info("connected over Socket Mode")
-            await asyncio.Event().wait()
+            await briefer.lifecycle.stop_requested.wait()
+        await briefer.lifecycle.drain()
 
 
 def resolve_mode(settings: Settings, mode: str) -> str:

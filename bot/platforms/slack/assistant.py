@@ -53,7 +53,7 @@ def build_assistant(listeners: SlackListeners) -> AsyncAssistant:
         except Exception as error:  # no status or title is no reason not to answer
             log.warning("could not set the assistant thread's status or title: %s", type(error).__name__)
         await listeners.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id,
-                                         user=payload.get("user", ""), placeholder=False)  # fmt: skip
+                                         user=payload.get("user", ""), placeholder=False, body=body)  # fmt: skip
 
     return assistant
 

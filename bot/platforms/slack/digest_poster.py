@@ -11,14 +11,19 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answers.reply import Reply
 from bot.config import Settings
-from bot.digest.posters import ChannelGone, ChannelPacer, Posted, PostFailed
+from bot.digest.posters import POST_TIMEOUT, ChannelGone, ChannelPacer, Posted, PostFailed
 from bot.platforms.slack.listeners import channel_conversation_id
 from bot.platforms.slack.posting import post_parts, reason
 from bot.platforms.slack.render import render_reply
 from bot.platforms.slack.web_client import slack_web_client
 from bot.store.database import Subscription
 
-GONE = ("not_in_channel", "channel_not_found", "is_archived")
+# Errors that the same post would get again and again: the subscription is paused, and says why.
+GONE = (
+    "not_in_channel", "channel_not_found", "is_archived", "invalid_blocks", "invalid_blocks_format", "msg_too_long",
+    "not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "missing_scope",
+    "restricted_action", "no_permission", "team_access_not_granted",
+)  # fmt: skip
 
 
 class SlackDigestPoster:
@@ -33,7 +38,7 @@ class SlackDigestPoster:
             await self.pacer.wait(f"slack:{sub.channel}")
 
         try:
-            ts = await post_parts(self.client, sub.channel, render_reply(reply), pace=pace)
+            ts = await post_parts(self.client, sub.channel, render_reply(reply), pace=pace, timeout=POST_TIMEOUT)
         except SlackApiError as error:
             code = reason(error)
             raise (ChannelGone if code in GONE else PostFailed)(code) from None

@@ -25,7 +25,7 @@ from bot.platforms.slack.actions import (
     reply_blocks,
     with_blocks,
 )
-from bot.platforms.slack.posting import QUIET, WORKING, SlackPoster
+from bot.platforms.slack.posting import QUIET, STOPPING, WORKING, SlackPoster
 from bot.platforms.slack.render import (
     SlackMessage,
     context_blocks,
@@ -35,6 +35,7 @@ from bot.platforms.slack.render import (
     render_text,
 )
 from bot.platforms.slack.streaming import SlackStreamer
+from bot.store.database import StoreError
 
 ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does the OpenAI-AWS deal last?`"
 BRIEF_USAGE = "Usage: `/brief [it|en]` posts a briefing on the news to this channel."
@@ -100,7 +101,8 @@ class SlackListeners:
     async def ask(self, command, context, respond) -> None:
         if question := _question(command):
             header = f"{_asker(command)} “{escape(question)}”"
-            call = lambda cid: self.briefer.answer(question, conversation_id=cid)  # noqa: E731
+            user = _user(context.team_id, command.get("user_id"))
+            call = lambda cid: self.briefer.answer(question, conversation_id=cid, user=user)  # noqa: E731
             await self._answer_command(command, context, respond, header, call, question)
 
     async def ack_brief(self, ack, command) -> None:
@@ -108,7 +110,8 @@ class SlackListeners:
 
     async def brief(self, command, context, respond) -> None:
         if lang := _brief_language(command):
-            call = lambda cid: self.briefer.brief(lang=lang, conversation_id=cid)  # noqa: E731
+            user = _user(context.team_id, command.get("user_id"))
+            call = lambda cid: self.briefer.brief(lang=lang, conversation_id=cid, user=user)  # noqa: E731
             await self._answer_command(command, context, respond, f"{_asker(command)} /brief {lang}", call)
 
     async def _answer_command(self, command, context, respond, header: str, call, question: str = "") -> None:
@@ -118,18 +121,26 @@ class SlackListeners:
         channel = command["channel_id"]
         in_dm = command.get("channel_name") == "directmessage"
         cid = dm_conversation_id(context.team_id, channel) if in_dm else None
-        reply, messages = await prepare(lambda: call(cid))
-        if reply is not None:
-            blocks = await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
-                                        conversation_id=cid or "")  # fmt: skip
-            messages = with_blocks(messages, blocks)
-        messages = _with_header(messages, header)
-        first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
-        if first_ts is None:
-            await self.poster.respond_all(respond, messages)
-        elif reply is not None and cid is None:
-            thread = channel_conversation_id(context.team_id, channel, first_ts)
-            await self.briefer.remember(thread, reply, question=question or None)
+        with self.briefer.lifecycle.work():
+            try:
+                reply, messages = await prepare(lambda: call(cid))
+            except asyncio.CancelledError:  # shutting down: the acknowledgement's ⏳ gets an honest end
+                await self.poster.respond_all(respond, [render_text(STOPPING)], ephemeral=True)
+                raise
+            if reply is not None and reply.extras.get("transient"):  # "not now" is for the asker's eyes only
+                await self.poster.respond_all(respond, messages, ephemeral=True)
+                return
+            if reply is not None:
+                blocks = await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
+                                            conversation_id=cid or "")  # fmt: skip
+                messages = with_blocks(messages, blocks)
+            messages = _with_header(messages, header)
+            first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
+            if first_ts is None:
+                await self.poster.respond_all(respond, messages, user=command.get("user_id", ""))
+            elif reply is not None and cid is None:
+                thread = channel_conversation_id(context.team_id, channel, first_ts)
+                await self.briefer.remember(thread, reply, question=question or None)
 
     # -- events
 
@@ -140,7 +151,7 @@ class SlackListeners:
         thread_ts = event.get("thread_ts") or event["ts"]
         cid = channel_conversation_id(context.team_id, event["channel"], thread_ts)
         await self.answer_in_thread(event["channel"], thread_ts, cid, question, team=context.team_id,
-                                 user=event.get("user", ""))  # fmt: skip
+                                    user=event.get("user", ""), body=body)  # fmt: skip
 
     async def message(self, event, body, context) -> None:
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
@@ -158,7 +169,8 @@ class SlackListeners:
             if not started_by_bot and not await self.briefer.has_conversation(cid):
                 return
         if await self.claim(body):
-            await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=event["user"])
+            await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id,
+                                        user=event["user"], body=body)  # fmt: skip
 
     async def follow_up(self, body, context) -> None:
         """A suggested follow-up was pressed: it is asked in the thread (or DM) it was offered in."""
@@ -179,28 +191,57 @@ class SlackListeners:
                                                blocks=context_blocks([asked]), **QUIET)  # fmt: skip
         except Exception:
             logger.warning("could not show the chosen follow-up in %s", channel)
-        await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=user)
+        await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=user, body=body)
 
     async def answer_in_thread(self, channel: str, thread_ts: str | None, cid: str, question: str, *,
-                               team: str = "", user: str = "", placeholder: bool = True) -> None:  # fmt: skip
+                               team: str = "", user: str = "", placeholder: bool = True,
+                               body: dict | None = None) -> None:  # fmt: skip
         """Answer ``question`` where it was asked (streamed when the model streams), with the
-        follow-up and feedback buttons under it; ``placeholder``: show ⏳ until the answer is in."""
+        follow-up and feedback buttons under it; ``placeholder``: show ⏳ until the answer is in.
+        The answer counts as work in flight for a graceful shutdown; cancelled past the grace
+        period, it says so and hands the event (``body``) back."""
         async def finish(reply):
             return await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
                                       conversation_id=cid)  # fmt: skip
 
-        if question and getattr(self.briefer, "can_stream", False):
-            replies = self.briefer.answer_stream(question, conversation_id=cid)
-            await self.streamer.show(replies, channel, thread_ts=thread_ts, team_id=team, user_id=user, finish=finish)
-            return
-        placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts) if placeholder else None
-        if question:
-            reply, messages = await prepare(lambda: self.briefer.answer(question, conversation_id=cid))
-            if reply is not None:
-                messages = with_blocks(messages, await finish(reply))
-        else:
-            messages = [render_text(MENTION_USAGE)]
-        await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
+        asker = _user(team, user)
+        with self.briefer.lifecycle.work():
+            if question and getattr(self.briefer, "can_stream", False):
+                replies = self.briefer.answer_stream(question, conversation_id=cid, user=asker)
+                try:
+                    await self.streamer.show(replies, channel, thread_ts=thread_ts, team_id=team, user_id=user,
+                                             finish=finish)  # fmt: skip
+                except asyncio.CancelledError:  # the streamer has said so in the message
+                    await self._release(body)
+                    raise
+                return
+            placeholder_ts = None
+            try:
+                placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts) if placeholder else None
+                if question:
+                    async with self.poster.still_working(channel, placeholder_ts):
+                        reply, messages = await prepare(
+                            lambda: self.briefer.answer(question, conversation_id=cid, user=asker)
+                        )
+                    if reply is not None:
+                        messages = with_blocks(messages, await finish(reply))
+                else:
+                    messages = [render_text(MENTION_USAGE)]
+            except asyncio.CancelledError:  # shutting down past the grace period: hand the question back
+                await self.poster.deliver(channel, [render_text(STOPPING)], placeholder_ts=placeholder_ts,
+                                          thread_ts=thread_ts)  # fmt: skip
+                await self._release(body)
+                raise
+            await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
+
+    async def _release(self, body: dict | None) -> None:
+        """Release the event's claim so that a redelivery (or another instance) may answer it."""
+        event_id = (body or {}).get("event_id")
+        if event_id:
+            try:
+                await asyncio.to_thread(self.briefer.store.release_event, "slack:" + event_id)
+            except StoreError as error:
+                logger.warning("could not release event %s: %s", event_id, error)
 
     async def claim(self, body) -> bool:
         """True the first time this event is seen by any instance; Slack's retries are then dropped."""
@@ -208,7 +249,16 @@ class SlackListeners:
         if not event_id:
             return True
         # The store is synchronous (SQLAlchemy Core): keep its short write off the event loop.
-        return await asyncio.to_thread(self.briefer.store.claim_event, "slack:" + event_id)
+        try:
+            return await asyncio.to_thread(self.briefer.store.claim_event, "slack:" + event_id)
+        except StoreError as error:  # acknowledged already: answering twice beats never answering
+            logger.warning("store unavailable, answering event %s without de-duplication: %s", event_id, error)
+            return True
+
+
+def _user(team: str, user_id: str | None) -> str | None:
+    """The asker as the core's rate limit knows them: ``slack:<team>:<user>``."""
+    return f"slack:{team}:{user_id}" if user_id else None
 
 
 def _question(command) -> str:

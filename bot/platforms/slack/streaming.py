@@ -13,6 +13,7 @@ mentions and links from ``<``, and a model's text must never ping anyone.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -22,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.answers.reply import Reply
 from bot.language.phrases import BUSY_TEXT
 from bot.platforms.slack.actions import with_blocks
-from bot.platforms.slack.posting import QUIET, SlackPoster, reason
+from bot.platforms.slack.posting import QUIET, STOPPING, SlackPoster, reason
 from bot.platforms.slack.render import SlackMessage, render_reply, render_text
 
 MIN_UPDATE_INTERVAL = 1.2  # seconds between chat.update edits of one message
@@ -65,11 +66,14 @@ class SlackStreamer:
                 except Exception as error:  # e.g. the stream expired: the final chat.update shows it all
                     logger.warning("could not append to the stream in %s: %s", channel, reason(error))
                     broken = True
+        except asyncio.CancelledError:  # shutting down past the grace period: say so where the answer was
+            await self._end(channel, ts, thread_ts, sent, STOPPING)
+            raise
         except Exception:
             logger.exception("the core failed while streaming; sending the busy message")
             reply = None
         if reply is None:
-            await self._busy(channel, ts, thread_ts, sent)
+            await self._end(channel, ts, thread_ts, sent, BUSY_TEXT)
             return None, ts
         extra = await finish(reply)
         messages = render_reply(reply)
@@ -112,6 +116,9 @@ class SlackStreamer:
                     shown_at = now
                 except Exception as error:
                     logger.warning("could not update the placeholder in %s: %s", channel, reason(error))
+        except asyncio.CancelledError:  # shutting down past the grace period: say so in the placeholder
+            await self.poster.deliver(channel, [render_text(STOPPING)], placeholder_ts=ts, thread_ts=thread_ts)
+            raise
         except Exception:
             logger.exception("the core failed while streaming; sending the busy message")
             reply = None
@@ -130,10 +137,11 @@ class SlackStreamer:
             logger.info("could not stop the stream in %s: %s", channel, reason(error))
         await self.poster.deliver(channel, with_blocks(messages, extra), placeholder_ts=ts, thread_ts=thread_ts)
 
-    async def _busy(self, channel: str, ts: str, thread_ts: str, sent: str) -> None:
+    async def _end(self, channel: str, ts: str, thread_ts: str, sent: str, text: str) -> None:
+        """Stop the stream with ``text`` (busy, restarting): in the message, or after what it shows."""
         try:
-            await self.client.chat_stopStream(channel=channel, ts=ts, markdown_text=None if sent else BUSY_TEXT)
+            await self.client.chat_stopStream(channel=channel, ts=ts, markdown_text=None if sent else text)
             if sent:
-                await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=BUSY_TEXT, **QUIET)
+                await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, **QUIET)
         except Exception as error:
             logger.warning("could not finish the stream in %s: %s", channel, reason(error))

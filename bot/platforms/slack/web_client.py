@@ -18,25 +18,46 @@ from bot.config import Settings
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class RetryAfterHandler(AsyncRateLimitErrorRetryHandler):
-    """slack_sdk's rate-limit handler with the wait injectable (tests must not really sleep)."""
+MAX_RATE_LIMIT_WAIT = 30.0  # seconds; a longer Retry-After is not waited for: the call fails as "ratelimited"
 
-    def __init__(self, *, max_retry_count: int = 3, sleep: Sleep = asyncio.sleep, jitter: float = 0.5):
+
+class RetryAfterHandler(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's rate-limit handler with the wait injectable (tests must not really sleep) and
+    capped: asked to wait longer than ``max_wait``, it gives up at once and the caller tells the
+    user the bot is busy, instead of waiting in silence."""
+
+    def __init__(
+        self,
+        *,
+        max_retry_count: int = 3,
+        sleep: Sleep = asyncio.sleep,
+        jitter: float = 0.5,
+        max_wait: float = MAX_RATE_LIMIT_WAIT,
+    ):
         super().__init__(max_retry_count=max_retry_count)
         self._sleep = sleep
         self._jitter = jitter
+        self._max_wait = max_wait
+
+    async def _can_retry_async(self, *, state, request, response=None, error=None) -> bool:
+        if not await super()._can_retry_async(state=state, request=request, response=response, error=error):
+            return False
+        return _retry_after(response) <= self._max_wait
 
     async def prepare_for_next_attempt_async(self, *, state, request, response=None, error=None) -> None:
         if response is None:
             raise error  # type: ignore[misc]
         state.next_attempt_requested = True
-        retry_after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), ["1"])
-        try:
-            seconds = float(retry_after[0])
-        except (TypeError, ValueError):
-            seconds = 1.0
-        await self._sleep(seconds + random.uniform(0, self._jitter))
+        await self._sleep(_retry_after(response) + random.uniform(0, self._jitter))
         state.increment_current_attempt()
+
+
+def _retry_after(response) -> float:
+    retry_after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), ["1"])
+    try:
+        return float(retry_after[0])
+    except (TypeError, ValueError):
+        return 1.0
 
 
 def slack_web_client(
