@@ -68,6 +68,9 @@ class Settings:
     retain_digest_days: float = 365.0
     shutdown_grace: float = 25.0  # seconds in-flight answers get after SIGTERM
     stream_answers: bool = True  # with a model that streams, show answers claim by claim
+    knowledge_poll_seconds: float = 30.0
+    prompt_knowledge_tokens: int = 8000
+    digest_post_timeout: float = 30.0  # seconds for one digest post: past it the outcome is unknown
 
     @property
     def resolved_engine(self) -> str:
@@ -114,6 +117,8 @@ class Settings:
             chat_history_file=Path(env.get("BRIEFBOT_CHAT_HISTORY") or _state_dir(env) / "chat_history"),
             **_resilience(env),
             stream_answers=_flag(env, "BRIEFBOT_STREAM_ANSWERS") if env.get("BRIEFBOT_STREAM_ANSWERS") else True,
+            knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
+            prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
         )
 
 
@@ -129,6 +134,7 @@ def _resilience(env: Mapping[str, str]) -> dict:
         "retain_event_days": ("BRIEFBOT_RETAIN_EVENTS_DAYS", float),
         "retain_digest_days": ("BRIEFBOT_RETAIN_DIGESTS_DAYS", float),
         "shutdown_grace": ("BRIEFBOT_SHUTDOWN_GRACE", float),
+        "digest_post_timeout": ("BRIEFBOT_DIGEST_POST_TIMEOUT", float),
     }
     return {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
 

@@ -99,7 +99,7 @@ async def test_commands_are_synced_globally_and_the_invite_url_is_logged(fake_di
     [sync] = [r for r in fake_discord.requests if r.method == "PUT"]
     assert sync.path == f"/applications/{APP_ID}/commands"
     commands = {c["name"]: c for c in sync.body}
-    assert set(commands) == {"brief", "ask", "digest"}
+    assert set(commands) == {"brief", "ask", "digest", "news"}
     assert [o["name"] for o in commands["ask"]["options"]] == ["question"]
     assert {c["value"] for c in commands["brief"]["options"][0]["choices"]} == {"it", "en"}
     assert f"client_id={APP_ID}" in caplog.text and "scope=bot+applications.commands" in caplog.text

@@ -9,12 +9,13 @@ import itertools
 import json
 import signal
 import sqlite3
+import sys
 import time
 
 import pytest
 
 from tests.fakes.openai_server import Delay, Trickle
-from tests.process_helpers import bot_env, bot_process, slack_env, slack_http_bot
+from tests.process_helpers import ROOT, bot_env, bot_process, slack_env, slack_http_bot
 from tests.slack_helpers import DM_CHANNEL, SIGNING_SECRET, blocks_text, mention, message
 from tests.support import GROUNDED_ANSWER
 
@@ -204,7 +205,7 @@ class TcpProxy:
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 
 
-async def test_a_database_outage_during_twenty_mentions_still_gives_twenty_replies(slack_api, tmp_path):
+async def test_a_database_outage_during_twenty_mentions_and_five_dms_still_gives_every_reply(slack_api, tmp_path):
     import psycopg
     import sqlalchemy as sa
 
@@ -220,7 +221,13 @@ async def test_a_database_outage_during_twenty_mentions_still_gives_twenty_repli
         for n in range(20):
             status, _ = await sender.event(mention("How much is the deal worth?", f"2.{n}", channel=f"C{n:07d}"))
             assert status == 200
-        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 20)
+        for n in range(5):  # direct messages, from five people
+            dm = message("How much is the deal worth?", f"4.{n}", channel=f"D{n:07d}", channel_type="im",
+                         user=f"U{n:07d}")  # fmt: skip
+            assert (await sender.event(dm))[0] == 200
+        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 25)
+        dm_replies = [c for c in slack_api.calls_to("chat.update") if c.args["channel"].startswith("D")]
+        assert len(dm_replies) == 5
         assert all("38 miliardi" in blocks_text(c) or "$38 billion" in blocks_text(c)
                    for c in slack_api.calls_to("chat.update"))  # fmt: skip
         assert "store unavailable" in bot.log
@@ -232,7 +239,7 @@ async def test_a_database_outage_during_twenty_mentions_still_gives_twenty_repli
                 db.execute(f"DROP TABLE IF EXISTS {table}")
         await proxy.up()
         await sender.event(mention("Who is the AWS chief?", "3.1"))
-        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 21)
+        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 26)
         assert "Garman" in blocks_text(slack_api.calls_to("chat.update")[-1])
         with psycopg.connect(direct) as db:
             assert db.execute("SELECT count(*) FROM conversation_turns").fetchone()[0] >= 2
@@ -538,3 +545,207 @@ async def test_a_slack_429_asking_for_600_s_is_not_waited_for(slack_api, tmp_pat
         elapsed = time.monotonic() - started
     assert elapsed < 10  # not 600 s
     assert "38 miliardi" in blocks_text(slack_api.calls_to("chat.postMessage")[1])
+
+
+# --- 9. a bug is not "model unavailable" ---------------------------------------------------------
+
+
+async def test_a_prompt_template_bug_is_logged_with_its_traceback_and_the_user_still_gets_an_answer(
+    fake_openai, tmp_path
+):
+    import shutil
+
+    from bot.config import PROJECT_ROOT
+
+    prompts = tmp_path / "prompts"
+    shutil.copytree(PROJECT_ROOT / "prompts", prompts)
+    answer = prompts / "answer.txt"
+    answer.write_text(answer.read_text(encoding="utf-8") + "\nTone: $house_tone\n", encoding="utf-8")
+    fake_openai.responder = lambda _body: GROUNDED_ANSWER
+    env = bot_env(tmp_path, BRIEFBOT_ENGINE="openai", OPENAI_API_KEY="sk-test-key",
+                  OPENAI_BASE_URL=fake_openai.base_url, BRIEFBOT_PROMPTS_DIR=str(prompts))  # fmt: skip
+    async with bot_process(env, "ask", "How much is the deal worth?") as bot:
+        assert await bot.exit_code() == 0, bot.log
+    log = bot.log
+    assert "Traceback" in log and "needs: house_tone" in log  # the bug, with where it happened
+    assert "model unavailable" not in log
+    assert "Something went wrong on my side" in log and "38 miliardi" in log  # an honest answer from the article
+    assert not [r for r in fake_openai.requests if r.path.endswith("/chat/completions")]
+
+
+# --- 3. the circuit breaker, in one long-running process ---------------------------------------
+
+
+async def test_while_the_model_is_down_questions_fall_back_at_once_and_a_probe_brings_it_back(
+    fake_openai, tmp_path
+):
+    from tests.fakes.openai_server import Status
+
+    env = bot_env(tmp_path, BRIEFBOT_ENGINE="openai", OPENAI_API_KEY="sk-test-key",
+                  OPENAI_BASE_URL=fake_openai.base_url, BRIEFBOT_MODEL_ATTEMPTS="1", BRIEFBOT_ANSWER_DEADLINE="4",
+                  BRIEFBOT_BREAKER_FAILURES="2", BRIEFBOT_BREAKER_COOLDOWN="6",
+                  BRIEFBOT_STREAM_ANSWERS="false")  # fmt: skip  (timed from the whole answer's print)
+    completions = lambda: len([r for r in fake_openai.requests if r.path.endswith("/chat/completions")])  # noqa: E731
+    log_path = tmp_path / "chat.log"
+    with open(log_path, "wb") as out:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "chat", "--lang", "en", cwd=ROOT, env=env,
+            stdin=asyncio.subprocess.PIPE, stdout=out, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+
+    async def ask(question: str) -> float:
+        """Send one line; the seconds until the chat printed its answer (echoing the question first)."""
+        started = time.monotonic()
+        process.stdin.write(question.encode() + b"\n")
+        await process.stdin.drain()
+        await wait_until(lambda: _answered(log_path.read_text(), question))
+        return time.monotonic() - started
+
+    try:
+        fake_openai.responder = lambda _body: Delay(30, GROUNDED_ANSWER)  # the model hangs
+        first = await ask("How much is the deal worth?")
+        assert completions() == 1 and first >= 3.5  # the deadline was paid once...
+        await ask("How long does the deal last?")
+        assert completions() == 2  # ...and again: two failures open the circuit
+        fake_openai.responder = lambda _body: Status(500)
+        quick = [await ask(f"Who signed the deal? {n}") for n in range(3)]
+        assert completions() == 2, "the model was called while the circuit was open"
+        assert all(seconds < 3 for seconds in quick), quick  # the offline answer at once
+        fake_openai.responder = lambda _body: GROUNDED_ANSWER  # the model is back
+        await asyncio.sleep(6.5)  # the cool-down
+        await ask("How much is the deal worth, again?")
+        assert completions() == 3  # one probe...
+        await ask("How much is it worth?")
+        assert completions() == 4  # ...closed the circuit: the model answers again
+        process.stdin.close()
+        assert await asyncio.wait_for(process.wait(), WAIT) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = log_path.read_text()
+    assert "The model is unavailable" in log.split("> Who signed the deal? 0")[1].split(">")[0]
+    assert "$38 billion" in log.rsplit("> ", 1)[-1] and "unavailable" not in log.rsplit("> ", 1)[-1]  # the model's
+
+
+# --- 3. digest posts: a timeout per post; transient errors retried, permanent ones pause -----------
+
+
+def _due_slack_subscription(tmp_path) -> None:
+    import datetime as dt
+
+    from bot.store.database import Store, Subscription
+    from tests.slack_helpers import CHANNEL, TEAM_ID
+
+    store = Store(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    store.save_subscription(Subscription("slack", CHANNEL, TEAM_ID, f"{dt.datetime.now(dt.UTC):%H:%M}", "UTC", "en"))
+    store.close()
+
+
+async def _slack_digest_status(env, slack_api) -> str:
+    """``/digest status`` in the subscribed channel, as the user sees it."""
+    async with slack_http_bot(env, slack_api) as (_bot, sender):
+        before = len(slack_api.calls_to("response_url"))
+        assert (await sender.command("/digest", "status"))[0] == 200
+        replies = await asyncio.wait_for(slack_api.wait_for("response_url", before + 1), WAIT)
+    return blocks_text(replies[-1])
+
+
+async def test_a_digest_post_that_hangs_ends_the_pass_within_the_post_timeout(slack_api, tmp_path):
+    _due_slack_subscription(tmp_path)
+    slack_api.hang("chat.postMessage", 120)
+    env = slack_env(tmp_path, slack_api, BRIEFBOT_DIGEST_POST_TIMEOUT="2")
+    started = time.monotonic()
+    async with bot_process(env, "digest", "--once") as bot:
+        code = await bot.exit_code(limit=60)
+    elapsed = time.monotonic() - started
+    assert elapsed < 2 + 12, elapsed  # the post timeout plus the interpreter's start, not 120 s
+    assert code == 1 and ": unconfirmed: TimeoutError" in bot.log, bot.log  # never posted twice: not retried blind
+    status = await _slack_digest_status(env, slack_api)
+    assert "Daily digest at" in status and "Paused" not in status  # the subscription is kept, not paused
+    assert "may not have been posted" in status
+
+
+async def test_a_transient_digest_error_is_retried_on_the_next_pass(slack_api, tmp_path):
+    _due_slack_subscription(tmp_path)
+    slack_api.fail("chat.postMessage", "internal_error")
+    env = slack_env(tmp_path, slack_api)
+    async with bot_process(env, "digest", "--once") as bot:
+        assert await bot.exit_code() == 0, bot.log
+    assert ": retry: internal_error" in bot.log
+    async with bot_process(env, "digest", "--once") as bot:  # the next pass (cron, or the scheduler)
+        assert await bot.exit_code() == 0, bot.log
+    assert ": posted" in bot.log
+    [_, posted] = slack_api.calls_to("chat.postMessage")
+    assert "38" in blocks_text(posted)
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("not_authed", "the platform refused the digest and would again (not_authed)"),
+        ("channel_not_found", "the bot cannot post in this channel (channel_not_found)"),
+    ],
+)
+async def test_a_permanent_digest_error_pauses_the_digest_and_digest_status_says_so(slack_api, tmp_path, error, reason):
+    _due_slack_subscription(tmp_path)
+    slack_api.fail("chat.postMessage", error)
+    env = slack_env(tmp_path, slack_api)
+    async with bot_process(env, "digest", "--once") as bot:
+        assert await bot.exit_code() == 0, bot.log
+    assert f": paused: {reason}" in bot.log
+    async with bot_process(env, "digest", "--once") as bot:  # paused: not tried again
+        assert await bot.exit_code() == 0, bot.log
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    status = await _slack_digest_status(env, slack_api)
+    assert f"*Paused*: {reason}" in status
+
+
+def _answered(log: str, question: str) -> bool:
+    """Whether the chat printed its (cited) answer to ``question``: it echoes the question, then
+    prints the answer and an empty line."""
+    _, echoed, after = log.rpartition(f"> {question}\n")
+    return bool(echoed) and "[1] " in after and after.endswith("\n\n")
+
+
+# --- 3. a long wait is visible ------------------------------------------------------------------
+
+
+async def test_a_slow_answer_changes_the_placeholder_to_still_working_then_to_the_answer(
+    slack_api, fake_openai, tmp_path
+):
+    fake_openai.responder = lambda _body: Delay(11, GROUNDED_ANSWER)
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_STREAM_ANSWERS="false")  # the placeholder path
+    async with slack_http_bot(env, slack_api) as (_bot, sender):
+        await sender.event(mention("How much is the deal worth?", "1.1"))
+        await wait_until(lambda: len(slack_api.calls_to("chat.update")) == 2)
+    [placeholder] = slack_api.calls_to("chat.postMessage")
+    working, answer = slack_api.calls_to("chat.update")
+    assert "Still working on it" in working.args["text"] and working.at - placeholder.at > 7
+    assert working.args["ts"] == answer.args["ts"] == placeholder.response["ts"]
+    assert "$38 billion" in blocks_text(answer)
+
+
+# --- 4. the limits hold across replicas ------------------------------------------------------------
+
+
+async def test_two_replicas_on_one_database_share_the_rate_limit_and_the_model_cap(slack_api, fake_openai, tmp_path):
+    from contextlib import AsyncExitStack
+
+    from tests.conftest import postgres_url_or_skip
+
+    database = postgres_url_or_skip()
+    fake_openai.responder = lambda _body: Delay(1.5, GROUNDED_ANSWER)
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=database, BRIEFBOT_MODEL_CONCURRENCY="2")
+    async with AsyncExitStack() as stack:
+        replicas = [await stack.enter_async_context(slack_http_bot(env, slack_api)) for _ in range(2)]
+        user = f"U{time.time_ns() % 10**9:09d}"  # the database outlives the test: a user no other run was
+        asks = [replicas[n % 2][1].command("/ask", f"How much is the deal worth? {n}", user_id=user) for n in range(14)]
+        await asyncio.gather(*asks)  # one user, half of the questions to each replica
+        await wait_until(lambda: len(slack_api.replies()) >= 14)
+        await asyncio.sleep(0.5)
+        assert all(bot.running and "Traceback" not in bot.log for bot, _ in replicas)
+    assert len([r for r in fake_openai.requests if r.path.endswith("/chat/completions")]) == 10
+    assert fake_openai.max_in_flight == 2  # two replicas, one cap of two model calls
+    limited = [c for c in slack_api.calls_to("response_url") if "more than 10 questions" in c.args["text"]]
+    assert len(limited) == 4

@@ -17,6 +17,7 @@ _CITATION_GROUP = re.compile(r"\s*\[([^\[\]]{1,200})\]")
 class Draft:
     text: str
     refused: bool = False
+    given: frozenset[str] | None = None  # the passage ids the model was shown, when not all of them
 
     @property
     def citations(self) -> list[str]:
@@ -37,8 +38,7 @@ def to_reply(draft: Draft, knowledge: KnowledgeBase, *, language: str, engine: s
     for passage_id in ids:
         passage = knowledge.passage(passage_id)
         article = knowledge.article(passage.article_id)
-        citations.append(
-            Citation(passage_id, passage.original, article.title, article.published.isoformat(), article.source)
-        )
+        title = article.title  # the article's own title, like the quote: the source as published
+        citations.append(Citation(passage_id, passage.original, title, article.published.isoformat(), article.source))
     return Reply(text=text.strip(), citations=tuple(citations), language=language, engine=engine,
                  refused=draft.refused, **extra)  # fmt: skip

@@ -1,6 +1,6 @@
 """What every long-running command (``slack``, ``discord``, ``serve``, ``digest --serve``) does
-around its work: graceful stop on SIGTERM/SIGINT, warm-up, the model's start-up check, and
-retention enforced in the background."""
+around its work: graceful stop on SIGTERM/SIGINT, warm-up, the model's start-up check,
+retention enforced in the background, and added, changed or removed articles picked up."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 
+from bot.knowledge.live import KnowledgeWatcher
 from bot.store.retention import enforce_retention
 
 logger = logging.getLogger(__name__)
@@ -21,12 +22,16 @@ async def run_long(briefer, serve):
     briefer.warm_up()
     await briefer.check_model()
     tidy = asyncio.create_task(enforce_retention(briefer))
+    settings = briefer.settings
+    watch = KnowledgeWatcher(briefer, settings.knowledge_dir, interval=settings.knowledge_poll_seconds)
+    watching = asyncio.create_task(watch.run())
     try:
         result = await serve(briefer)
     finally:
-        tidy.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await tidy
+        for task in (tidy, watching):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     if lifecycle.stopping:
         logger.info("stopped")
     return result

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable
 
+from bot.cli.ingest_command import add_arguments as add_ingest_arguments
 from bot.config import ConfigError, Settings
 from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.platforms.registry import PLATFORMS
@@ -36,10 +37,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _is_user_error(error: Exception) -> bool:
     from bot.engines.model.prompts import PromptError
+    from bot.ingest.sources import SourceError
     from bot.knowledge.articles import KnowledgeError
     from bot.store.database import StoreError
 
-    return isinstance(error, ConfigError | KnowledgeError | PromptError | StoreError)
+    return isinstance(error, ConfigError | KnowledgeError | PromptError | StoreError | SourceError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         sub = command(platform.name, _run_platform, f"run the {platform.title} bot", log_level=logging.INFO)
         sub.set_defaults(platform=platform)
         platform.add_arguments(sub)
+
+    add_ingest_arguments(command("ingest", _ingest, "add or update an article from a file, a URL or - (stdin)"))
 
     serve = command("serve", _serve, "run every configured platform plus the digest scheduler", log_level=logging.INFO)
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (Slack HTTP mode; default 0.0.0.0)")
@@ -159,6 +163,12 @@ def _serve(args, settings: Settings) -> int:
     from bot.cli.serve import serve_all
 
     return _serve_forever(settings, lambda b: serve_all(settings, b, host=args.host, port=args.port))
+
+
+def _ingest(args, settings: Settings) -> int:
+    from bot.cli.ingest_command import run_ingest
+
+    return run_ingest(args, settings)
 
 
 def _serve_forever(settings: Settings, serve) -> int:

@@ -35,7 +35,9 @@ def run_chat(settings, conversation_id: str | None = None, lang: str | None = No
         try:
             if interactive:
                 _enable_line_editing(settings.chat_history_file)
-                titles = "; ".join(a.title for a in briefer.knowledge.articles)
+                newest = briefer.knowledge.newest_first
+                more = f" and {len(newest) - 3} more" if len(newest) > 3 else ""
+                titles = "; ".join(a.title for a in newest[:3]) + more
                 print(f"briefbot ({briefer.engine_name} engine). I know: {titles}\n{HELP}")
             _converse(runner, briefer, conversation_id, lang, interactive)
         finally:

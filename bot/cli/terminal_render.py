@@ -16,8 +16,7 @@ def render_terminal(reply: Reply, *, width: int = 100) -> str:
         for number, citation in enumerate(reply.citations, start=1):
             quote = textwrap.shorten(citation.quote, width=width - 12, placeholder=" …")
             lines.append(f"[{number}] {citation.id}: «{quote}»")
-        first = reply.citations[0]
-        lines.append(f"    ({first.article_title}, {first.published})")
+            lines.append(f"    ({citation.article_title}, {citation.published})")
     if reply.follow_ups:
         lines += ["", message("follow_ups_terminal", reply.language)]
         lines += [f"  {number}. {question}" for number, question in enumerate(reply.follow_ups, start=1)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
@@ -28,17 +29,25 @@ from bot.engines.model.guard import CircuitBreaker, ModelGuard
 from bot.engines.model.prompts import Prompts, load_prompts
 from bot.engines.model.slots import Busy, ModelSlots
 from bot.engines.offline.engine import OfflineEngine
-from bot.grounding.verifier import verify
-from bot.knowledge.articles import KnowledgeBase, load_knowledge
+from bot.grounding.verifier import verify, within_given
+from bot.knowledge.articles import KnowledgeBase
+from bot.knowledge.live import load_live_knowledge
 from bot.language.detection import detect_language
 from bot.language.languages import DEFAULT_LANGUAGE
 from bot.language.phrases import message
-from bot.language.text import clean_input
+from bot.language.text import CHARS_PER_TOKEN, clean_input
 from bot.store.database import Store, StoreError, Turn
 
 logger = logging.getLogger(__name__)
 
-CHARS_PER_TOKEN = 4  # a rough, language-neutral estimate: enough to bound a prompt
+
+
+@dataclass(frozen=True)
+class _Engines:
+    knowledge: KnowledgeBase
+    offline: OfflineEngine
+    model_engine: ModelEngine | None
+    follow_ups: FollowUps
 
 
 @dataclass(frozen=True)
@@ -58,13 +67,10 @@ class Briefer:
         settings: Settings,
         model: ChatModel | None = None,
     ) -> None:
-        self.knowledge = knowledge
         self.store = store
         self.settings = settings
-        self.offline = OfflineEngine(knowledge)
-        self.follow_ups = FollowUps(knowledge, self.offline)
+        self.prompts = prompts
         self.model = model
-        self.model_engine = ModelEngine(model, knowledge, prompts) if model is not None else None
         self.model_problem = ""  # why the last answer did not come from the model, for the CLI
         shared = store if store.dialect == "postgresql" else None  # replicas share PostgreSQL, not a SQLite file
         self.guard = ModelGuard(
@@ -79,16 +85,46 @@ class Briefer:
         )
         self.rate_limit = RateLimiter(shared, settings.rate_limit_per_minute)
         self.lifecycle = Lifecycle(settings.shutdown_grace)
+        self.model_rejected = False
+        self.use_knowledge(knowledge)
+
+    def use_knowledge(self, knowledge: KnowledgeBase) -> None:
+        """Answer from ``knowledge`` from now on. The engines (and the search index) are built
+        first and swapped in at once, so a question never sees half of the change; safe to
+        call from a worker thread while questions are answered."""
+        offline = OfflineEngine(knowledge)
+        model_engine = None
+        if self.model is not None and not self.model_rejected:
+            budget = self.settings.prompt_knowledge_tokens
+            model_engine = ModelEngine(self.model, knowledge, self.prompts, budget_tokens=budget, index=offline.index)
+        # Follow-ups are checked lazily for new knowledge (``warm_up`` checks the first's at start).
+        self._engines = _Engines(knowledge, offline, model_engine, FollowUps(knowledge, offline))
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self._engines.knowledge
+
+    @property
+    def offline(self) -> OfflineEngine:
+        return self._engines.offline
+
+    @property
+    def model_engine(self) -> ModelEngine | None:
+        return self._engines.model_engine
+
+    @property
+    def follow_ups(self) -> FollowUps:
+        return self._engines.follow_ups
 
     @classmethod
     def from_settings(
         cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None
     ) -> Briefer:
-        knowledge = load_knowledge(settings.knowledge_dir)
         prompts = load_prompts(settings.prompts_dir)
         if model is None and settings.resolved_engine == "openai":
             model = _model_from_settings(settings)
         store = store or Store(settings.database_url)
+        knowledge = load_live_knowledge(settings.knowledge_dir, store)
         return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
 
     @property
@@ -128,9 +164,15 @@ class Briefer:
             yield early
             return
         history = await self._history(conversation_id)
-        engine = self.model_engine
-        stream = VerifiedStream(self.knowledge, engine.qualify_ids)
-        pieces = self.guard.stream(lambda: engine.answer_pieces(question, language, history))
+        engine = self.model_engine  # one knowledge for the whole answer, even if it is swapped meanwhile
+        prompt = engine.answer_prompt(question, language, history)
+        if prompt is None:  # over the budget and no passage shares a word with the question
+            reply = self._reply(self.offline.refusal(language), language, engine.name)
+            yield await self._finish(reply, question, history, conversation_id)
+            return
+        qualify = functools.partial(engine.qualify_ids, passages=prompt.passages)
+        stream = VerifiedStream(engine.knowledge, qualify, given=prompt.given)
+        pieces = self.guard.stream(lambda: engine.answer_pieces(prompt))
         failure = ""
         try:
             async for _claim in stream.claims(pieces):
@@ -191,7 +233,9 @@ class Briefer:
         if limited is not None:
             return limited
         ids = tuple(sorted(article_ids)) if article_ids is not None else None
-        key = f"{kind}:{self.knowledge.version}:{lang}:{self.engine_name}:{','.join(ids or ('*',))}"
+        # Hashed: the set of articles grows without bound, the key column does not.
+        articles = hashlib.sha256(",".join(ids or ("*",)).encode()).hexdigest()[:32]
+        key = f"{kind}:{self.knowledge.version}:{lang}:{self.engine_name}:{articles}"
         cached = await self._stored(self.store.cached, key, default=None)
         if cached is not None:
             reply = to_reply(Draft(cached["text"]), self.knowledge, language=lang, engine=cached["engine"])
@@ -232,7 +276,8 @@ class Briefer:
             await asyncio.wait_for(check(), self.settings.answer_deadline)
         except ModelRejected as error:
             self.model_problem = str(error)
-            self.model_engine = None
+            self.model_rejected = True  # knowledge reloads keep it off too
+            self._engines = replace(self._engines, model_engine=None)
             logger.error("model: %s: answering with the offline engine", error)
         except (ModelError, TimeoutError) as error:
             reason = str(error) or f"no answer within {self.settings.answer_deadline:g} s"
@@ -317,7 +362,8 @@ class Briefer:
     def _checked(self, draft: Draft, language: str, *, fallback) -> Reply:
         if draft.refused:
             return self._reply(self.offline.refusal(language), language, self.model_engine.name)
-        verdict = verify(draft.text, draft.citations, self.knowledge)
+        verdict = verify(draft.text, draft.citations, self.knowledge, language=language)
+        verdict = within_given(verdict, draft.citations, draft.given)
         if verdict.grounded:
             return self._reply(draft, language, self.model_engine.name)
         logger.warning("model answer not grounded, replaced: %s", "; ".join(verdict.problems))

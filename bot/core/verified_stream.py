@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 
 from bot.engines.model.engine import REFUSAL_MARKER
 from bot.grounding.claims import ClaimSplitter
-from bot.grounding.verifier import Verdict, cited_ids, verify
+from bot.grounding.verifier import Verdict, cited_ids, verify, within_given
 from bot.knowledge.articles import KnowledgeBase
 
 
@@ -24,9 +24,12 @@ class VerifiedStream:
     articles do not cover the question before anything was shown.
     """
 
-    def __init__(self, knowledge: KnowledgeBase, qualify_ids: Callable[[str], str]) -> None:
+    def __init__(
+        self, knowledge: KnowledgeBase, qualify_ids: Callable[[str], str], *, given: frozenset[str] | None = None
+    ) -> None:
         self.knowledge = knowledge
         self.qualify_ids = qualify_ids
+        self.given = given  # the passages the model was shown, when not all: a claim may cite only those
         self.text = ""
         self.dropped: list[tuple[str, ...]] = []
         self.refused = False
@@ -52,7 +55,7 @@ class VerifiedStream:
             self.refused = not self.text
             return False
         claim = self.qualify_ids(claim)
-        verdict = check_claim(claim, self.knowledge)
+        verdict = within_given(check_claim(claim, self.knowledge), cited_ids(claim), self.given)
         if not verdict.grounded:
             self.dropped.append(verdict.problems)
             return False

@@ -26,6 +26,7 @@ from bot.language.phrases import message
 from bot.store.database import Subscription
 
 DEFAULT_GRACE = dt.timedelta(hours=6)
+DIGEST_ARTICLES = 6  # a digest briefs on at most this many of the new articles, the newest
 _LABELS = {"new": {"it": "Nuovo", "en": "New"}, "updated": {"it": "Aggiornato", "en": "Updated"}}
 
 log = logging.getLogger(__name__)
@@ -225,17 +226,20 @@ class DigestRunner:
         lang = sub.language
         title = f"{message('digest_title', lang)} — {day.isoformat()}"
         seen = await asyncio.to_thread(self.store.digested_versions, sub.platform, sub.channel)
-        fresh = [a for a in self.briefer.knowledge.articles if seen.get(a.id) != a.version]
+        fresh = [a for a in self.briefer.knowledge.newest_first if seen.get(a.id) != a.version]
         if not fresh:
             if not always:
                 return None
             text = f"**{title}**\n{message('no_news', lang)}"
             return DigestContent(Reply(text, language=lang, engine="none"), title, {})
-        briefing = await self._briefing(lang, tuple(sorted(a.id for a in fresh)))
+        covered = fresh[:DIGEST_ARTICLES]  # the newest; the rest are counted, not briefed
+        briefing = await self._briefing(lang, tuple(sorted(a.id for a in covered)))
         lines = [f"**{title}**"]
-        for article in fresh:
+        for article in covered:
             label = _LABELS["updated" if article.id in seen else "new"][lang]
             lines.append(f"_{label}: {article.title_in(lang)} — {article.source}, {article.published.isoformat()}_")
+        if len(fresh) > len(covered):
+            lines.append(f"_{message('and_more', lang, count=len(fresh) - len(covered))}_")
         reply = replace(briefing, text="\n".join(lines) + "\n\n" + briefing.text, extras=dict(briefing.extras))
         return DigestContent(reply, title, {a.id: a.version for a in fresh})
 

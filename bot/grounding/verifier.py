@@ -26,6 +26,11 @@ _NUMBER_WORDS = {
     "quaranta": 40, "forty": 40, "cinquanta": 50, "fifty": 50, "cento": 100, "hundred": 100,
     "trentotto": 38, "mille": 1000,
 }  # fmt: skip
+_ENGLISH_NUMBER_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred".split()  # noqa: SIM905
+)
+_ITALIAN_NUMBER_WORDS = frozenset(_NUMBER_WORDS) - _ENGLISH_NUMBER_WORDS
+_NOT_A_NUMBER_IN = {"en": _ITALIAN_NUMBER_WORDS, "it": _ENGLISH_NUMBER_WORDS}  # "due to" is not "2 to"
 _SCALES = {
     "mila": 1e3, "thousand": 1e3, "k": 1e3, "milione": 1e6, "milioni": 1e6, "million": 1e6,
     "millions": 1e6, "mln": 1e6, "m": 1e6, "miliardo": 1e9, "miliardi": 1e9, "billion": 1e9,
@@ -40,6 +45,15 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|^
 class Verdict:
     grounded: bool
     problems: tuple[str, ...] = ()
+
+
+def within_given(verdict: Verdict, cited: list[str], given: frozenset[str] | None) -> Verdict:
+    """``verdict``, failed for each cited id outside ``given``: a model shown only some passages
+    (``given``; None when it was shown all) may cite only those."""
+    outside = [i for i in cited if given is not None and i not in given]
+    if not outside:
+        return verdict
+    return Verdict(False, (*verdict.problems, *(f"cites a passage it was not given: {i}" for i in outside)))
 
 
 def cited_ids(answer: str) -> list[str]:
@@ -57,7 +71,9 @@ def strip_citations(answer: str) -> str:
     return _CITATION.sub("", answer)
 
 
-def verify(answer: str, citations: Iterable[str], knowledge: KnowledgeBase) -> Verdict:
+def verify(answer: str, citations: Iterable[str], knowledge: KnowledgeBase, *, language: str | None = None) -> Verdict:
+    """``language``: the answer's, when known, so that a number word of the other language
+    ("due" is 2 in Italian) is not read as a number."""
     ids = list(citations)
     if not ids:
         return Verdict(False, ("the answer cites no passage",))
@@ -66,18 +82,20 @@ def verify(answer: str, citations: Iterable[str], knowledge: KnowledgeBase) -> V
         return Verdict(False, tuple(f"cites a passage that does not exist: {i}" for i in unknown))
     passages = [knowledge.passage(i) for i in ids]
     text = strip_citations(answer)
-    problems = [f"number not in the cited passages: {n}" for n in _unsupported_numbers(text, passages, knowledge)]
+    unsupported = _unsupported_numbers(text, passages, knowledge, language)
+    problems = [f"number not in the cited passages: {n}" for n in unsupported]
     problems += [f"name not in the cited passages: {n}" for n in _unsupported_names(text, passages, knowledge)]
     return Verdict(not problems, tuple(problems))
 
 
-def numbers_in(text: str) -> set[float]:
+def numbers_in(text: str, language: str | None = None) -> set[float]:
     """Every number the text states, both as written and scaled by a following
     "billion"/"miliardi"-like word, so "38 miliardi" gives {38, 38e9}."""
     tokens = words(text.replace("$", " $ ").replace("€", " € "))
     values: set[float] = set()
+    ignored = _NOT_A_NUMBER_IN.get(language or "", frozenset())
     for i, token in enumerate(tokens):
-        value = _value(token)
+        value = _value(token) if token not in ignored else None
         if value is None or (token == "cento" and i and tokens[i - 1] == "per"):  # "per cento" is "%"
             continue
         values.add(value)
@@ -98,8 +116,8 @@ def _value(token: str) -> float | None:
 
 
 @lru_cache(maxsize=4096)
-def _source_numbers(body: str) -> frozenset[float]:
-    return frozenset(numbers_in(body))
+def _source_numbers(body: str, language: str | None = None) -> frozenset[float]:
+    return frozenset(numbers_in(body, language))
 
 
 @lru_cache(maxsize=4096)
@@ -111,12 +129,19 @@ def _cited_articles(passages: list[Passage], knowledge: KnowledgeBase) -> list[A
     return [knowledge.article(i) for i in dict.fromkeys(p.article_id for p in passages)]
 
 
-def _unsupported_numbers(text: str, passages: list[Passage], knowledge: KnowledgeBase) -> list[str]:
-    source = set().union(*(_source_numbers(body) for p in passages for body in p.texts.values()))
+def _unsupported_numbers(
+    text: str, passages: list[Passage], knowledge: KnowledgeBase, language: str | None = None
+) -> list[str]:
+    source = set().union(*(_source_numbers(body, lang) for p in passages for lang, body in p.texts.items()))
     for article in _cited_articles(passages, knowledge):  # the article's own date may be stated
         published = article.published
         source |= {float(published.year), float(published.month), float(published.day)}
-    stated = numbers_in(text)
+    return numbers_missing(text, source, language)
+
+
+def numbers_missing(text: str, source: set[float] | frozenset[float], language: str | None = None) -> list[str]:
+    """The numbers ``text`` states that ``source`` lacks (by value, scale words understood)."""
+    stated = numbers_in(text, language)
     return [_format(v) for v in sorted(stated) if v not in source and not _is_scaled_copy(v, stated, source)]
 
 
@@ -135,13 +160,13 @@ def _unsupported_names(text: str, passages: list[Passage], knowledge: KnowledgeB
         for title in (*article.titles.values(), *article.subtitles.values()):
             vocabulary |= _source_words(title)
     missing = []
-    for name in _names(text):
+    for name in names_in(text):
         if name.lower() not in vocabulary and name not in missing:
             missing.append(name)
     return missing
 
 
-def _names(text: str) -> list[str]:
+def names_in(text: str) -> list[str]:
     """Capitalised words that do not open a sentence, plus ALL-CAPS words and codes with
     digits anywhere (``GB200``, ``H100``)."""
     found = []

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.language.languages import SUPPORTED_LANGUAGES
@@ -78,24 +79,31 @@ class Article:
 class KnowledgeBase:
     articles: tuple[Article, ...]
 
+    def __post_init__(self) -> None:
+        passages = tuple(p for a in self.articles for p in a.passages)
+        object.__setattr__(self, "_passages", passages)
+        object.__setattr__(self, "_passages_by_id", {p.id: p for p in passages})
+        object.__setattr__(self, "_articles_by_id", {a.id: a for a in self.articles})
+
     @property
     def passages(self) -> tuple[Passage, ...]:
-        return tuple(p for a in self.articles for p in a.passages)
+        return self._passages
 
     def passage(self, passage_id: str) -> Passage | None:
         return self._passages_by_id.get(passage_id)
 
     def article(self, article_id: str) -> Article | None:
-        return next((a for a in self.articles if a.id == article_id), None)
+        return self._articles_by_id.get(article_id)
 
-    @property
+    @cached_property
+    def newest_first(self) -> tuple[Article, ...]:
+        return tuple(sorted(self.articles, key=lambda a: (a.published, a.id), reverse=True))
+
+    @cached_property
     def version(self) -> str:
         """One hash over every article's version: the cache key for briefings."""
         joined = "|".join(f"{a.id}:{a.version}" for a in self.articles)
         return hashlib.sha256(joined.encode()).hexdigest()[:16]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_passages_by_id", {p.id: p for p in self.passages})
 
 
 def load_knowledge(folder: Path) -> KnowledgeBase:
@@ -114,19 +122,33 @@ def load_knowledge(folder: Path) -> KnowledgeBase:
 
 
 def load_article(path: Path) -> Article:
+    return load_article_text(path.read_bytes(), path.name)
+
+
+def load_article_text(raw: bytes | str, name: str) -> Article:
+    """An article from a knowledge file's content; ``name`` (a file name) labels errors."""
     import yaml
 
-    raw = path.read_bytes()
+    raw = raw.encode("utf-8") if isinstance(raw, str) else raw
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise KnowledgeError(f"{path.name}: not valid YAML{where}") from None
+        raise KnowledgeError(f"{name}: not valid YAML{where}") from None
+    return parse_article_data(data, version=content_version(raw), name=name)
+
+
+def content_version(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:12]
+
+
+def parse_article_data(data: object, *, version: str, name: str = "article") -> Article:
+    """An article from a knowledge file's parsed mapping; ``KnowledgeError`` when invalid."""
     try:
-        return _parse_article(data, version=hashlib.sha256(raw).hexdigest()[:12])
+        return _parse_article(data, version=version)
     except _Invalid as exc:
-        raise KnowledgeError(f"{path.name}: {exc}") from None
+        raise KnowledgeError(f"{name}: {exc}") from None
 
 
 class _Invalid(Exception):

@@ -13,11 +13,16 @@ _MESSAGES = {
         "it": "Posso parlare solo di: {titles}.",
         "en": "I can only speak about: {titles}.",
     },
-    "article_says": {
-        "it": "L'articolo dice:",
-        "en": "The article says (translated from Italian):",
+    "article_says": {"it": "L'articolo dice{note}:", "en": "The article says{note}:"},
+    "also": {"it": "E inoltre{note}:", "en": "It also says{note}:"},
+    "translated_from": {"it": " (tradotto dall'{original})", "en": " (translated from {original})"},
+    "untranslated": {
+        "it": " (in {original}: non ne ho ancora una traduzione)",
+        "en": " (in {original}: no translation yet)",
     },
-    "also": {"it": "E inoltre:", "en": "It also says:"},
+    "name_it": {"it": "italiano", "en": "Italian"},
+    "name_en": {"it": "inglese", "en": "English"},
+    "and_more": {"it": "e altri {count} articoli", "en": "and {count} more articles"},
     "empty_question": {
         "it": "Fammi una domanda sull'articolo, per esempio: «Quanto vale l'accordo?»",
         "en": "Ask me a question about the article, for example: \"How much is the deal worth?\"",

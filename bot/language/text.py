@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+CHARS_PER_TOKEN = 4  # a rough, language-neutral estimate: enough to bound a prompt
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
 
@@ -22,4 +23,4 @@ def clean_input(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; elisions split (``l'accordo`` -> ``l``, ``accordo``)."""
-    return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())

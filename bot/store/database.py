@@ -156,6 +156,21 @@ request_counts = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False, index=True),
 )
 
+# Articles published through the store (``ingest``, ``/news``): every process sharing the
+# database polls ``knowledge_fingerprint`` and reloads when it changes. ``removed`` rows hide an
+# article (the knowledge folder's file of that id too) until it is published again.
+published_articles = sa.Table(
+    "published_articles",
+    metadata,
+    sa.Column("article_id", sa.String(128), primary_key=True),
+    sa.Column("version", sa.String(64), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),  # the knowledge file (YAML)
+    sa.Column("removed", sa.Boolean, nullable=False, default=False),
+    sa.Column("revision", sa.Integer, nullable=False),  # bumped on every change
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+
 logger = logging.getLogger(__name__)
 
 
@@ -252,6 +267,14 @@ class Subscription:
     @property
     def paused(self) -> bool:
         return bool(self.paused_reason)
+
+
+@dataclass(frozen=True)
+class PublishedArticle:
+    article_id: str
+    version: str
+    content: str
+    removed: bool
 
 
 @dataclass(frozen=True)
@@ -572,6 +595,49 @@ class Store:
         )
         with self.engine.begin() as db:
             db.execute(upsert, rows)
+
+
+    # --- published articles ----------------------------------------------------------------
+
+    def publish_article(self, article_id: str, version: str, content: str) -> None:
+        self._set_article(article_id, version=version, content=content, removed=False)
+
+    def remove_article(self, article_id: str) -> None:
+        """Hide an article from every process, the knowledge folder's file of that id included."""
+        self._set_article(article_id, version="removed", content="", removed=True)
+
+    def published_articles(self) -> list[PublishedArticle]:
+        columns = published_articles.c
+        query = sa.select(columns.article_id, columns.version, columns.content, columns.removed).order_by(
+            columns.article_id
+        )
+        with self.engine.connect() as db:
+            return [PublishedArticle(*row) for row in db.execute(query)]
+
+    def knowledge_fingerprint(self) -> str:
+        """Changes whenever an article is published, changed or removed: cheap to poll."""
+        columns = published_articles.c
+        query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(columns.revision), 0))
+        with self.engine.connect() as db:
+            count, total = db.execute(query).one()
+        return f"{count}:{total}"
+
+    def _set_article(self, article_id: str, *, version: str, content: str, removed: bool) -> None:
+        row = {"article_id": article_id, "version": version, "content": content, "removed": removed,
+               "revision": 1, "updated_at": self.clock()}  # fmt: skip
+        insert = _dialect_insert(self.dialect)(published_articles).values(**row)
+        upsert = insert.on_conflict_do_update(
+            index_elements=("article_id",),
+            set_={
+                "version": insert.excluded.version,
+                "content": insert.excluded.content,
+                "removed": insert.excluded.removed,
+                "revision": published_articles.c.revision + 1,
+                "updated_at": insert.excluded.updated_at,
+            },
+        )
+        with self.engine.begin() as db:
+            db.execute(upsert)
 
 
 def _fields(sub: Subscription) -> dict:

@@ -393,6 +393,7 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._create_thread),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._interaction_callback),
             ("POST", r"/webhooks/\d+/([^/]+)", self._follow_up),
+            ("PATCH", r"/webhooks/\d+/([^/]+)/messages/@original", self._edit_original),
         )
 
     async def _me(self, body) -> web.Response:
@@ -472,6 +473,11 @@ class FakeDiscord:
         message = self._bot_message(body, channel["id"], webhook_id=str(APP_ID))
         await self.dispatch("MESSAGE_CREATE", message)
         return _json(message)
+
+    async def _edit_original(self, body, token) -> web.Response:
+        """Editing an interaction's first response (e.g. its "thinking" message) in place."""
+        channel = self._interaction_channels.get(token, {"id": str(CHANNEL_ID)})
+        return _json(self._bot_message(body, channel["id"], webhook_id=str(APP_ID)))
 
     def _bot_message(self, body, channel_id: str, **extra) -> dict[str, Any]:
         message = {

@@ -16,6 +16,7 @@ import json
 import time
 import uuid
 from collections import defaultdict, deque
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import pytest
@@ -41,6 +42,7 @@ class Scripted:
     status: int = 200
     body: dict = field(default_factory=dict)
     headers: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (cut short when the fake stops)
 
 
 class FakeSlack:
@@ -52,7 +54,9 @@ class FakeSlack:
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
+        self._files: dict[str, tuple[bytes, str]] = {}
         self._runner: web.AppRunner | None = None
+        self._closing = asyncio.Event()
         self.port = 0
 
     # -- lifecycle
@@ -62,8 +66,10 @@ class FakeSlack:
         app.add_routes(
             [
                 web.post("/api/{method}", self._api),
+                web.get("/api/{method}", self._api),  # read methods (users.info...) also come as GET
                 web.post("/response/{name}", self._response_url),
                 web.get("/ws", self._socket),
+                web.get("/files-pri/{name}", self._file),
             ]
         )
         self._runner = web.AppRunner(app, access_log=None)
@@ -73,6 +79,7 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        self._closing.set()
         for socket in list(self._sockets):
             await socket.close()
         if self._runner:
@@ -102,6 +109,11 @@ class FakeSlack:
                     headers={"Retry-After": str(retry_after)},
                 )
             )
+
+    def hang(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get no answer for ``seconds`` (then a normal one)."""
+        for _ in range(times):
+            self._scripts[method].append(Scripted(delay=seconds))
 
     # -- inspection
 
@@ -167,11 +179,15 @@ class FakeSlack:
         args = dict(request.query)
         if request.content_type == "application/json":
             args.update(await request.json())
-        else:
+        elif request.method == "POST":
             args.update(await request.post())
         call = Call(method, args, dict(request.headers))
-        if self._scripts[method]:
-            scripted = self._scripts[method].popleft()
+        scripted = self._scripts[method].popleft() if self._scripts[method] else None
+        if scripted is not None and scripted.delay:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), scripted.delay)
+            scripted = None
+        if scripted is not None:
             call.response = scripted.body
             await self._record(call)
             return web.json_response(scripted.body, status=scripted.status, headers=scripted.headers)
@@ -196,6 +212,22 @@ class FakeSlack:
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
         return {"ok": True}
+
+    def share_file(self, name: str, body: bytes, *, mimetype: str = "text/plain", filetype: str = "text") -> dict:
+        """A file as it appears in a ``file_share`` message event; downloading it (its
+        ``url_private_download``) needs the bot token, as on Slack."""
+        self._files[name] = (body, mimetype)
+        url = f"http://127.0.0.1:{self.port}/files-pri/{name}"
+        return {"id": f"F{len(self._files):08d}", "name": name, "mimetype": mimetype, "filetype": filetype,
+                "size": len(body), "url_private": url, "url_private_download": url}  # fmt: skip
+
+    async def _file(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        await self._record(Call("file_download", {"name": name}, dict(request.headers)))
+        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-") or name not in self._files:
+            return web.Response(status=404, text="not found")  # Slack answers a sign-in page or 404
+        body, mimetype = self._files[name]
+        return web.Response(body=body, content_type=mimetype)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         await self._record(Call("response_url", await request.json(), {"name": request.match_info["name"]}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from bot.engines.offline.language_data import all_languages, language_data
 
@@ -59,14 +60,24 @@ def evidence_in(texts: dict[str, str]) -> frozenset[str]:
     """The kinds of answer a passage holds, from its text in each language."""
     kinds = set()
     for language, text in texts.items():
-        for kind, patterns in language_data(language).evidence.items():
-            if any(p.search(text) for p in patterns):
+        for kind, pattern in _evidence(language).items():
+            if pattern.search(text):
                 kinds.add(kind)
         if _CODE_LIKE.search(text) or _CAPITALISED.search(text):
             kinds.add("organisation")
         if _TWO_NAMES.search(text):
             kinds.add("name")
     return frozenset(kinds)
+
+
+@cache
+def _evidence(language: str) -> dict[str, re.Pattern[str]]:
+    """Each kind's patterns as one alternation: one search per kind (indexing 1,000 articles
+    ran about 700,000 searches otherwise). The data's patterns have no backreferences."""
+    return {
+        kind: re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+        for kind, patterns in language_data(language).evidence.items()
+    }
 
 
 def holds(kinds: frozenset[str], wanted: str | None) -> bool:

@@ -21,7 +21,8 @@ from bot.store.database import Turn
 # unanswerable item there reaches 0.51, answerable ones from 0.50 up.
 MIN_COVERAGE = 0.55
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
-MAX_BRIEF_POINTS = 6
+MAX_BRIEF_POINTS = 6  # and at most this many articles in a briefing: the newest, or those asked for
+SCOPE_TITLES = 3  # articles named when a question is not covered
 
 
 class OfflineEngine:
@@ -36,17 +37,21 @@ class OfflineEngine:
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
-        text = f"{message('article_says', language)} {quotes[0]}"
+        text = f"{message('article_says', language, note=self._label(matches[0], language))} {quotes[0]}"
         if len(quotes) > 1:
-            text += f"\n{message('also', language)} {quotes[1]}"
+            text += f"\n{message('also', language, note=self._label(matches[1], language))} {quotes[1]}"
         return Draft(text)
 
     def refusal(self, language: str) -> Draft:
-        titles = "; ".join(f"«{a.title_in(language)}» ({a.published.isoformat()})" for a in self._newest_first())
+        newest = self.knowledge.newest_first
+        titles = "; ".join(f"«{a.title_in(language)}» ({a.published.isoformat()})" for a in newest[:SCOPE_TITLES])
+        if len(newest) > SCOPE_TITLES:
+            titles += " " + message("and_more", language, count=len(newest) - SCOPE_TITLES)
         return Draft(f"{message('not_covered', language)} {message('scope', language, titles=titles)}", refused=True)
 
     def brief(self, language: str, article_ids: Sequence[str] | None = None) -> Draft:
-        articles = [a for a in self._newest_first() if article_ids is None or a.id in article_ids]
+        wanted = set(article_ids) if article_ids is not None else None
+        articles = [a for a in self._newest_first() if wanted is None or a.id in wanted][:MAX_BRIEF_POINTS]
         per_article = max(1, MAX_BRIEF_POINTS // max(1, len(articles)))
         sections = []
         for article in articles:
@@ -82,6 +87,15 @@ class OfflineEngine:
                 chosen.append(other)
         return chosen
 
+    def _label(self, match: Match, language: str) -> str:
+        """Where the quote's words come from: the article's own language, a translation of it,
+        or (no translation yet) the original in another language than the answer's."""
+        passage = match.passage
+        if passage.original_language == language:
+            return ""
+        key = "translated_from" if passage.texts.get(language) else "untranslated"
+        return message(key, language, original=message(f"name_{passage.original_language}", language))
+
     def _quote(self, match: Match, language: str) -> str:
         text = match.passage.text_in(language)
         return f"«{text}»" if language == "it" else f"\u201c{text}\u201d"
@@ -92,8 +106,8 @@ class OfflineEngine:
         body = [p for p in article.passages if p.role == "body"] or list(article.passages)
         return [(p.text_in(language), (p.id,)) for p in body]
 
-    def _newest_first(self) -> list[Article]:
-        return sorted(self.knowledge.articles, key=lambda a: a.published, reverse=True)
+    def _newest_first(self) -> tuple[Article, ...]:
+        return self.knowledge.newest_first
 
 
 def _answers(matches: Sequence[Match]) -> bool:

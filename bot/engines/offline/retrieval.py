@@ -85,6 +85,8 @@ class PassageIndex:
         self._type_words = frozenset(w for d in data for t in d.answer_types for w in t.absorb) - self._stopwords
         self._synonyms = synonyms or Synonyms({lang: s.stemWord for lang, s in self._stemmers.items()})
         self.passages = knowledge.passages
+        self._position = {p.id: i for i, p in enumerate(self.passages)}
+        self._word_cache: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         self._acronyms = _acronyms(text for p in self.passages for text in p.texts.values())
         self._long_forms = [
             (re.compile(r"\b" + r"\s+".join(map(re.escape, form)) + r"\b", re.IGNORECASE), acronym)
@@ -102,6 +104,11 @@ class PassageIndex:
             for fields in self._fields
         ]
         self._kinds = [evidence_in(p.texts) for p in self.passages]
+        # Which passages hold a stem (as a word, or through a synonym): a question reads only
+        # the passages that hold one of its words, not all of them (1,000 articles: ~11,000).
+        self._holding = _postings(self._terms)
+        self._holding_related: dict[str, list[int]] = {}  # filled per stem as questions ask (synonym sets are big)
+        self._with_role = [i for i, kinds in enumerate(self._kinds) if "role" in kinds]
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self._bm25 = bm25s.BM25()
         self._bm25.index([sorted(t) for t in self._terms], show_progress=False)
@@ -120,7 +127,8 @@ class PassageIndex:
         names = frozenset(n for n in _names(query) if n not in self._stopwords)
         asked = self._thing_asked(query, concepts)
         matches = []
-        for i, (passage, score) in enumerate(zip(self.passages, scores, strict=True)):
+        for i in self._candidates(concepts):  # the others hold none of the question's words
+            passage, score = self.passages[i], scores[i]
             # Read with every question the passage answers; when that does not put the words
             # together, read with only the questions that name nothing the asker did not name.
             found = self._found_in(i, concepts, self._terms[i], self._related[i], names, asked)
@@ -194,9 +202,33 @@ class PassageIndex:
             related = related.union(*(r for _, r in lent))
         return terms, related
 
+    def _candidates(self, concepts: list[_Concept]) -> list[int]:
+        """The passages where ``_found`` can be above zero for some concept, in index order."""
+        found: set[int] = set()
+        for concept in concepts:
+            for stem in concept.stems | concept.related:
+                found.update(self._holding.get(stem, ()))
+            for stem in concept.stems:
+                if stem not in self._holding_related:
+                    self._holding_related[stem] = [i for i, related in enumerate(self._related) if stem in related]
+                found.update(self._holding_related[stem])
+            if concept.role:
+                found.update(self._with_role)
+        return sorted(found)
+
+    def candidates(self, query: str, *, limit: int) -> list[Passage]:
+        """The ``limit`` passages BM25 ranks best for the query's words and their synonyms, with
+        none of ``search``'s checks of whether one answers: what a model is shown to decide."""
+        concepts = [c for c in self._concepts(query, question_type(query)) if not c.filler]
+        stems = sorted(set().union(*(c.stems | c.related for c in concepts)))
+        if not stems:
+            return []
+        scores = self._bm25.get_scores(stems)
+        return [self.passages[i] for i in (-scores).argsort(kind="stable")[:limit] if scores[i] > 0]
+
     def contains(self, passage: Passage, concepts: list[frozenset[str]]) -> bool:
         """Whether ``passage`` holds every one of ``concepts`` (as such: synonyms do not count)."""
-        terms = self._terms[self.passages.index(passage)]
+        terms = self._terms[self._position[passage.id]]
         return all(c & terms for c in concepts)
 
     def topic_words(self, text: str, answer_type: QuestionType | None = None) -> list[frozenset[str]]:
@@ -281,18 +313,24 @@ class PassageIndex:
         is_question: bool = False,
         names: frozenset[str] = frozenset(),
     ) -> _Field:
-        stemmer = self._stemmers[language]
         tokens = words(text)
         stems, related = [], []
         for w in tokens:
-            content = w not in self._stopwords and not w.isdigit()
-            stems.append(frozenset() if w in self._stopwords else frozenset({stemmer.stemWord(w), w}))
-            related.append(self._synonyms.expand(w, language) if content else frozenset())
+            known = self._word_cache.get((language, w))  # articles repeat their words: read each once
+            if known is None:
+                known = self._word_cache[(language, w)] = self._read_word(w, language)
+            stems.append(known[0])
+            related.append(known[1])
         for acronym, form in self._acronyms.items():
             for start in _occurrences(form, tokens):
                 for i in range(start, start + len(form)):
                     stems[i] = stems[i] | {acronym}
         return _Field(tuple(stems), tuple(related), is_bag, is_question, names)
+
+    def _read_word(self, w: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
+        content = w not in self._stopwords and not w.isdigit()
+        exact = frozenset() if w in self._stopwords else frozenset({self._stemmers[language].stemWord(w), w})
+        return exact, self._synonyms.expand(w, language) if content else frozenset()
 
     def _weight(self, stems: frozenset[str]) -> float:
         # The rarest of the forms the articles hold; a word they never use weighs the most.
@@ -310,6 +348,14 @@ class PassageIndex:
 
 def _union(groups) -> frozenset[str]:
     return frozenset().union(*(s for group in groups for s in group))
+
+
+def _postings(sets: list[frozenset[str]]) -> dict[str, list[int]]:
+    holding: dict[str, list[int]] = {}
+    for position, stems in enumerate(sets):
+        for stem in stems:
+            holding.setdefault(stem, []).append(position)
+    return holding
 
 
 def _acronyms(texts) -> dict[str, tuple[str, ...]]:

@@ -22,6 +22,7 @@ from bot.platforms.discord.actions import FeedbackButton, FollowUpButton
 from bot.platforms.discord.digest_command import register_discord_digest
 from bot.platforms.discord.endpoints import discord_endpoints
 from bot.platforms.discord.message_events import answer_in, answer_message, plan_for
+from bot.platforms.discord.news_command import register_discord_news
 from bot.platforms.discord.posting import conversation_id
 from bot.platforms.discord.render import escape_mentions
 from bot.platforms.discord.slash_commands import register_commands
@@ -55,6 +56,7 @@ class BriefbotDiscordClient(discord.Client):
         self.tree = app_commands.CommandTree(self)
         register_commands(self.tree, briefer)
         register_discord_digest(self.tree, settings, briefer)
+        register_discord_news(self.tree, settings, briefer)
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         with discord_endpoints(self.settings.discord_api_url, self.settings.discord_gateway_url):

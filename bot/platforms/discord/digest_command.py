@@ -76,18 +76,30 @@ class DiscordDigestCommand:
         self.commands = digest_commands(briefer, DiscordDigestPoster(client.http, ChannelPacer()))
 
     async def run(self, interaction: discord.Interaction, text: str) -> None:
-        try:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        except discord.HTTPException as error:
-            log.warning("could not defer /digest (HTTP %s)", error.status)
+        if not await defer_privately(interaction, "/digest"):
             return
         user = str(interaction.user.id)
         where = Channel("discord", str(interaction.channel_id), str(interaction.guild_id or ""))
-
-        async def may_manage() -> bool:
-            return user in self.admins or interaction.permissions.manage_channels
-
-        reply = await self.commands.handle(text, where, user=user, may_manage=may_manage)
+        reply = await self.commands.handle(text, where, user=user, may_manage=manager_check(interaction, self.admins))
         await send_parts(
             render_text(reply), lambda _, part: interaction.followup.send(part, ephemeral=True), what="/digest answer"
         )
+
+
+async def defer_privately(interaction: discord.Interaction, command: str) -> bool:
+    """Show "thinking" to the person who ran ``command`` only; False when Discord refused."""
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    except discord.HTTPException as error:
+        log.warning("could not defer %s (HTTP %s)", command, error.status)
+        return False
+    return True
+
+
+def manager_check(interaction: discord.Interaction, admins: frozenset[str]):
+    """Who may manage: Manage Channels in the channel, or a user id in ``BRIEFBOT_ADMINS``."""
+
+    async def may_manage() -> bool:
+        return str(interaction.user.id) in admins or interaction.permissions.manage_channels
+
+    return may_manage

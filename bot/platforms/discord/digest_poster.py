@@ -29,15 +29,16 @@ class DiscordDigestPoster:
 
     platform = "discord"
 
-    def __init__(self, http, pacer: ChannelPacer) -> None:
+    def __init__(self, http, pacer: ChannelPacer, *, timeout: float = POST_TIMEOUT) -> None:
         self.http = http  # a logged-in discord.http.HTTPClient (a bot client's, or ``discord_rest``'s)
         self.pacer = pacer
+        self.timeout = timeout
 
     async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted:
         first, *rest = render_reply(reply)
         await self.pacer.wait(f"discord:{sub.channel}")
         try:
-            async with asyncio.timeout(POST_TIMEOUT):
+            async with asyncio.timeout(self.timeout):
                 message = await self.http.send_message(sub.channel, params=_message_params(first))
         except discord.HTTPException as error:
             reason = f"HTTP {error.status}: {error.text}".strip(": ")
@@ -54,7 +55,7 @@ class DiscordDigestPoster:
 
         async def send(_: int, part: str) -> None:
             await self.pacer.wait(f"discord:{sub.channel}")
-            async with asyncio.timeout(POST_TIMEOUT):
+            async with asyncio.timeout(self.timeout):
                 await self.http.send_message(where, params=_message_params(part))
 
         await send_parts(rest, send, what="digest continuation")
@@ -93,4 +94,4 @@ async def discord_rest(settings: Settings) -> AsyncIterator[HTTPClient]:
 async def discord_digest_poster(settings: Settings, pacer: ChannelPacer) -> AsyncIterator[DiscordDigestPoster]:
     """A poster on its own REST client, for the life of the block."""
     async with discord_rest(settings) as http:
-        yield DiscordDigestPoster(http, pacer)
+        yield DiscordDigestPoster(http, pacer, timeout=settings.digest_post_timeout)

@@ -42,12 +42,17 @@ class SlackDigestCommand:
         await respond(response_type="ephemeral", **render_text(text).as_kwargs())
 
     async def may_manage(self, user: str) -> bool:
-        if user in self.admins:
-            return True
-        try:
-            response = await self.client.users_info(user=user)
-        except SlackApiError as error:  # e.g. missing_scope: nobody but BRIEFBOT_ADMINS then
-            log.warning("cannot check whether %s is a Slack admin: %s", user, reason(error))
-            return False
-        person = response.get("user") or {}
-        return bool(person.get("is_admin") or person.get("is_owner") or person.get("is_primary_owner"))
+        return await is_slack_admin(self.client, self.admins, user)
+
+
+async def is_slack_admin(client, admins: frozenset[str], user: str) -> bool:
+    """A workspace admin or owner, or one of ``BRIEFBOT_ADMINS``."""
+    if user in admins:
+        return True
+    try:
+        response = await client.users_info(user=user)
+    except SlackApiError as error:  # e.g. missing_scope: nobody but BRIEFBOT_ADMINS then
+        log.warning("cannot check whether %s is a Slack admin: %s", user, reason(error))
+        return False
+    person = response.get("user") or {}
+    return bool(person.get("is_admin") or person.get("is_owner") or person.get("is_primary_owner"))

@@ -29,16 +29,17 @@ GONE = (
 class SlackDigestPoster:
     platform = "slack"
 
-    def __init__(self, client, pacer: ChannelPacer) -> None:
+    def __init__(self, client, pacer: ChannelPacer, *, timeout: float = POST_TIMEOUT) -> None:
         self.client = client  # slack_sdk AsyncWebClient
         self.pacer = pacer
+        self.timeout = timeout
 
     async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted:
         async def pace() -> None:
             await self.pacer.wait(f"slack:{sub.channel}")
 
         try:
-            ts = await post_parts(self.client, sub.channel, render_reply(reply), pace=pace, timeout=POST_TIMEOUT)
+            ts = await post_parts(self.client, sub.channel, render_reply(reply), pace=pace, timeout=self.timeout)
         except SlackApiError as error:
             code = reason(error)
             raise (ChannelGone if code in GONE else PostFailed)(code) from None
@@ -49,4 +50,5 @@ class SlackDigestPoster:
 async def slack_digest_poster(settings: Settings, pacer: ChannelPacer) -> AsyncIterator[SlackDigestPoster]:
     """A poster on one Web API client with one connection pool, for the life of the block."""
     async with aiohttp.ClientSession() as session:
-        yield SlackDigestPoster(slack_web_client(settings, session=session), pacer)
+        client = slack_web_client(settings, session=session)
+        yield SlackDigestPoster(client, pacer, timeout=settings.digest_post_timeout)

@@ -73,13 +73,21 @@ async def ack_now(ack) -> None:
 class SlackListeners:
     """The handlers; ``briefer`` is the core (``bot.core.briefer.Briefer`` or anything with its methods)."""
 
-    def __init__(self, briefer, client: AsyncWebClient, *, mention_only: bool = False):
+    def __init__(
+        self,
+        briefer,
+        client: AsyncWebClient,
+        *,
+        mention_only: bool = False,
+        on_file_shared: Callable[[dict], Awaitable[None]] | None = None,
+    ):
         self.briefer = briefer
         self.client = client
         self.poster = SlackPoster(client)
         self.streamer = SlackStreamer(client)
         self.feedback = FeedbackHandlers(briefer.store)
         self.mention_only = mention_only
+        self.on_file_shared = on_file_shared  # a file shared in a DM (an article, for /news)
 
     def table(self) -> list[Listener]:
         return [
@@ -154,6 +162,11 @@ class SlackListeners:
                                     user=event.get("user", ""), body=body)  # fmt: skip
 
     async def message(self, event, body, context) -> None:
+        shared_in_dm = event.get("subtype") == "file_share" and event.get("channel_type") == "im"
+        if shared_in_dm and self.on_file_shared and event.get("user") and not event.get("bot_id"):
+            if await self.claim(body):
+                await self.on_file_shared(event)
+            return
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return  # edits, deletions, joins, other bots (bolt already drops the bot's own messages)
         channel = event["channel"]
