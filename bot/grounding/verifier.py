@@ -47,6 +47,15 @@ class Verdict:
     problems: tuple[str, ...] = ()
 
 
+def within_given(verdict: Verdict, cited: list[str], given: frozenset[str] | None) -> Verdict:
+    """``verdict``, failed for each cited id outside ``given``: a model shown only some passages
+    (``given``; None when it was shown all) may cite only those."""
+    outside = [i for i in cited if given is not None and i not in given]
+    if not outside:
+        return verdict
+    return Verdict(False, (*verdict.problems, *(f"cites a passage it was not given: {i}" for i in outside)))
+
+
 def cited_ids(answer: str) -> list[str]:
     """Every ``[id]`` or ``[id, id]`` reference in order of first appearance."""
     found: list[str] = []

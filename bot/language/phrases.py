@@ -39,6 +39,14 @@ _MESSAGES = {
         "it": "La risposta del modello non trovava riscontro nell'articolo: rispondo con le sue parole.",
         "en": "The model's answer could not be verified against the article: answering with its own words.",
     },
+    "model_stopped": {
+        "it": "Il modello si è interrotto a metà risposta: quanto sopra è verificato.",
+        "en": "The model stopped mid-answer: what is above is verified.",
+    },
+    "claims_dropped": {
+        "it": "Ho omesso {count} affermazioni del modello che l'articolo non conferma.",
+        "en": "I left out {count} of the model's statements that the article does not confirm.",
+    },
     "internal_error": {
         "it": "Qualcosa non ha funzionato dalla mia parte: rispondo con le parole dell'articolo.",
         "en": "Something went wrong on my side: answering with the article's own words.",
@@ -50,6 +58,7 @@ _MESSAGES = {
     "briefing_title": {"it": "Il punto", "en": "Briefing"},
     "digest_title": {"it": "Il digest di oggi", "en": "Today's digest"},
     "no_news": {"it": "Nessuna novità da segnalare.", "en": "No new developments."},
+    "follow_ups_terminal": {"it": "Puoi chiedere (scrivi il numero):", "en": "You could ask (type its number):"},
     "busy": {
         "it": "Sono sovraccarico in questo momento: riprova tra poco.",
         "en": "I'm overloaded right now: please try again in a moment.",
