@@ -58,6 +58,7 @@ class Settings:
     log_level: str = ""  # empty: the command's own default
     judge: str = "auto"  # auto: on when a model is configured
     judge_model: str = ""  # empty: the answering model
+    chat_history_file: Path = field(default_factory=lambda: _state_dir({}) / "chat_history")
     # resilience (issue 10): deadlines, limits, retention, shutdown
     answer_deadline: float = 20.0  # seconds for one model answer, retries and waits included
     breaker_failures: int = 3
@@ -69,6 +70,7 @@ class Settings:
     retain_event_days: float = 2.0
     retain_digest_days: float = 365.0
     shutdown_grace: float = 25.0  # seconds in-flight answers get after SIGTERM
+    stream_answers: bool = True  # with a model that streams, show answers claim by claim
     knowledge_poll_seconds: float = 30.0
     prompt_knowledge_tokens: int = 8000
     digest_post_timeout: float = 30.0  # seconds for one digest post: past it the outcome is unknown
@@ -118,7 +120,9 @@ class Settings:
             log_level=_log_level(env),
             judge=_choice(env, "BRIEFBOT_JUDGE", ("auto", "on", "off")),
             judge_model=env.get("BRIEFBOT_JUDGE_MODEL", ""),
+            chat_history_file=Path(env.get("BRIEFBOT_CHAT_HISTORY") or _state_dir(env) / "chat_history"),
             **_resilience(env),
+            stream_answers=_flag(env, "BRIEFBOT_STREAM_ANSWERS") if env.get("BRIEFBOT_STREAM_ANSWERS") else True,
             knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
             prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
         )
@@ -170,6 +174,12 @@ def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:
     looked = " and ".join(str(home) for home in candidates)
     missing = " and ".join(f"{folder}/ (or {DATA_FOLDERS[folder]})" for folder in needed)
     raise ConfigError(f"no {missing} found: looked in {looked}; run briefbot in a folder that holds them")
+
+
+def _state_dir(env: Mapping[str, str]) -> Path:
+    """Where per-user state (the chat history) lives: $XDG_STATE_HOME/briefbot, else ~/.local/state/briefbot."""
+    base = env.get("XDG_STATE_HOME") or os.environ.get("XDG_STATE_HOME")
+    return (Path(base) if base else Path.home() / ".local" / "state") / "briefbot"
 
 
 def _load_dotenv() -> None:

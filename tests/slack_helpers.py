@@ -152,5 +152,50 @@ def blocks_text(call) -> str:
     for block in blocks:
         if block.get("text"):
             pieces.append(block["text"]["text"])
-        pieces += [element.get("text", "") for element in block.get("elements", [])]
+        for element in block.get("elements", []):
+            text = element.get("text", "")
+            pieces.append(text.get("text", "") if isinstance(text, dict) else text)  # buttons: plain_text
     return "\n".join(pieces)
+
+
+async def send_interaction(sender: SlackSender, payload: dict):
+    """A block action or view submission, posted form-encoded and signed as Slack posts them."""
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)})
+    return await sender.post(body, "application/x-www-form-urlencoded")
+
+
+def block_action(action_id: str, value: str, *, message: dict, channel: str = CHANNEL, user: str = USER,
+                 action_type: str = "button") -> dict:  # fmt: skip
+    """Slack's ``block_actions`` payload for a button pressed under ``message``."""
+    container = {"type": "message", "message_ts": message["ts"], "channel_id": channel, "is_ephemeral": False}
+    return interaction_payload(
+        "block_actions", user, container=container, channel={"id": channel, "name": "general"}, message=message,
+        actions=[{"type": action_type, "action_id": action_id, "block_id": "b1", "value": value, "action_ts": "1.2"}],
+    )  # fmt: skip
+
+
+def interaction_payload(kind: str, user: str = USER, **fields) -> dict:
+    """What every interaction payload (``block_actions``, ``view_submission``) carries, plus ``fields``."""
+    return {
+        "type": kind,
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "user": {"id": user, "username": "ada", "team_id": TEAM_ID},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": "12345.67890.abcdef",
+        **fields,
+    }
+
+
+def view_submission(callback_id: str, private_metadata: str, values: dict, *, user: str = USER) -> dict:
+    view = {"id": "V1", "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
+            "state": {"values": values}, "hash": "1"}  # fmt: skip
+    return interaction_payload("view_submission", user, view=view)
+
+
+def block_values(call, kind: str) -> list[dict]:
+    """The blocks of ``kind`` (``actions``, ``context_actions``...) in a recorded call."""
+    blocks = call.args.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return [b for b in blocks if b.get("type") == kind]

@@ -348,3 +348,29 @@ async def test_long_digests_continue_in_their_thread_paced(slack_api, tmp_path):
     assert len(posts) >= 2
     assert all(p.args["thread_ts"] == posted.message_id for p in posts[1:])
     assert len(waits) == len(posts) - 1  # every post after the first waited for its second
+
+
+async def test_a_transient_error_backs_off_30s_then_doubles_then_posts(slack_api, tmp_path):
+    settings = digest_settings(tmp_path, slack=slack_api)
+    start = rome(2025, 11, 4, 9, 0)
+    clock = FrozenClock(start)
+    async with real_briefer(settings) as briefer, slack_poster(slack_api) as poster:
+        subscribe(briefer.store, "slack", "C1")
+        digest = runner(briefer, clock, slack=poster)
+        slack_api.fail("chat.postMessage", "internal_error", times=2)
+
+        [first] = await digest.run_once()
+        assert first.status == "retry"
+        clock.set(start + dt.timedelta(seconds=29))
+        assert await digest.run_once() == []  # still inside the first 30 s wait: no call at all
+        clock.set(start + dt.timedelta(seconds=31))
+        [second] = await digest.run_once()
+        assert second.status == "retry"
+        clock.set(start + dt.timedelta(seconds=31 + 59))
+        assert await digest.run_once() == []  # the second wait is a minute
+        clock.set(start + dt.timedelta(seconds=31 + 61))
+        [third] = await digest.run_once()
+
+    assert third.status == "posted"
+    calls = slack_api.calls_to("chat.postMessage")
+    assert [call.response["ok"] for call in calls] == [False, False, True]  # two failures, then one post

@@ -1,6 +1,7 @@
 """Many articles: the prompt carries only what was retrieved, labels and titles per article,
 bounded keys, briefings and refusals that stay short."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from bench.synthetic import article_data, write_articles
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.briefer import Briefer
 from bot.engines.model.openai_client import OpenAIChatModel
+from bot.knowledge.articles import load_knowledge
 from tests.conftest import postgres_url_or_skip
+from tests.fakes.openai_server import Stream
 
 SEED_FILE = PROJECT_ROOT / "knowledge" / "openai-aws.yaml"
 
@@ -147,3 +150,49 @@ async def test_the_briefing_cache_key_is_bounded_on_postgresql(tmp_path):
     finally:
         await briefer.aclose()
     assert first.text == again.text and first.citations
+
+
+def streamed(*sentences: str) -> Stream:
+    return Stream(tuple(re.findall(r"\S+\s*", "".join(sentences))))
+
+
+async def test_a_streamed_answer_over_the_budget_gets_the_retrieved_passages_and_cites_only_those(
+    tmp_path, sqlite_url, fake_openai
+):
+    ceo = article_data(42)["passages"][2]
+    true = f"{ceo['en'].split(',')[1].strip()} is the CEO [synthetic-00042/p3]. "
+    not_given = "OpenAI and AWS signed a seven-year deal [openai-aws/p3]."  # true, but not in the prompt
+    fake_openai.enqueue(streamed(true, not_given))
+    briefer = briefer_for(knowledge_with(tmp_path, 120), sqlite_url, fake_openai)
+    try:
+        updates = [r async for r in briefer.answer_stream(f"Who is the CEO of {company(42)}?")]
+    finally:
+        await briefer.aclose()
+    request = fake_openai.requests[0]
+    given = request.messages[-2]["content"]
+    assert request.json["stream"] is True and given.startswith("<passages>") and given.count("\n[") <= 12
+    assert "[synthetic-00042/p3]" in given and "[openai-aws/p3]" not in given
+    assert not any("seven-year" in u.text for u in updates)
+    final = updates[-1]
+    assert final.engine == "openai" and [c.id for c in final.citations] == ["synthetic-00042/p3"]
+    assert not final.grounded and "I left out 1" in final.text
+
+
+async def test_streaming_and_follow_ups_use_the_knowledge_swapped_in_while_running(tmp_path, sqlite_url, fake_openai):
+    folder = tmp_path / "knowledge"
+    write_articles(folder, 3)
+    briefer = briefer_for(folder, sqlite_url, fake_openai)
+    assert briefer.follow_ups.prompts("en") == ()  # the synthetic articles carry no questions
+    shutil.copy(SEED_FILE, folder / "openai-aws.yaml")
+    write_articles(folder, 120, start=3)
+    briefer.use_knowledge(load_knowledge(folder))  # what the live reload does
+    ceo = article_data(42)["passages"][2]
+    fake_openai.enqueue(streamed(f"{ceo['en'].split(',')[1].strip()} is the CEO [synthetic-00042/p3]."))
+    try:
+        updates = [r async for r in briefer.answer_stream(f"Who is the CEO of {company(42)}?")]
+    finally:
+        await briefer.aclose()
+    assert fake_openai.requests[0].messages[-2]["content"].startswith("<passages>")  # now over the budget
+    final = updates[-1]
+    assert final.engine == "openai" and final.grounded and [c.id for c in final.citations] == ["synthetic-00042/p3"]
+    assert briefer.follow_ups.prompts("en")  # the seed article's questions are offered now

@@ -13,6 +13,8 @@ from bot.platforms.slack.app import build_slack_app, connected_client, resolve_m
 from tests.slack_helpers import (
     APP_TOKEN,
     SlackSender,
+    block_action,
+    block_values,
     blocks_text,
     mention,
     signature,
@@ -143,3 +145,22 @@ def test_signature_helper_matches_slacks_documented_example():
     )
     expected = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
     assert signature(body, "1531420618", "8f742231b10e8888abcd99yyyzzz85a5") == expected
+
+
+async def test_socket_mode_delivers_the_feedback_buttons_presses(slack_api, tmp_path):
+    settings = slack_settings(slack_api, tmp_path)
+    async with real_briefer(settings) as briefer:
+        app = build_slack_app(settings, briefer)
+        async with socket_mode(app, APP_TOKEN):
+            await slack_api.wait_for_socket()
+            asked = envelope_payload(slack_api, mention("quanto vale l'accordo?", "300.1"), "EvSOCKET9")
+            await slack_api.wait_for_ack(await slack_api.send_envelope("events_api", asked))
+            [answer] = await slack_api.wait_for("chat.update")
+            [feedback] = block_values(answer, "context_actions")
+            message = {"type": "message", "ts": answer.args["ts"], "thread_ts": "300.1", "text": ""}
+            up = block_action("briefbot_feedback", feedback["elements"][0]["positive_button"]["value"],
+                              message=message, action_type="feedback_buttons")  # fmt: skip
+            await slack_api.wait_for_ack(await slack_api.send_envelope("interactive", up))
+            await slack_api.wait_for("chat.postEphemeral")
+    [rating] = briefer.store.ratings()
+    assert (rating.platform, rating.rating, rating.answer.question) == ("slack", "up", "quanto vale l'accordo?")

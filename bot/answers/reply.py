@@ -33,6 +33,7 @@ class Reply:
     refused: bool = False
     grounded: bool = True
     notice: str = ""  # e.g. "the model was unavailable: answered from the article"
+    follow_ups: tuple[str, ...] = ()  # questions to offer next, all ones the knowledge answers
     extras: dict = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict:

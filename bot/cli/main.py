@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = command("eval", _eval, "grounding and accuracy report on a JSONL question set")
     evaluate.add_argument("file", nargs="?", help="JSONL file (default: the shipped eval/questions.jsonl)")
 
+    feedback = command("feedback", _feedback, "report the 👍/👎 feedback; export disliked answers as eval items")
+    feedback.add_argument("--latest", type=int, default=10, metavar="N", help="disliked answers to show (default 10)")
+    feedback.add_argument("--export-eval", metavar="FILE", help="write the disliked answers as eval JSONL items")
+
     digest = command("digest", _digest, "post the daily digest to subscribed channels", log_level=logging.INFO)
     when = digest.add_mutually_exclusive_group(required=True)
     when.add_argument("--once", action="store_true", help="run one pass now and exit")
@@ -121,13 +125,24 @@ def _ask(args, settings: Settings) -> int:
 def _chat(args, settings: Settings) -> int:
     from bot.cli.terminal_chat import run_chat
 
-    return asyncio.run(_run_with_briefer(settings, lambda b: run_chat(b, args.conversation, args.lang)))
+    return run_chat(settings, args.conversation, args.lang)
 
 
 def _eval(args, settings: Settings) -> int:
     from bot.evaluation.evaluator import run_eval
 
     return asyncio.run(_run_with_briefer(settings, lambda b: run_eval(b, args.file)))
+
+
+def _feedback(args, settings: Settings) -> int:
+    from bot.cli.feedback_command import run_feedback
+    from bot.store.database import Store
+
+    store = Store(settings.database_url)
+    try:
+        return run_feedback(store, latest=max(0, args.latest), export_eval=args.export_eval)
+    finally:
+        store.close()
 
 
 def _digest(args, settings: Settings) -> int:

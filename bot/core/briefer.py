@@ -13,15 +13,17 @@ import functools
 import gc
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 
 from bot.answers.drafts import Draft, to_reply
 from bot.answers.reply import Reply
 from bot.config import Settings
+from bot.core.follow_ups import FollowUps
 from bot.core.lifecycle import Lifecycle
 from bot.core.rate_limit import RateLimiter
 from bot.core.verified_reply import decide, log_failures
+from bot.core.verified_stream import VerifiedStream
 from bot.engines.model.chat_model import ChatModel, ModelError, ModelRejected
 from bot.engines.model.engine import ModelEngine
 from bot.engines.model.guard import CircuitBreaker, ModelGuard
@@ -46,6 +48,7 @@ class _Engines:
     knowledge: KnowledgeBase
     offline: OfflineEngine
     model_engine: ModelEngine | None
+    follow_ups: FollowUps
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ class Briefer:
         if self.model is not None and not self.model_rejected:
             budget = self.settings.prompt_knowledge_tokens
             model_engine = ModelEngine(self.model, knowledge, self.prompts, budget_tokens=budget, index=offline.index)
-        self._engines = _Engines(knowledge, offline, model_engine)
+        # Follow-ups are checked lazily for new knowledge (``warm_up`` checks the first's at start).
+        self._engines = _Engines(knowledge, offline, model_engine, FollowUps(knowledge, offline))
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -115,6 +119,10 @@ class Briefer:
     def model_engine(self) -> ModelEngine | None:
         return self._engines.model_engine
 
+    @property
+    def follow_ups(self) -> FollowUps:
+        return self._engines.follow_ups
+
     @classmethod
     def from_settings(
         cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None
@@ -127,6 +135,11 @@ class Briefer:
         return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
 
     @property
+    def can_stream(self) -> bool:
+        """Whether ``answer_stream`` gives an answer claim by claim (a model that streams)."""
+        return self.settings.stream_answers and self.model_engine is not None and self.model_engine.can_stream
+
+    @property
     def engine_name(self) -> str:
         return self.model_engine.name if self.model_engine else self.offline.name
 
@@ -134,19 +147,80 @@ class Briefer:
         self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
     ) -> Reply:
         """``user`` (e.g. ``slack:T1:U1``) is held to the per-user rate limit; the CLI passes none."""
+        question, language, early = await self._screen(question, lang, user)
+        if early is not None:
+            return early
+        history = await self._history(conversation_id)
+        reply = await self._answer(question, language, history)
+        return await self._finish(reply, question, history, conversation_id)
+
+    async def answer_stream(
+        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
+    ) -> AsyncIterator[Reply]:
+        """Like ``answer``, but with a model that streams, the answer grows claim by claim: each
+        ``Reply`` yielded holds the claims verified so far (each text extends the previous one),
+        and the last is the complete reply, stored, with its follow-ups. Claims that fail
+        verification are never yielded. Other engines yield the complete reply once. The stream
+        goes through the same guard as ``answer`` (deadline, breaker, model slots) and the same
+        rate limit."""
+        if not self.can_stream:
+            yield await self.answer(question, conversation_id=conversation_id, lang=lang, user=user)
+            return
+        question, language, early = await self._screen(question, lang, user)
+        if early is not None:
+            yield early
+            return
+        history = await self._history(conversation_id)
+        engine = self.model_engine  # one knowledge for the whole answer, even if it is swapped meanwhile
+        prompt = engine.answer_prompt(question, language, history)
+        if prompt is None:  # over the budget and no passage shares a word with the question
+            reply = self._reply(self.offline.refusal(language), language, engine.name)
+            yield await self._finish(reply, question, history, conversation_id)
+            return
+        qualify = functools.partial(engine.qualify_ids, passages=prompt.passages)
+        stream = VerifiedStream(engine.knowledge, qualify, language=language, given=prompt.given)
+        pieces = self.guard.stream(lambda: engine.answer_pieces(prompt))
+        failure = ""
+        try:
+            async for _claim in stream.claims(pieces):
+                yield self._reply(Draft(stream.text), language, engine.name)
+        except Busy as busy:  # raised before the first piece: nothing has been shown
+            logger.warning("busy, question not answered: %s", busy)
+            yield await self._finish(_transient(message("busy", language), language, self.engine_name),
+                                     question, history, conversation_id)  # fmt: skip
+            return
+        except ModelError as error:
+            self.model_problem = str(error)
+            logger.warning("model stream failed: %s", error)
+            failure = "model_unavailable"
+        except Exception:  # whatever went wrong, the user gets an answer
+            self.model_problem = "an internal error (logged)"
+            logger.exception("bug while streaming the model's answer")
+            failure = "internal_error"
+        finally:
+            await pieces.aclose()
+        fallback = lambda: self.offline.answer(question, language, history)  # noqa: E731
+        reply = self._streamed_reply(stream, failure, fallback, language)
+        yield await self._finish(reply, question, history, conversation_id)
+
+    async def _screen(self, question: str, lang: str | None, user: str | None) -> tuple[str, str, Reply | None]:
+        """Clean and bound the question, pick the language and hold ``user`` to the rate limit;
+        a reply when the question cannot be asked (now)."""
         question = clean_input(question)
         language = lang or detect_language(question) if question else (lang or DEFAULT_LANGUAGE)
         if not question:
-            return Reply(message("empty_question", language), language=language, engine=self.engine_name, refused=True)
+            text = message("empty_question", language)
+            return question, language, Reply(text, language=language, engine=self.engine_name, refused=True)
         limit = self.settings.max_question_chars
         if len(question) > limit:
             text = message("too_long", language, length=len(question), limit=limit)
-            return Reply(text, language=language, engine=self.engine_name, refused=True)
-        limited = await self._rate_limited(user, language)
-        if limited is not None:
-            return limited
-        history = await self._history(conversation_id)
-        reply = await self._answer(question, language, history)
+            return question, language, Reply(text, language=language, engine=self.engine_name, refused=True)
+        return question, language, await self._rate_limited(user, language)
+
+    async def _finish(self, reply: Reply, question: str, history: list[Turn], conversation_id: str | None) -> Reply:
+        if not reply.extras.get("transient"):  # "not now" is no answer to follow up
+            asked = [t.content for t in history if t.role == "user"] + [question]
+            reply = replace(reply, follow_ups=self.follow_ups.suggest(reply, asked=asked))
         if conversation_id:
             await self.remember(conversation_id, reply, question=question)
         return reply
@@ -178,7 +252,9 @@ class Briefer:
                 await self._stored(self.store.cache, key, {"text": reply.extras["draft"], "engine": reply.engine})
         if conversation_id:
             await self.remember(conversation_id, reply)
-        return reply
+        if reply.extras.get("transient"):
+            return reply
+        return replace(reply, follow_ups=self.follow_ups.suggest(reply, briefing=True))
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for (the language model, the
@@ -192,6 +268,7 @@ class Briefer:
         from bot.grounding import warm_up
 
         warm_up(self.knowledge)
+        self.follow_ups.prepare()
         prepare = getattr(self.model, "warm_up", None)
         if prepare is not None:
             prepare()
@@ -323,6 +400,27 @@ class Briefer:
             return True
         concepts = self.offline.index.topic_words(question)
         return not concepts or any(self.offline.index.contains(p, [c]) for p in passages for c in concepts)
+
+    def _streamed_reply(self, stream: VerifiedStream, failure: str, fallback, language: str) -> Reply:
+        """The complete reply after a stream: the verified claims (already shown) and a note on
+        what was left out; with nothing shown, the same fallbacks as a non-streamed answer."""
+        engine = self.model_engine.name
+        if not stream.text:
+            if failure:
+                return self._offline_reply(fallback(), language, failure)
+            if stream.refused:
+                return self._reply(self.offline.refusal(language), language, engine)
+            logger.warning("no streamed claim was grounded, replaced: %d dropped", len(stream.dropped))
+            return self._offline_reply(fallback(), language, "not_verified", grounded=False)
+        notes = [message("model_stopped", language)] if failure else []
+        if stream.dropped:
+            logger.warning("streamed claims dropped: %s", "; ".join(p for ps in stream.dropped for p in ps))
+            notes.append(message("claims_dropped", language, count=len(stream.dropped)))
+        if not notes:
+            return self._reply(Draft(stream.text), language, engine)
+        notice = " ".join(notes)
+        draft = Draft(f"{stream.text.rstrip()}\n\n_{notice}_")
+        return self._reply(draft, language, engine, notice=notice, grounded=not stream.dropped)
 
     def _offline_reply(self, draft: Draft, language: str, notice: str = "", *, grounded: bool = True) -> Reply:
         reply = self._reply(draft, language, self.offline.name, notice_key=notice, grounded=grounded)

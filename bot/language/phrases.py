@@ -47,6 +47,14 @@ _MESSAGES = {
         "it": "Ho tolto una parte della risposta che l'articolo non conferma.",
         "en": "I left out part of the answer that the article doesn't support.",
     },
+    "model_stopped": {
+        "it": "Il modello si è interrotto a metà risposta: quanto sopra è verificato.",
+        "en": "The model stopped mid-answer: what is above is verified.",
+    },
+    "claims_dropped": {
+        "it": "Ho omesso {count} affermazioni del modello che l'articolo non conferma.",
+        "en": "I left out {count} of the model's statements that the article does not confirm.",
+    },
     "internal_error": {
         "it": "Qualcosa non ha funzionato dalla mia parte: rispondo con le parole dell'articolo.",
         "en": "Something went wrong on my side: answering with the article's own words.",
@@ -58,6 +66,7 @@ _MESSAGES = {
     "briefing_title": {"it": "Il punto", "en": "Briefing"},
     "digest_title": {"it": "Il digest di oggi", "en": "Today's digest"},
     "no_news": {"it": "Nessuna novità da segnalare.", "en": "No new developments."},
+    "follow_ups_terminal": {"it": "Puoi chiedere (scrivi il numero):", "en": "You could ask (type its number):"},
     "busy": {
         "it": "Sono sovraccarico in questo momento: riprova tra poco.",
         "en": "I'm overloaded right now: please try again in a moment.",

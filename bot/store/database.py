@@ -105,6 +105,39 @@ digested_articles = sa.Table(
     sa.Column("digested_at", sa.Float, nullable=False),
 )
 
+# Every answer or briefing posted with feedback buttons: what a 👍/👎 is about. The buttons
+# carry only the id (Discord custom ids hold 100 characters), so the answer is kept here.
+rated_answers = sa.Table(
+    "rated_answers",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # "answer" | "briefing"
+    sa.Column("platform", sa.String(16), nullable=False),  # "slack" | "discord" | "terminal"
+    sa.Column("channel", sa.String(64), nullable=False, default=""),
+    sa.Column("conversation_id", sa.String(255), nullable=False, default=""),
+    sa.Column("question", sa.Text, nullable=False, default=""),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("citations", sa.Text, nullable=False, default="[]"),  # JSON list of passage ids
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("engine", sa.String(16), nullable=False),
+    sa.Column("grounded", sa.Boolean, nullable=False),  # the verifier's verdict on the model's text
+    sa.Column("refused", sa.Boolean, nullable=False),
+    sa.Column("follow_ups", sa.Text, nullable=False, default="[]"),  # JSON list: the questions offered under it
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
+# One rating per person and answer; pressing again (or the other button) replaces it.
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("answer_id", sa.String(32), primary_key=True),
+    sa.Column("platform", sa.String(16), primary_key=True),
+    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("rating", sa.String(8), nullable=False),  # "up" | "down"
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
 # The cap on concurrent model calls across replicas: one row per slot taken (bot.model_slots).
 model_leases = sa.Table(
     "model_leases",
@@ -188,6 +221,35 @@ class Turn:
     citations: tuple[str, ...] = ()
     engine: str = ""
     grounded: bool = True
+
+
+@dataclass(frozen=True)
+class RatedAnswer:
+    id: str
+    kind: str
+    platform: str
+    question: str
+    answer: str
+    citations: tuple[str, ...]
+    language: str
+    engine: str
+    grounded: bool
+    refused: bool
+    channel: str = ""
+    conversation_id: str = ""
+    follow_ups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One person's feedback on one answer, with the answer it is about."""
+
+    answer: RatedAnswer
+    platform: str
+    user_id: str
+    rating: str
+    reason: str
+    created_at: float
 
 
 @dataclass(frozen=True)
@@ -280,7 +342,6 @@ class Store:
         ]
 
     @_healing
-    @_healing
     def prune(self, retention: Retention, *, knowledge_version: str | None = None) -> dict[str, int]:
         """Delete what ``retention`` no longer keeps: old conversation turns, processed event ids,
         digest records, spent rate-limit counters and expired model leases, and (given the
@@ -372,6 +433,50 @@ class Store:
     @_healing
     def cache(self, key: str, value: dict) -> None:
         self.insert_once(cached_replies, {"key": key, "value": json.dumps(value), "created_at": self.clock()})
+
+    # --- feedback ----------------------------------------------------------------------
+
+    @_healing
+    def add_rated_answer(self, answer: RatedAnswer) -> None:
+        row = {**asdict(answer), "citations": json.dumps(list(answer.citations)),
+               "follow_ups": json.dumps(list(answer.follow_ups)), "created_at": self.clock()}  # fmt: skip
+        self.insert_once(rated_answers, row)
+
+    @_healing
+    def rated_answer(self, answer_id: str) -> RatedAnswer | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(rated_answers).where(rated_answers.c.id == answer_id)).mappings().first()
+        return _rated_answer(row) if row else None
+
+    @_healing
+    def rate(self, answer_id: str, platform: str, user_id: str, rating: str, reason: str = "") -> None:
+        """Record (or replace) ``user_id``'s rating of the answer; a new rating without a reason
+        clears an old reason, a reason is kept only with the rating it explains."""
+        row = {"answer_id": answer_id, "platform": platform, "user_id": user_id, "rating": rating,
+               "reason": reason, "created_at": self.clock()}  # fmt: skip
+        insert = _dialect_insert(self.dialect)(feedback).values(**row)
+        upsert = insert.on_conflict_do_update(
+            index_elements=("answer_id", "platform", "user_id"),
+            set_={k: insert.excluded[k] for k in ("rating", "reason", "created_at")},
+        )
+        with self.engine.begin() as db:
+            db.execute(upsert)
+
+    @_healing
+    def ratings(self, *, rating: str | None = None, limit: int | None = None) -> list[Rating]:
+        """Ratings with their answers, newest first."""
+        rated = (feedback.c.platform.label("rated_on"), feedback.c.user_id, feedback.c.rating, feedback.c.reason,
+                 feedback.c.created_at.label("rated_at"))  # fmt: skip
+        query = sa.select(rated_answers, *rated).join(rated_answers, rated_answers.c.id == feedback.c.answer_id)
+        if rating is not None:
+            query = query.where(feedback.c.rating == rating)
+        query = query.order_by(feedback.c.created_at.desc(), feedback.c.answer_id).limit(limit)
+        with self.engine.connect() as db:
+            rows = db.execute(query).mappings().all()
+        return [
+            Rating(_rated_answer(r), r["rated_on"], r["user_id"], r["rating"], r["reason"], r["rated_at"])
+            for r in rows
+        ]
 
     # --- digest: subscriptions ---------------------------------------------------------
 
@@ -541,6 +646,12 @@ def _fields(sub: Subscription) -> dict:
 
 def _subscription(row) -> Subscription:
     return Subscription(**{name: row[name] for name in Subscription.__dataclass_fields__})
+
+
+def _rated_answer(row) -> RatedAnswer:
+    values = {name: row[name] for name in RatedAnswer.__dataclass_fields__}
+    lists = {key: tuple(json.loads(values[key])) for key in ("citations", "follow_ups")}
+    return RatedAnswer(**{**values, **lists})
 
 
 def _digest_post(row) -> DigestPost:

@@ -19,6 +19,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,7 @@ class Request:
     path: str  # without the API prefix, e.g. "/channels/1/messages"
     query: dict[str, str]
     body: Any  # the decoded JSON body, or None
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     @property
     def creates_message(self) -> bool:
@@ -239,6 +241,38 @@ class FakeDiscord:
             data["user"] = ASKER
         return data
 
+    def component_interaction(self, custom_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """An INTERACTION_CREATE for a button pressed under ``message`` (a message the bot created)."""
+        return self._interaction_payload(3, {"custom_id": custom_id, "component_type": 2}, message["channel_id"],
+                                         message=message)  # fmt: skip
+
+    def modal_submit(self, custom_id: str, values: dict[str, str], *, channel_id: str) -> dict[str, Any]:
+        """An INTERACTION_CREATE for a submitted modal: ``values`` maps text inputs' custom ids to text."""
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
+        return self._interaction_payload(5, {"custom_id": custom_id, "components": rows}, channel_id)
+
+    def _interaction_payload(self, kind: int, data: dict[str, Any], channel_id: str, **extra) -> dict[str, Any]:
+        token = f"interaction-token-{next(self._ids)}"
+        in_guild = str(channel_id) != str(DM_CHANNEL_ID)
+        channel = ({"id": str(channel_id), "type": 0, "name": "general", "guild_id": str(GUILD_ID), "position": 0,
+                    "permission_overwrites": []} if in_guild
+                   else {"id": str(DM_CHANNEL_ID), "type": 1, "recipients": [ASKER]})  # fmt: skip
+        self._interaction_channels[token] = channel
+        payload = {"id": str(next(self._ids)), "application_id": str(APP_ID), "type": kind, "token": token,
+                   "version": 1, "data": data, "channel_id": str(channel_id), "channel": channel, "locale": "en-US",
+                   "app_permissions": "0", "attachment_size_limit": 8388608, "entitlements": [], "context": 0,
+                   **extra}  # fmt: skip
+        if in_guild:
+            payload.update(guild_id=str(GUILD_ID), guild_locale="it", member=dict(member(ASKER), permissions="0"))
+        else:
+            payload["user"] = ASKER
+        return payload
+
+    def message_content(self, channel_id: str | int, message_id: str) -> dict[str, Any]:
+        """The bot's message as it stands now (after any edits)."""
+        wanted = (str(message_id), str(channel_id))
+        return next(m for m in self.created_messages if (m["id"], m["channel_id"]) == wanted)
+
     # --- gateway -------------------------------------------------------------------------------
 
     def _frame(self, event: str, data: dict[str, Any]) -> str:
@@ -355,6 +389,7 @@ class FakeDiscord:
             ("PUT", r"/applications/\d+/guilds/\d+/commands", self._sync_commands),
             ("POST", r"/channels/(\d+)/typing", self._typing),
             ("POST", r"/channels/(\d+)/messages", self._create_message),
+            ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._create_thread),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._interaction_callback),
             ("POST", r"/webhooks/\d+/([^/]+)", self._follow_up),
@@ -393,6 +428,17 @@ class FakeDiscord:
         if body.get("enforce_nonce"):
             self._nonces[nonce_key] = message
         await self.dispatch("MESSAGE_CREATE", message)
+        return _json(message)
+
+    async def _edit_message(self, body, channel_id, message_id) -> web.Response:
+        message = next((m for m in self.created_messages if m["id"] == message_id), None)
+        if message is None:
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        for key in ("content", "components", "embeds"):
+            if key in body:
+                message[key] = body[key]
+        message["edited_timestamp"] = TIMESTAMP
+        await self.dispatch("MESSAGE_UPDATE", message)
         return _json(message)
 
     async def _create_thread(self, body, channel_id, message_id) -> web.Response:
@@ -439,6 +485,7 @@ class FakeDiscord:
             "channel_id": channel_id,
             "author": BOT_USER,
             "content": body.get("content", ""),
+            "components": body.get("components", []),
             "timestamp": TIMESTAMP,
             "edited_timestamp": None,
             "tts": False,

@@ -87,7 +87,18 @@ class Trickle:
     count: int = 1000
 
 
-Step = Text | Status | Delay | Malformed | Trickle | str
+@dataclass(frozen=True)
+class Stream:
+    """A streamed answer (``"stream": true`` requests): ``pieces`` sent as SSE chunks, ``interval``
+    seconds apart; ``cut=True`` drops the connection after the last piece instead of finishing.
+    The server logs when each piece left (``stream_log``), for latency benchmarks."""
+
+    pieces: tuple[str, ...]
+    interval: float = 0.0
+    cut: bool = False
+
+
+Step = Text | Status | Delay | Malformed | Trickle | Stream | str
 JUDGE_SCHEMA_NAME = "claim_verdicts"
 
 
@@ -105,6 +116,8 @@ def is_judge_request(body: Any) -> bool:
 def _approve_all(body: dict[str, Any]) -> str:
     claims = sum(len(re.findall(r"^Claim \d+:", m.get("content", ""), re.M)) for m in body.get("messages", []))
     return verdicts(*[True] * claims)
+
+
 Responder = Callable[[dict[str, Any]], "Step | Awaitable[Step]"]
 
 
@@ -134,6 +147,7 @@ class FakeOpenAI:
         self.max_in_flight = 0  # the most chat completions served at once
         self.requests: list[RecordedRequest] = []
         self.judge_requests: list[RecordedRequest] = []
+        self.stream_log: list[tuple[float, str]] = []  # (time.perf_counter() when sent, piece)
         self._queue: deque[Step] = deque()
         self._judge_queue: deque[Step] = deque()
         self._ids = itertools.count(1)
@@ -277,7 +291,41 @@ class FakeOpenAI:
             return web.json_response(payload, status=step.status, headers=step.headers)
         if isinstance(step, Malformed):
             return web.Response(body=step.body.encode(), headers={"Content-Type": step.content_type})
+        wants_stream = isinstance(body, dict) and body.get("stream") is True
+        if isinstance(step, Stream) or wants_stream:
+            if not isinstance(step, Stream):  # a plain reply to a streaming request: word by word
+                step = Stream(tuple(re.findall(r"\S+\s*|\s+", step.content)))
+            return await self._stream(step, body, request)
         return web.json_response(self._completion(step, body))
+
+    async def _stream(self, step: Stream, body: Any, request: web.Request) -> web.StreamResponse:
+        """Server-sent events as OpenAI sends them: one ``chat.completion.chunk`` per piece, a
+        last chunk with the finish reason, then ``data: [DONE]``."""
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        await response.prepare(request)
+        completion_id = f"chatcmpl-fake{next(self._ids)}"
+        model = body.get("model", "fake-model") if isinstance(body, dict) else "fake-model"
+
+        async def send(delta: dict[str, Any], finish_reason: str | None = None) -> None:
+            chunk = {"id": completion_id, "object": "chat.completion.chunk", "created": int(time.time()),
+                     "model": model, "choices": [{"index": 0, "delta": delta, "logprobs": None,
+                                                  "finish_reason": finish_reason}]}  # fmt: skip
+            await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
+
+        await send({"role": "assistant", "content": ""})
+        for number, piece in enumerate(step.pieces):
+            if number and step.interval:
+                await self._sleep(step.interval)
+            await send({"content": piece})
+            self.stream_log.append((time.perf_counter(), piece))
+        if step.cut:
+            assert request.transport is not None
+            request.transport.close()
+            return response
+        await send({}, "stop")
+        await response.write(b"data: [DONE]\n\n")
+        await response.write_eof()
+        return response
 
     def _completion(self, step: Text, body: Any) -> dict[str, Any]:
         return {

@@ -125,6 +125,17 @@ class FakeSlack:
         kinds = ("chat.postMessage", "chat.update", "response_url")
         return [call for call in self.calls if call.method in kinds]
 
+    def streamed_text(self, ts: str) -> str:
+        """The markdown a streamed message (chat.startStream/appendStream/stopStream) shows."""
+        text = ""
+        for call in self.calls:
+            started = call.method == "chat.startStream" and call.response.get("ts") == ts
+            if started or (call.method in ("chat.appendStream", "chat.stopStream") and call.args.get("ts") == ts):
+                text += call.args.get("markdown_text") or ""
+                chunks = call.args.get("chunks") or ()
+                text += "".join(c.get("text", "") for c in chunks if c.get("type") == "markdown_text")
+        return text
+
     async def wait_for(self, method: str, count: int = 1) -> list[Call]:
         """Wait until ``method`` was called at least ``count`` times; returns those calls."""
         async with asyncio.timeout(WAIT_LIMIT), self._changed:
@@ -195,6 +206,9 @@ class FakeSlack:
             ts = f"1700000000.{next(self._ts):06d}"
             message = {"text": args.get("text", ""), "ts": ts, "user": self.identity["user_id"]}
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method == "chat.startStream":
+            ts = f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
         return {"ok": True}

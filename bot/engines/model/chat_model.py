@@ -1,12 +1,13 @@
 """The narrow seam between the core and a chat model.
 
-The core only ever calls ``ChatModel.complete``. The production implementation is
+The core calls ``ChatModel.complete``, or ``stream`` when the model has it. The production implementation is
 ``bot.engines.model.openai_client.OpenAIChatModel``; tests inject their own or run a local
 OpenAI-compatible server.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Protocol
 
 
@@ -29,4 +30,12 @@ class ChatModel(Protocol):
         """Return the assistant's text for a Chat Completions ``messages`` list. ``options``
         (the grounding judge's ``response_format`` and ``model``) may be ignored by models
         that do not know them."""
+        ...
+
+
+class StreamingChatModel(ChatModel, Protocol):
+    """A model that can also hand its text over as it is generated."""
+
+    def stream(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> AsyncIterator[str]:
+        """Yield the assistant's text in pieces; raise ``ModelError`` if the stream breaks."""
         ...

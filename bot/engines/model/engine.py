@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 
 from bot.answers.drafts import Draft
 from bot.engines.model.chat_model import ChatModel, ModelError
@@ -32,6 +33,20 @@ PER_REQUEST_NOTE = (
     "The passages for each request come with it, inside <passages> tags: use only those passages, "
     "and cite only their ids."
 )
+
+
+@dataclass(frozen=True)
+class AnswerPrompt:
+    """The turns asking the model a question; ``passages``: the ones they carry (None: the
+    system message carries every passage)."""
+
+    turns: list[dict[str, str]]
+    passages: list[Passage] | None = None
+
+    @property
+    def given(self) -> frozenset[str] | None:
+        """The ids the answer may cite (None: any)."""
+        return None if self.passages is None else frozenset(p.id for p in self.passages)
 
 
 class ModelEngine:
@@ -56,14 +71,33 @@ class ModelEngine:
         self.system_prompt = prompts["system"].render(knowledge=knowledge_text)
 
     async def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
+        prompt = self.answer_prompt(question, language, history)
+        if prompt is None:
+            return Draft(REFUSAL_MARKER, refused=True)  # no passage shares a word with the question
+        draft = await self._complete(prompt.turns, prompt.passages)
+        return Draft(draft.text, refused=draft.refused, given=prompt.given)
+
+    @property
+    def can_stream(self) -> bool:
+        return callable(getattr(self.model, "stream", None))
+
+    def answer_pieces(self, prompt: AnswerPrompt) -> AsyncIterator[str]:
+        """The model's answer to ``prompt`` as it streams in, raw (ids not yet qualified: see
+        ``qualify_ids``): for ``can_stream`` models."""
+        return self.model.stream(self.messages_for(prompt.turns))
+
+    def answer_prompt(self, question: str, language: str, history: Sequence[Turn] = ()) -> AnswerPrompt | None:
+        """The turns that ask the model ``question``, with the passages they carry when the
+        knowledge is over the budget; None when no passage is worth giving (nothing shares a word)."""
         request = self.prompts["answer"].render(language_name=LANGUAGE_NAMES[language])
         if not self.retrieves:
             turns = [*self._history(history), {"role": "user", "content": request}, _question_message(question)]
-            return await self._complete(turns)
+            return AnswerPrompt(turns)
         passages = self._retrieve(question, history)
         if not passages:
-            return Draft(REFUSAL_MARKER, refused=True)  # no passage shares a word with the question
-        return await self._complete_with(passages, [*self._history(history)], request, [_question_message(question)])
+            return None
+        turns = [*self._history(history), self._passages_message(passages, request), _question_message(question)]
+        return AnswerPrompt(turns, passages)
 
     async def brief(self, language: str, article_ids: Sequence[str] | None = None, *, kind: str = "brief") -> Draft:
         if article_ids is None:
@@ -72,7 +106,9 @@ class ModelEngine:
         request = self.prompts[kind].render(language_name=LANGUAGE_NAMES[language], article_ids=", ".join(ids))
         if not self.retrieves:
             return await self._complete([{"role": "user", "content": request}])
-        return await self._complete_with(self._briefing_passages(ids), [], request)
+        passages = self._briefing_passages(ids)
+        draft = await self._complete([self._passages_message(passages, request)], passages)
+        return Draft(draft.text, refused=draft.refused, given=frozenset(p.id for p in passages))
 
     def _retrieve(self, question: str, history: Sequence[Turn]) -> list[Passage]:
         """The passages that best match the question, then it read with the previous question (a
@@ -101,12 +137,9 @@ class ModelEngine:
                     chosen.append(passage)
         return chosen
 
-    async def _complete_with(
-        self, passages: list[Passage], turns: list[dict[str, str]], request: str, after: Sequence[dict] = ()
-    ) -> Draft:
-        block = f"<passages>\n{render_passages(self.knowledge, passages)}\n</passages>\n\n{request}"
-        draft = await self._complete([*turns, {"role": "user", "content": block}, *after], passages)
-        return Draft(draft.text, refused=draft.refused, given=frozenset(p.id for p in passages))
+    def _passages_message(self, passages: list[Passage], request: str) -> dict[str, str]:
+        block = render_passages(self.knowledge, passages)
+        return {"role": "user", "content": f"<passages>\n{block}\n</passages>\n\n{request}"}
 
     def messages_for(self, turns: list[dict[str, str]]) -> list[dict[str, str]]:
         return [{"role": "system", "content": self.system_prompt}, *turns]
@@ -117,7 +150,7 @@ class ModelEngine:
             raise ModelError("the model returned an empty answer")
         if REFUSAL_MARKER in text:
             return Draft(text, refused=True)
-        return Draft(self._qualify_ids(text, self.knowledge.passages if passages is None else passages))
+        return Draft(self.qualify_ids(text, passages))
 
     def _history(self, history: Sequence[Turn]) -> list[dict[str, str]]:
         return [
@@ -125,13 +158,13 @@ class ModelEngine:
             for t in history
         ]
 
-    def _qualify_ids(self, text: str, passages: Sequence[Passage]) -> str:
+    def qualify_ids(self, text: str, passages: Sequence[Passage] | None = None) -> str:
         """Models sometimes drop the article part of an id ([p3]); restore it when unambiguous
-        among the passages the model was shown."""
+        among the passages the model was shown (``None``: all of them)."""
         if not _BARE_ID.search(text):
             return text
         by_local: dict[str, list[str]] = {}
-        for passage in passages:
+        for passage in self.knowledge.passages if passages is None else passages:
             by_local.setdefault(passage.local_id, []).append(passage.id)
 
         def qualify(match: re.Match) -> str:

@@ -14,9 +14,10 @@ anything else is a bug and propagates untouched.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TypeVar
 
 from bot.engines.model.chat_model import ModelUnavailable
@@ -86,17 +87,61 @@ class ModelGuard:
         """``call()`` under the deadline, the breaker and a model slot. Raises ``Busy`` (no slot in
         time), ``ModelUnavailable`` (circuit open, deadline passed, the model failed) or whatever
         bug ``call`` raised."""
+        self._admit()
+        ends_at = asyncio.get_running_loop().time() + self.deadline
+        async with contextlib.AsyncExitStack() as held:
+            await self._take_slot(held, ends_at)
+            with self._judged():
+                async with asyncio.timeout_at(ends_at):
+                    return await call()
+
+    async def stream(self, open_stream: Callable[[], AsyncIterator[T]]) -> AsyncIterator[T]:
+        """The pieces of ``open_stream()`` under the same guard as ``run``: the breaker, a model
+        slot held until the stream ends, and one deadline for the slot and every piece together
+        (a model trickling pieces is cut off like one trickling bytes). Raises as ``run`` does;
+        pieces already yielded stay with the caller."""
+        self._admit()
+        ends_at = asyncio.get_running_loop().time() + self.deadline
+        async with contextlib.AsyncExitStack() as held:
+            await self._take_slot(held, ends_at)
+            pieces = open_stream()
+            try:
+                with self._judged():
+                    while True:
+                        # Only the waits for the model are timed: a timeout around the ``yield``
+                        # would cancel whatever the caller does with a piece.
+                        async with asyncio.timeout_at(ends_at):
+                            try:
+                                piece = await anext(pieces)
+                            except StopAsyncIteration:
+                                break
+                        yield piece
+            finally:
+                await pieces.aclose()
+
+    def _admit(self) -> None:
         if not self.breaker.allow():
             raise CircuitOpen("the model failed repeatedly and is resting (circuit open)")
-        holding = False
+
+    async def _take_slot(self, held: contextlib.AsyncExitStack, ends_at: float) -> None:
+        """A model slot, held until ``held`` closes; ``Busy`` when none is free before ``ends_at``."""
         try:
-            async with asyncio.timeout(self.deadline), self.slots.hold():
-                holding = True
-                result = await call()
+            async with asyncio.timeout_at(ends_at):
+                await held.enter_async_context(self.slots.hold())
         except TimeoutError:
-            if not holding:
-                self.breaker.abandoned()
-                raise Busy(f"no model slot free within the {self.deadline:g} s deadline") from None
+            self.breaker.abandoned()
+            raise Busy(f"no model slot free within the {self.deadline:g} s deadline") from None
+        except BaseException:
+            self.breaker.abandoned()
+            raise
+
+    @contextlib.contextmanager
+    def _judged(self) -> Iterator[None]:
+        """Tell the breaker how the model call in the block went: the deadline passing or
+        ``ModelUnavailable`` count against the model, anything else (a bug, cancelled) does not."""
+        try:
+            yield
+        except TimeoutError:
             self.breaker.failed()
             raise ModelUnavailable(f"the model gave no answer within the {self.deadline:g} s deadline") from None
         except ModelUnavailable:
@@ -106,4 +151,3 @@ class ModelGuard:
             self.breaker.abandoned()
             raise
         self.breaker.succeeded()
-        return result

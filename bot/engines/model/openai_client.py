@@ -26,7 +26,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.engines.model.chat_model import ModelRejected, ModelUnavailable
@@ -123,11 +123,48 @@ class OpenAIChatModel:
     ) -> str:
         """``response_format`` (structured output) and ``model`` (another model on the same
         client, e.g. a smaller judge) are sent only when given."""
-        import openai
         from openai.types.chat import ChatCompletion
+
+        return _assistant_text(
+            await self._request(
+                _body(model or self.model, messages, max_tokens, response_format), cast_to=ChatCompletion
+            )
+        )
+
+    async def stream(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> AsyncIterator[str]:
+        """The assistant's text in pieces as the server generates them (``"stream": true``).
+
+        Retried like ``complete`` until the stream opens; a stream that breaks afterwards
+        raises ``ModelUnavailable`` (what was received is the caller's to keep or drop).
+        """
+        from openai import AsyncStream
+        from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+        chunks = await self._request(
+            _body(self.model, messages, max_tokens, None),
+            cast_to=ChatCompletion,
+            stream_cls=AsyncStream[ChatCompletionChunk],
+        )
+        try:
+            async for chunk in chunks:
+                piece = _delta_text(chunk)
+                if piece:
+                    yield piece
+        except Exception as exc:  # a dropped connection or an error event: the SDK's message may echo the request
+            raise ModelUnavailable(
+                self._redact(f"the model server stopped in the middle of the answer ({type(exc).__name__})")
+            ) from None
+        finally:
+            await chunks.close()
+
+    async def _request(self, body: dict, *, cast_to, stream_cls=None):
+        import openai
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
         client = self._get_client()
+        streaming = {"stream": True, "stream_cls": stream_cls} if stream_cls is not None else {}
+        if streaming:
+            body["stream"] = True
         retrying = AsyncRetrying(
             retry=retry_if_exception(_is_transient),
             stop=stop_after_attempt(self._attempts),
@@ -141,11 +178,7 @@ class OpenAIChatModel:
                     # The SDK's documented raw `post` rather than `chat.completions.create`: the latter
                     # walks every message through its TypedDict transform, ~3 ms of CPU per request
                     # here (most of a question's cost); same wire format, errors and timeout.
-                    completion = await client.post(
-                        "/chat/completions",
-                        body=_body(model or self.model, messages, max_tokens, response_format),
-                        cast_to=ChatCompletion,
-                    )
+                    return await client.post("/chat/completions", body=body, cast_to=cast_to, **streaming)
         except openai.APIStatusError as exc:
             error = ModelUnavailable if _is_transient(exc) else ModelRejected
             raise error(self._redact(_describe_status(exc, retrying.statistics))) from None
@@ -157,7 +190,7 @@ class OpenAIChatModel:
         except (json.JSONDecodeError, openai.APIResponseValidationError):
             # the SDK parses a JSON content type itself; other bodies come back as-is
             raise ModelUnavailable("the model server sent a response that is not a chat completion") from None
-        return _assistant_text(completion)
+        raise AssertionError("unreachable: tenacity either returns or raises")
 
     async def check(self) -> None:
         """At start: does the server take the key? ``GET /models`` costs nothing. Raises
@@ -270,6 +303,13 @@ def _error_code(body: object) -> str:
 def _attempts_made(statistics: dict[str, Any]) -> str:
     count = statistics.get("attempt_number", 1)
     return f"{count} attempt{'s' if count != 1 else ''}"
+
+
+def _delta_text(chunk: object) -> str:
+    choices = getattr(chunk, "choices", None)
+    delta = getattr(choices[0], "delta", None) if isinstance(choices, list) and choices else None
+    content = getattr(delta, "content", None)
+    return content if isinstance(content, str) else ""
 
 
 def _assistant_text(completion: object) -> str:

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import suppress
 
 import aiohttp
 import discord
 from discord import app_commands
 
 from bot.config import ConfigError, Settings
+from bot.platforms.discord.actions import FeedbackButton, FollowUpButton
 from bot.platforms.discord.digest_command import register_discord_digest
 from bot.platforms.discord.endpoints import discord_endpoints
-from bot.platforms.discord.message_events import answer_message, plan_for
+from bot.platforms.discord.message_events import answer_in, answer_message, plan_for
 from bot.platforms.discord.news_command import register_discord_news
+from bot.platforms.discord.posting import conversation_id
+from bot.platforms.discord.render import escape_mentions
 from bot.platforms.discord.slash_commands import register_commands
 from bot.store.database import StoreError
 
@@ -59,6 +63,8 @@ class BriefbotDiscordClient(discord.Client):
             await super().start(token, reconnect=reconnect)
 
     async def setup_hook(self) -> None:
+        # Buttons under answers sent before a restart keep working: matched by their custom id's pattern.
+        self.add_dynamic_items(FeedbackButton, FollowUpButton)
         await sync_commands(self.tree, self.settings.discord_guild_id)
         log.info("Invite the bot with: %s", invite_url(self.application_id, self.settings.discord_guild_id))
 
@@ -77,6 +83,21 @@ class BriefbotDiscordClient(discord.Client):
         except StoreError as error:  # answering twice beats never answering
             log.warning("store unavailable, answering %s without de-duplication: %s", key, error)
             return True
+
+
+    async def answer_follow_up(self, interaction: discord.Interaction, question: str) -> None:
+        """A suggested follow-up was pressed: show who asked what, then answer it in the same channel
+        or thread, continuing its conversation."""
+        channel = interaction.channel
+        if channel is None:
+            return
+        if self.briefer.lifecycle.stopping:
+            return  # shutting down: the question can be asked again of the next instance
+        with self.briefer.lifecycle.work():
+            with suppress(discord.HTTPException):
+                await channel.send(f"**{escape_mentions(interaction.user.display_name)}**: {escape_mentions(question)}")
+            here = conversation_id(interaction.guild_id, channel.id)
+            await answer_in(channel, question, here, self.briefer, user=f"discord:{interaction.user.id}")
 
 
 async def sync_commands(tree: app_commands.CommandTree, guild_id: int | None) -> None:

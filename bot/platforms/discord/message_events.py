@@ -14,20 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import AsyncExitStack, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from enum import Enum
 
 import discord
 
-from bot.platforms.discord.posting import (
-    RESTARTING_MESSAGE,
-    conversation_id,
-    reply_messages,
-    send_messages,
-    thread_name,
-)
+from bot.platforms.discord.actions import reply_view
+from bot.platforms.discord.posting import RESTARTING_MESSAGE, conversation_id, send_messages, thread_name
 from bot.platforms.discord.render import question_from_message
+from bot.platforms.discord.streaming import show_reply
 from bot.store.database import StoreError
 
 log = logging.getLogger(__name__)
@@ -84,25 +80,38 @@ async def answer_message(message: discord.Message, plan: Plan, briefer) -> None:
         else:
             conversation = conversation_id(message.guild.id, target.id)
 
-    user = f"discord:{message.author.id}"
-
-    def call():
-        if plan.question:
-            return briefer.answer(plan.question, conversation_id=conversation, user=user)
-        return briefer.brief(conversation_id=conversation, user=user)
-
     try:
-        async with AsyncExitStack() as typing:
-            with suppress(discord.HTTPException):  # no typing indicator is no reason not to answer
-                await typing.enter_async_context(target.typing())
-            parts = await reply_messages(call)
+        await answer_in(target, plan.question, conversation, briefer, user=f"discord:{message.author.id}",
+                        reply_to=reply_to, nonce_base=message.id)  # fmt: skip
     except asyncio.CancelledError:  # shutting down past the grace period: say so, release the claim
         with suppress(discord.HTTPException, discord.RateLimited):
             await send_messages(target, [RESTARTING_MESSAGE], reply_to=reply_to)
         with suppress(StoreError):
             await asyncio.to_thread(briefer.store.release_event, f"discord:{message.id}")
         raise
-    await send_messages(target, parts, reply_to=reply_to, nonce_base=message.id)
+
+
+async def answer_in(target: discord.abc.Messageable, question: str, conversation: str, briefer, *, user: str,
+                    reply_to: discord.Message | None = None, nonce_base: int | None = None) -> None:  # fmt: skip
+    """Answer ``question`` (the briefing when empty) in ``target`` for ``user`` (as the rate limit
+    knows them), streamed when the model streams, with the feedback and follow-up buttons under it."""
+    streaming = bool(question) and getattr(briefer, "can_stream", False)
+    if streaming:
+        replies = briefer.answer_stream(question, conversation_id=conversation, user=user)
+    elif question:
+        replies = _once(briefer.answer(question, conversation_id=conversation, user=user))
+    else:
+        replies = _once(briefer.brief(conversation_id=conversation, user=user))
+
+    async def finish(reply):
+        return await reply_view(briefer.store, reply, question=question, channel=str(getattr(target, "id", "")),
+                                conversation_id=conversation)  # fmt: skip
+
+    await show_reply(target, replies, finish=finish, streaming=streaming, reply_to=reply_to, nonce_base=nonce_base)
+
+
+async def _once(reply):
+    yield await reply
 
 
 def _replies_to(message: discord.Message, me: discord.abc.User) -> bool:

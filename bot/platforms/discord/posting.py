@@ -44,6 +44,11 @@ async def reply_messages(call: Callable[[], Awaitable[Reply]]) -> list[str]:
     return parts
 
 
+async def reply_and_messages(call: Callable[[], Awaitable[Reply]]) -> tuple[Reply | None, list[str]]:
+    """The core's reply and its Discord messages, or no reply and the busy text if the core raised."""
+    return await answer_or_busy(call, render_reply, render_text)
+
+
 async def send_parts(
     parts: Sequence[str], send: Callable[[int, str], Awaitable[object]], *, what: str = "reply"
 ) -> None:
@@ -62,19 +67,26 @@ async def send_messages(
     *,
     reply_to: discord.Message | None = None,
     nonce_base: int | None = None,
+    view: discord.ui.View | None = None,
+    first_index: int = 0,
 ) -> None:
-    """Send ``parts`` in order; the first one as a reply that does not ping when ``reply_to`` is given.
+    """Send ``parts`` in order; the first one as a reply that does not ping when ``reply_to`` is given;
+    ``view`` (buttons) under the last one.
 
     With ``nonce_base`` each part carries an enforced nonce, so Discord creates it once even if the
     request is retried or a second instance answers the same message.
     """
 
+    last = len(parts) - 1
+
     async def send(index: int, part: str) -> None:
-        nonce = None if nonce_base is None else f"{nonce_base}{index:02d}"
-        if index == 0 and reply_to is not None:
-            await reply_to.reply(part, mention_author=False, nonce=nonce)
+        number = index + first_index
+        nonce = None if nonce_base is None else f"{nonce_base}{number:02d}"
+        extra = {"view": view} if view is not None and index == last else {}
+        if number == 0 and reply_to is not None:
+            await reply_to.reply(part, mention_author=False, nonce=nonce, **extra)
         else:
-            await channel.send(part, nonce=nonce)
+            await channel.send(part, nonce=nonce, **extra)
 
     try:
         await send_parts(parts, send)

@@ -18,7 +18,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, Settings
-from bot.platforms.slack.digest_command import digest_listener
+from bot.platforms.slack.assistant import build_assistant
+from bot.platforms.slack.digest_command import SlackDigestCommand, digest_listener
+from bot.platforms.slack.home import BRIEF_ACTION, DIGEST_ACTION, AppHome
 from bot.platforms.slack.listeners import Listener, SlackListeners
 from bot.platforms.slack.news_command import SlackNewsCommand, news_listener
 from bot.platforms.slack.requests import check_request
@@ -54,11 +56,17 @@ def build_slack_app(
     listeners = SlackListeners(
         briefer, client, mention_only=settings.slack_mention_only, on_file_shared=news_command.file_shared
     )
-    digest = digest_listener(settings, briefer, client)
+    digest_command = SlackDigestCommand(settings, briefer, client)
+    digest = digest_listener(settings, briefer, client, digest_command)
     news = news_listener(news_command)
+    home = AppHome(briefer, client, digest_command)
+    app.event("app_home_opened")(home.opened)
+    app.action(BRIEF_ACTION)(home.brief)
+    app.action(DIGEST_ACTION)(home.manage_digest)
+    app.assistant(build_assistant(listeners))
+    registrars = {"command": app.command, "event": app.event, "action": app.action, "view": app.view}
     for listener in [*listeners.table(), digest, news, *extra_listeners]:
-        register = app.command if listener.kind == "command" else app.event
-        register(listener.name)(ack=listener.ack, lazy=listener.work)
+        registrars[listener.kind](listener.name)(ack=listener.ack, lazy=listener.work)
     return app
 
 

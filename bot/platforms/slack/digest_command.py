@@ -22,9 +22,9 @@ from bot.platforms.slack.render import render_text
 log = logging.getLogger(__name__)
 
 
-def digest_listener(settings: Settings, briefer, client: AsyncWebClient) -> Listener:
+def digest_listener(settings: Settings, briefer, client: AsyncWebClient, command=None) -> Listener:
     """``/digest``; ``client`` posts ``/digest now`` and checks who is an admin."""
-    return Listener("command", "/digest", ack_now, [SlackDigestCommand(settings, briefer, client).run])
+    return Listener("command", "/digest", ack_now, [(command or SlackDigestCommand(settings, briefer, client)).run])
 
 
 class SlackDigestCommand:

@@ -17,7 +17,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.answers.reply import Reply
 from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.platforms.base import answer_or_busy, conversation_id
-from bot.platforms.slack.posting import STOPPING, WORKING, SlackPoster
+from bot.platforms.slack.actions import (
+    FEEDBACK_ACTION,
+    FOLLOW_UP_ACTION,
+    REASON_VIEW,
+    FeedbackHandlers,
+    reply_blocks,
+    with_blocks,
+)
+from bot.platforms.slack.posting import QUIET, STOPPING, WORKING, SlackPoster
 from bot.platforms.slack.render import (
     SlackMessage,
     context_blocks,
@@ -26,6 +34,7 @@ from bot.platforms.slack.render import (
     render_reply,
     render_text,
 )
+from bot.platforms.slack.streaming import SlackStreamer
 from bot.store.database import StoreError
 
 ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does the OpenAI-AWS deal last?`"
@@ -51,8 +60,8 @@ async def prepare(call: Callable[[], Awaitable[Reply]]) -> tuple[Reply | None, l
 
 @dataclass(frozen=True)
 class Listener:
-    kind: str  # "command" or "event"
-    name: str  # "/ask", "app_mention", ...
+    kind: str  # "command", "event", "action" or "view"
+    name: str | re.Pattern  # "/ask", "app_mention", an action id...
     ack: Callable[..., Awaitable[None]]
     work: list[Callable[..., Awaitable[None]]] = field(default_factory=list)
 
@@ -73,7 +82,10 @@ class SlackListeners:
         on_file_shared: Callable[[dict], Awaitable[None]] | None = None,
     ):
         self.briefer = briefer
+        self.client = client
         self.poster = SlackPoster(client)
+        self.streamer = SlackStreamer(client)
+        self.feedback = FeedbackHandlers(briefer.store)
         self.mention_only = mention_only
         self.on_file_shared = on_file_shared  # a file shared in a DM (an article, for /news)
 
@@ -84,6 +96,9 @@ class SlackListeners:
             # "/digest" comes from bot.platforms.slack.digest_command.digest_listener (see build_slack_app).
             Listener("event", "app_mention", ack_now, [self.mention]),
             Listener("event", "message", ack_now, [self.message]),
+            Listener("action", FEEDBACK_ACTION, self.feedback.on_button),
+            Listener("view", REASON_VIEW, self.feedback.on_reason),
+            Listener("action", FOLLOW_UP_ACTION, ack_now, [self.follow_up]),
         ]
 
     # -- slash commands
@@ -94,7 +109,7 @@ class SlackListeners:
     async def ask(self, command, context, respond) -> None:
         if question := _question(command):
             header = f"{_asker(command)} “{escape(question)}”"
-            user = _user(context, command.get("user_id"))
+            user = _user(context.team_id, command.get("user_id"))
             call = lambda cid: self.briefer.answer(question, conversation_id=cid, user=user)  # noqa: E731
             await self._answer_command(command, context, respond, header, call, question)
 
@@ -103,7 +118,7 @@ class SlackListeners:
 
     async def brief(self, command, context, respond) -> None:
         if lang := _brief_language(command):
-            user = _user(context, command.get("user_id"))
+            user = _user(context.team_id, command.get("user_id"))
             call = lambda cid: self.briefer.brief(lang=lang, conversation_id=cid, user=user)  # noqa: E731
             await self._answer_command(command, context, respond, f"{_asker(command)} /brief {lang}", call)
 
@@ -123,6 +138,10 @@ class SlackListeners:
             if reply is not None and reply.extras.get("transient"):  # "not now" is for the asker's eyes only
                 await self.poster.respond_all(respond, messages, ephemeral=True)
                 return
+            if reply is not None:
+                blocks = await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
+                                            conversation_id=cid or "")  # fmt: skip
+                messages = with_blocks(messages, blocks)
             messages = _with_header(messages, header)
             first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
             if first_ts is None:
@@ -134,17 +153,18 @@ class SlackListeners:
     # -- events
 
     async def mention(self, event, body, context) -> None:
-        if event.get("bot_id") or not await self._claim(body):
+        if event.get("bot_id") or not await self.claim(body):
             return
         question = plain_text_from_slack(event.get("text", ""), bot_user_id=context.bot_user_id or "")
         thread_ts = event.get("thread_ts") or event["ts"]
         cid = channel_conversation_id(context.team_id, event["channel"], thread_ts)
-        await self._answer_event(body, event["channel"], thread_ts, cid, question, _user(context, event.get("user")))
+        await self.answer_in_thread(event["channel"], thread_ts, cid, question, team=context.team_id,
+                                    user=event.get("user", ""), body=body)  # fmt: skip
 
     async def message(self, event, body, context) -> None:
         shared_in_dm = event.get("subtype") == "file_share" and event.get("channel_type") == "im"
         if shared_in_dm and self.on_file_shared and event.get("user") and not event.get("bot_id"):
-            if await self._claim(body):
+            if await self.claim(body):
                 await self.on_file_shared(event)
             return
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
@@ -161,40 +181,82 @@ class SlackListeners:
             started_by_bot = event.get("parent_user_id") == context.bot_user_id  # e.g. an /ask answer
             if not started_by_bot and not await self.briefer.has_conversation(cid):
                 return
-        if await self._claim(body):
-            await self._answer_event(body, channel, thread_ts, cid, question, _user(context, event.get("user")))
+        if await self.claim(body):
+            await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id,
+                                        user=event["user"], body=body)  # fmt: skip
 
-    async def _answer_event(
-        self, body, channel: str, thread_ts: str | None, cid: str, question: str, user: str | None
-    ) -> None:
+    async def follow_up(self, body, context) -> None:
+        """A suggested follow-up was pressed: it is asked in the thread (or DM) it was offered in."""
+        question = ((body.get("actions") or [{}])[0].get("value") or "").strip()
+        channel = (body.get("channel") or {}).get("id", "")
+        message = body.get("message") or {}
+        user = (body.get("user") or {}).get("id", "")
+        if not question or not channel or not message.get("ts"):
+            return
+        if channel.startswith("D") and not message.get("thread_ts"):  # the DM's main view: one conversation
+            cid, thread_ts = dm_conversation_id(context.team_id, channel), None
+        else:  # a channel thread or an assistant thread (a thread in the DM)
+            thread_ts = message.get("thread_ts") or message["ts"]
+            cid = channel_conversation_id(context.team_id, channel, thread_ts)
+        asked = f"<@{user}> “{escape(question)}”" if _USER_ID.match(user) else f"“{escape(question)}”"
+        try:
+            await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=asked,
+                                               blocks=context_blocks([asked]), **QUIET)  # fmt: skip
+        except Exception:
+            logger.warning("could not show the chosen follow-up in %s", channel)
+        await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=user, body=body)
+
+    async def answer_in_thread(self, channel: str, thread_ts: str | None, cid: str, question: str, *,
+                               team: str = "", user: str = "", placeholder: bool = True,
+                               body: dict | None = None) -> None:  # fmt: skip
+        """Answer ``question`` where it was asked (streamed when the model streams), with the
+        follow-up and feedback buttons under it; ``placeholder``: show ⏳ until the answer is in.
+        The answer counts as work in flight for a graceful shutdown; cancelled past the grace
+        period, it says so and hands the event (``body``) back."""
+        async def finish(reply):
+            return await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
+                                      conversation_id=cid)  # fmt: skip
+
+        asker = _user(team, user)
         with self.briefer.lifecycle.work():
+            if question and getattr(self.briefer, "can_stream", False):
+                replies = self.briefer.answer_stream(question, conversation_id=cid, user=asker)
+                try:
+                    await self.streamer.show(replies, channel, thread_ts=thread_ts, team_id=team, user_id=user,
+                                             finish=finish)  # fmt: skip
+                except asyncio.CancelledError:  # the streamer has said so in the message
+                    await self._release(body)
+                    raise
+                return
             placeholder_ts = None
             try:
-                placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts)
+                placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts) if placeholder else None
                 if question:
                     async with self.poster.still_working(channel, placeholder_ts):
-                        _, messages = await prepare(
-                            lambda: self.briefer.answer(question, conversation_id=cid, user=user)
+                        reply, messages = await prepare(
+                            lambda: self.briefer.answer(question, conversation_id=cid, user=asker)
                         )
+                    if reply is not None:
+                        messages = with_blocks(messages, await finish(reply))
                 else:
                     messages = [render_text(MENTION_USAGE)]
             except asyncio.CancelledError:  # shutting down past the grace period: hand the question back
-                await self._hand_back(body, channel, thread_ts, placeholder_ts)
+                await self.poster.deliver(channel, [render_text(STOPPING)], placeholder_ts=placeholder_ts,
+                                          thread_ts=thread_ts)  # fmt: skip
+                await self._release(body)
                 raise
             await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
 
-    async def _hand_back(self, body, channel: str, thread_ts: str | None, placeholder_ts: str | None) -> None:
-        """No ⏳ left without an answer: say the question must be asked again, and release the
-        event's claim so that a redelivery (or another instance) may answer it."""
-        await self.poster.deliver(channel, [render_text(STOPPING)], placeholder_ts=placeholder_ts, thread_ts=thread_ts)
-        event_id = body.get("event_id")
+    async def _release(self, body: dict | None) -> None:
+        """Release the event's claim so that a redelivery (or another instance) may answer it."""
+        event_id = (body or {}).get("event_id")
         if event_id:
             try:
                 await asyncio.to_thread(self.briefer.store.release_event, "slack:" + event_id)
             except StoreError as error:
                 logger.warning("could not release event %s: %s", event_id, error)
 
-    async def _claim(self, body) -> bool:
+    async def claim(self, body) -> bool:
         """True the first time this event is seen by any instance; Slack's retries are then dropped."""
         event_id = body.get("event_id")
         if not event_id:
@@ -207,9 +269,9 @@ class SlackListeners:
             return True
 
 
-def _user(context, user_id: str | None) -> str | None:
+def _user(team: str, user_id: str | None) -> str | None:
     """The asker as the core's rate limit knows them: ``slack:<team>:<user>``."""
-    return f"slack:{context.team_id}:{user_id}" if user_id else None
+    return f"slack:{team}:{user_id}" if user_id else None
 
 
 def _question(command) -> str:
