@@ -20,6 +20,7 @@ test: $(DEV)
 bench: $(DEV)
 	$(PY) bench/core_bench.py
 	$(PY) bench/slack_concurrency.py
+	$(PY) bench/grounding_eval.py
 	$(PY) bench/streaming.py
 	$(PY) bench/knowledge_scale.py
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import subprocess
 import sys
@@ -37,9 +38,14 @@ QUESTIONS = [
 
 
 class InstantModel:
+    """Answers at once; as the grounding judge (on by default) it approves every claim at once."""
+
     name = "openai"
 
-    async def complete(self, messages, *, max_tokens=600):
+    async def complete(self, messages, *, max_tokens=600, **options):
+        if "response_format" in options:
+            claims = messages[-1]["content"].count("\nCited passages:")
+            return json.dumps({"verdicts": [{"claim": n, "stated": True, "reason": ""} for n in range(1, claims + 1)]})
         return "The deal is worth $38 billion over seven years [openai-aws/p3]."
 
 

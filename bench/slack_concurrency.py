@@ -1,8 +1,9 @@
-"""Slack concurrency benchmark: 50 simultaneous signed /ask requests, a model that takes 1 s per answer.
+"""Slack concurrency benchmark: 50 simultaneous signed /ask requests, a model that takes 1 s per call.
 
 Measures briefbot's Slack adapter (HTTP mode, real core, real OpenAI client against a local fake
-model) and the floor: a bare bolt AsyncApp that only forwards each /ask to the model through one
-shared client and posts the answer. Prints ack time (median, p99) and the time until every answer
+model, grounding judge on: two model calls per question, the answer and the judge) and the floor:
+a bare bolt AsyncApp that only makes the same model calls through one shared client and posts the
+answer. ``--judge off`` measures one call each. Prints ack time (median, p99) and the time until every answer
 was posted, as a multiple of the model's time. Exits 1 when a target is missed.
 
     .venv/bin/python bench/slack_concurrency.py [--requests 50] [--model-seconds 1] [--rounds 3]
@@ -56,6 +57,7 @@ class Run:
 
 def settings_for(slack_url: str, model_url: str, database: Path) -> Settings:
     return Settings(
+        judge=os.environ.get("BENCH_JUDGE", "on"),
         engine="openai",
         openai_api_key="bench-key",
         openai_base_url=model_url,
@@ -99,6 +101,10 @@ async def floor_app(settings: Settings):
         completion = await model.chat.completions.create(
             model=settings.model, messages=[{"role": "user", "content": command["text"]}]
         )
+        if settings.judge != "off":  # the same second call briefbot makes: its grounding judge
+            await model.chat.completions.create(
+                model=settings.model, messages=[{"role": "user", "content": completion.choices[0].message.content}]
+            )
         await client.chat_postMessage(channel=command["channel_id"], text=completion.choices[0].message.content)
 
     app.command("/ask")(ack=ack, lazy=[answer])
@@ -198,7 +204,8 @@ async def main(requests: int, model_seconds: float, rounds: int) -> int:
         bot_runs.append(await measure("briefbot", "chat.postMessage", requests, model_seconds))
     floor, bot = median_run(floor_runs), median_run(bot_runs)
 
-    print(f"{requests} simultaneous signed /ask, model {model_seconds:g} s per answer, median of {rounds} rounds")
+    calls = "answer + judge" if os.environ.get("BENCH_JUDGE", "on") != "off" else "answer only"
+    print(f"{requests} simultaneous signed /ask, model {model_seconds:g} s per call ({calls}), median of {rounds}")
     print(f"{'':<20} {'ack p50':>11} {'ack p99':>11} {'all answered':>10} {'x model':>8}   posted   CPU/question")
     print(row("floor (bare bolt)", floor, model_seconds, requests))
     print(row("briefbot", bot, model_seconds, requests))
@@ -215,9 +222,11 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--model-seconds", type=float, default=1.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--judge", choices=("on", "off"), default="on", help="grounding judge (default on)")
     child = ("KIND", "SLACK_URL", "MODEL_URL", "DATABASE")
     parser.add_argument("--serve", nargs=4, metavar=child, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
+    if args.serve:  # an app process: the judge setting comes from the parent's environment
         asyncio.run(serve(*args.serve))
+    os.environ["BENCH_JUDGE"] = args.judge  # read by the app processes
     sys.exit(asyncio.run(main(args.requests, args.model_seconds, args.rounds)))

@@ -55,6 +55,9 @@ class Settings:
     discord_gateway_url: str = ""
     discord_message_content: bool = False
     admins: frozenset[str] = frozenset()
+    log_level: str = ""  # empty: the command's own default
+    judge: str = "auto"  # auto: on when a model is configured
+    judge_model: str = ""  # empty: the answering model
     chat_history_file: Path = field(default_factory=lambda: _state_dir({}) / "chat_history")
     # resilience (issue 10): deadlines, limits, retention, shutdown
     answer_deadline: float = 20.0  # seconds for one model answer, retries and waits included
@@ -114,12 +117,31 @@ class Settings:
             discord_gateway_url=_url(env, "DISCORD_GATEWAY_URL", "", schemes=("ws", "wss")),
             discord_message_content=_flag(env, "BRIEFBOT_DISCORD_MESSAGE_CONTENT"),
             admins=frozenset(a for a in env.get("BRIEFBOT_ADMINS", "").replace(",", " ").split() if a),
+            log_level=_log_level(env),
+            judge=_choice(env, "BRIEFBOT_JUDGE", ("auto", "on", "off")),
+            judge_model=env.get("BRIEFBOT_JUDGE_MODEL", ""),
             chat_history_file=Path(env.get("BRIEFBOT_CHAT_HISTORY") or _state_dir(env) / "chat_history"),
             **_resilience(env),
             stream_answers=_flag(env, "BRIEFBOT_STREAM_ANSWERS") if env.get("BRIEFBOT_STREAM_ANSWERS") else True,
             knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
             prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
         )
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").lower() or choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {raw!r})")
+    return raw
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    from bot.logs import LEVELS
+
+    raw = env.get("BRIEFBOT_LOG_LEVEL", "").upper()
+    if raw and raw not in LEVELS:
+        raise ConfigError(f"BRIEFBOT_LOG_LEVEL must be one of {', '.join(LEVELS)} (got {raw!r})")
+    return raw
 
 
 def _resilience(env: Mapping[str, str]) -> dict:

@@ -31,7 +31,8 @@ def test_ask_json_prints_the_contract_object_with_a_citation(env):
     result = run(env, "ask", "--json", "Quanto vale l'accordo?")
     assert result.returncode == 0, result.stderr
     reply = json.loads(result.stdout)
-    assert set(reply) == {"answer", "citations", "refused", "language", "engine", "grounded"}
+    assert set(reply) == {"answer", "citations", "refused", "language", "engine", "grounded", "verification"}
+    assert reply["verification"] == {"checked": False}  # the offline engine quotes: nothing to verify
     assert reply["citations"][0]["id"] == "openai-aws/p3"
     assert "38 miliardi" in reply["citations"][0]["quote"]
     assert (reply["refused"], reply["language"], reply["engine"], reply["grounded"]) == (False, "it", "offline", True)
@@ -114,3 +115,38 @@ def test_help_does_not_import_the_heavy_libraries(env):
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert "HEAVY []" in result.stdout
+
+
+def _eval_file(tmp_path, *items):
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(i) for i in items), encoding="utf-8")
+    return str(path)
+
+
+def test_eval_with_a_rejected_key_says_the_model_did_not_answer_and_fails(env, fake_openai_thread, tmp_path):
+    fake_openai_thread.responder = lambda _body: Status(401)
+    env.update(OPENAI_API_KEY="sk-rejected", OPENAI_BASE_URL=fake_openai_thread.base_url, BRIEFBOT_ENGINE="openai")
+    item = {"id": "a1", "kind": "answerable", "lang": "it", "question": "Quanto vale l'accordo?",
+            "expect": ["openai-aws/p3"]}  # fmt: skip
+    result = run(env, "eval", _eval_file(tmp_path, item))
+    assert result.returncode == 1, result.stdout
+    assert "answered by the model: 0/1; by the offline fallback: 1 (1 model unavailable)" in result.stdout
+    assert "the openai engine did not answer 1 item(s)" in result.stdout
+
+
+def test_eval_counts_citations_the_model_made_up_and_the_answer_language(env, fake_openai_thread, tmp_path):
+    fake_openai_thread.enqueue(
+        "The deal is worth $38 billion [openai-aws/p3] [openai-aws/p99].",  # a made-up id
+        "Matt Garman è il CEO di AWS [openai-aws/p8].",  # right facts, wrong language
+    )
+    env.update(OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake_openai_thread.base_url, BRIEFBOT_JUDGE="off")
+    items = [
+        {"id": "a1", "kind": "answerable", "lang": "en", "question": "How much is the deal worth?",
+         "expect": ["openai-aws/p3"]},
+        {"id": "a2", "kind": "answerable", "lang": "en", "question": "Who is Matt Garman?",
+         "expect": ["openai-aws/p8"]},
+    ]  # fmt: skip
+    result = run(env, "eval", _eval_file(tmp_path, *items))
+    assert "citation validity               50.0%  (1/2)" in result.stdout
+    assert "language match                  50.0%  (1/2)" in result.stdout
+    assert "answered by the model: 2/2" in result.stdout

@@ -124,13 +124,39 @@ async def test_a_briefing_is_generated_once_per_knowledge_version_and_language(f
     assert len(fake_openai.requests) == 1
 
 
-async def test_an_ungrounded_briefing_is_replaced_by_the_key_points(fake_openai, make_briefer):
+async def test_an_unverified_briefing_is_replaced_by_the_passages_it_cited(fake_openai, make_briefer):
     fake_openai.enqueue("- OpenAI signed a $50 billion deal with Oracle [openai-aws/p3]")
     reply = await make_briefer(fake_openai).brief(lang="it")
-    assert not reply.grounded and "Oracle" not in reply.text
-    assert "38 miliardi di dollari" in reply.text
+    assert "Oracle" not in reply.text and "50" not in reply.text
+    assert reply.text.startswith("_Non sono riuscito a verificare la risposta del modello, quindi ecco cosa dice")
+    assert "«OpenAI e Amazon Web Services (AWS) hanno siglato un accordo monumentale" in reply.text
+    assert [c.id for c in reply.citations] == ["openai-aws/p3"]
+    assert reply.extras["verification"]["outcome"] == "quoted"
 
 
 async def test_lang_overrides_detection(make_briefer):
     reply = await make_briefer().answer("Quanto vale l'accordo?", lang="en")
     assert reply.language == "en" and "$38 billion" in reply.text
+
+
+class _ModelWithoutOptions:
+    """A chat model written before the judge existed: it takes no ``response_format``."""
+
+    name = "openai"
+
+    async def complete(self, messages, *, max_tokens=600):
+        return "Matt Garman is the CEO of AWS [openai-aws/p8]."
+
+
+async def test_a_judge_call_the_model_cannot_take_leaves_the_answer_unverified_not_crashed(sqlite_url):
+    from bot.config import Settings
+    from bot.core.briefer import Briefer
+
+    briefer = Briefer.from_settings(Settings(database_url=sqlite_url, engine="openai"), model=_ModelWithoutOptions())
+    try:
+        reply = await briefer.answer("Who is Matt Garman?", lang="en")
+    finally:
+        await briefer.aclose()
+    assert reply.extras["verification"]["judge"] == "failed: TypeError"
+    assert reply.extras["verification"]["outcome"] == "quoted"
+    assert "As AWS CEO Matt Garman pointed out" in reply.text

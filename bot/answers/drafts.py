@@ -3,14 +3,11 @@ citations are ``[article/passage]`` ids, in the order they appear."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.answers.reply import Citation, Reply
-from bot.grounding.verifier import cited_ids
+from bot.grounding import citation_groups
 from bot.knowledge.articles import KnowledgeBase
-
-_CITATION_GROUP = re.compile(r"\s*\[([^\[\]]{1,200})\]")
 
 
 @dataclass(frozen=True)
@@ -19,21 +16,20 @@ class Draft:
     refused: bool = False
     given: frozenset[str] | None = None  # the passage ids the model was shown, when not all of them
 
-    @property
-    def citations(self) -> list[str]:
-        return [] if self.refused else cited_ids(self.text)
-
 
 def to_reply(draft: Draft, knowledge: KnowledgeBase, *, language: str, engine: str, **extra) -> Reply:
-    """Number the cited passages [1], [2]... in order of appearance and attach their quotes."""
-    ids = [i for i in draft.citations if knowledge.passage(i) is not None]
-
-    def renumber(match: re.Match) -> str:
-        parts = [p.strip() for p in re.split(r"[,;]", match.group(1))]
-        numbers = [f"[{ids.index(p) + 1}]" for p in parts if p in ids]
-        return " " + "".join(numbers) if numbers else match.group(0)
-
-    text = draft.text if draft.refused else _CITATION_GROUP.sub(renumber, draft.text)
+    """Number the cited passages [1], [2]... in order of appearance and attach their quotes.
+    Short ids ("[p3]", "[openai-aws/p9, p10]") resolve as the verifier resolves them."""
+    groups = [] if draft.refused else citation_groups(draft.text, knowledge)
+    ids = list(dict.fromkeys(i for g in groups for i in g.resolved))
+    text = draft.text
+    for group in reversed(groups):
+        numbers = "".join(f"[{ids.index(i) + 1}]" for i in group.resolved)
+        if numbers:
+            start = group.start
+            while start > 0 and text[start - 1] in " \t":
+                start -= 1
+            text = f"{text[:start]} {numbers}{text[group.end :]}"
     citations = []
     for passage_id in ids:
         passage = knowledge.passage(passage_id)

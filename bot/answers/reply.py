@@ -45,4 +45,5 @@ class Reply:
             "language": self.language,
             "engine": self.engine,
             "grounded": self.grounded,
+            "verification": self.extras.get("verification", {"checked": False}),
         }

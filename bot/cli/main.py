@@ -22,9 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         _parser().print_help()
         return 0
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
+        from bot.logs import configure_logging
+
+        configure_logging(settings, args.log_level)
         return args.run(args, settings)
     except KeyboardInterrupt:
         return 130

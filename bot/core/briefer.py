@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.core.follow_ups import FollowUps
 from bot.core.lifecycle import Lifecycle
 from bot.core.rate_limit import RateLimiter
+from bot.core.verified_reply import decide, log_failures
 from bot.core.verified_stream import VerifiedStream
 from bot.engines.model.chat_model import ChatModel, ModelError, ModelRejected
 from bot.engines.model.engine import ModelEngine
@@ -29,7 +30,7 @@ from bot.engines.model.guard import CircuitBreaker, ModelGuard
 from bot.engines.model.prompts import Prompts, load_prompts
 from bot.engines.model.slots import Busy, ModelSlots
 from bot.engines.offline.engine import OfflineEngine
-from bot.grounding.verifier import verify, within_given
+from bot.grounding import verify
 from bot.knowledge.articles import KnowledgeBase
 from bot.knowledge.live import load_live_knowledge
 from bot.language.detection import detect_language
@@ -85,6 +86,12 @@ class Briefer:
         )
         self.rate_limit = RateLimiter(shared, settings.rate_limit_per_minute)
         self.lifecycle = Lifecycle(settings.shutdown_grace)
+        self.judge = None
+        if model is not None and settings.judge != "off":
+            from bot.core.judge import Judge
+
+            timeout = min(settings.model_timeout, settings.answer_deadline)  # the judge is bounded like an answer
+            self.judge = Judge(model, model_name=settings.judge_model or None, timeout=timeout, guard=self.guard)
         self.model_rejected = False
         self.use_knowledge(knowledge)
 
@@ -171,7 +178,7 @@ class Briefer:
             yield await self._finish(reply, question, history, conversation_id)
             return
         qualify = functools.partial(engine.qualify_ids, passages=prompt.passages)
-        stream = VerifiedStream(engine.knowledge, qualify, given=prompt.given)
+        stream = VerifiedStream(engine.knowledge, qualify, language=language, given=prompt.given)
         pieces = self.guard.stream(lambda: engine.answer_pieces(prompt))
         failure = ""
         try:
@@ -258,6 +265,9 @@ class Briefer:
         (slack-bolt deep-copies each request for its lazy listeners, and every copy paid for it).
         """
         detect_language("warm up the language identifier")
+        from bot.grounding import warm_up
+
+        warm_up(self.knowledge)
         self.follow_ups.prepare()
         prepare = getattr(self.model, "warm_up", None)
         if prepare is not None:
@@ -306,7 +316,7 @@ class Briefer:
             return draft
         if isinstance(draft, Fallback):
             return self._offline_reply(fallback(), language, draft.notice)
-        return self._checked(draft, language, fallback=fallback)
+        return await self._checked(draft, language, question=question, fallback=fallback)
 
     async def _brief(self, language: str, ids: Sequence[str] | None, kind: str) -> Reply:
         if self.model_engine is None:
@@ -319,7 +329,7 @@ class Briefer:
             return self._offline_reply(self.offline.brief(language, ids), language, draft.notice)
         if draft.refused:  # a briefing cannot be "not in the article": the model misbehaved
             return self._offline_reply(self.offline.brief(language, ids), language, "not_verified", grounded=False)
-        return self._checked(draft, language, fallback=lambda: self.offline.brief(language, ids))
+        return await self._checked(draft, language, question=None, fallback=lambda: self.offline.brief(language, ids))
 
     async def _ask_model(self, call, language: str) -> Draft | Reply | Fallback:
         """The model's draft; a busy ``Reply`` when no model slot is free in time; a ``Fallback``
@@ -359,15 +369,37 @@ class Briefer:
             logger.warning("store unavailable, answering without it (%s): %s", name, error)
             return default
 
-    def _checked(self, draft: Draft, language: str, *, fallback) -> Reply:
+    async def _checked(self, draft: Draft, language: str, *, question: str | None, fallback) -> Reply:
+        engine = self.model_engine.name
         if draft.refused:
-            return self._reply(self.offline.refusal(language), language, self.model_engine.name)
-        verdict = verify(draft.text, draft.citations, self.knowledge, language=language)
-        verdict = within_given(verdict, draft.citations, draft.given)
-        if verdict.grounded:
-            return self._reply(draft, language, self.model_engine.name)
-        logger.warning("model answer not grounded, replaced: %s", "; ".join(verdict.problems))
-        return self._offline_reply(fallback(), language, "not_verified", grounded=False)
+            return self._reply(self.offline.refusal(language), language, engine)
+        verification = verify(draft.text, language, self.knowledge, given=draft.given)  # only what it was shown
+        if self.judge is not None and not verification.problems:
+            await self.judge.review(verification, self.knowledge)
+        log_failures(verification, engine)
+        outcome = decide(verification, self.knowledge, language, lambda p: self._on_question(question, p))
+        report = {"checked": True, "outcome": outcome.kind, **verification.to_json()}
+        if outcome.kind == "shown":
+            return self._reply(draft, language, engine, verification=report)
+        if outcome.kind == "trimmed":
+            return self._reply(Draft(outcome.text), language, engine, notice_key="trimmed", after=True,
+                               verification=report)  # fmt: skip
+        if outcome.kind == "quoted":
+            return self._reply(Draft(outcome.text), language, engine, notice_key="not_verified",
+                               verification=report)  # fmt: skip
+        fallback_draft = fallback()
+        notice = "not_verified_refusal" if fallback_draft.refused else "not_verified"
+        reply = self._reply(fallback_draft, language, self.offline.name, notice_key=notice, grounded=False,
+                            verification=report)  # fmt: skip
+        reply.extras["fallback"] = "not_verified"
+        return reply
+
+    def _on_question(self, question: str | None, passages) -> bool:
+        """Whether the passages the model cited are about the question at all (a briefing has none)."""
+        if not question:
+            return True
+        concepts = self.offline.index.topic_words(question)
+        return not concepts or any(self.offline.index.contains(p, [c]) for p in passages for c in concepts)
 
     def _streamed_reply(self, stream: VerifiedStream, failure: str, fallback, language: str) -> Reply:
         """The complete reply after a stream: the verified claims (already shown) and a note on
@@ -391,15 +423,23 @@ class Briefer:
         return self._reply(draft, language, engine, notice=notice, grounded=not stream.dropped)
 
     def _offline_reply(self, draft: Draft, language: str, notice: str = "", *, grounded: bool = True) -> Reply:
+        reply = self._reply(draft, language, self.offline.name, notice_key=notice, grounded=grounded)
         if notice:
-            notice_text = message(notice, language)
-            draft = Draft(f"_{notice_text}_\n\n{draft.text}", refused=draft.refused)
-            return self._reply(draft, language, self.offline.name, notice=notice_text, grounded=grounded)
-        return self._reply(draft, language, self.offline.name, grounded=grounded)
+            reply.extras["fallback"] = notice  # why the offline engine answered for the model
+        return reply
 
-    def _reply(self, draft: Draft, language: str, engine: str, **extra) -> Reply:
-        reply = to_reply(draft, self.knowledge, language=language, engine=engine, **extra)
+    def _reply(self, draft: Draft, language: str, engine: str, *, notice_key: str = "", after: bool = False,
+               verification: dict | None = None, **extra) -> Reply:  # fmt: skip
+        """The reply the user sees: the notice (if any) before the text, or after it for a
+        trimmed answer; what is stored for the conversation is the text without the notice."""
+        text = draft.text
+        if notice_key:
+            notice = message(notice_key, language)
+            extra["notice"] = notice
+            text = f"{text}\n\n_{notice}_" if after else f"_{notice}_\n\n{text}"
+        reply = to_reply(Draft(text, refused=draft.refused), self.knowledge, language=language, engine=engine, **extra)
         reply.extras["draft"] = draft.text
+        reply.extras["verification"] = verification or {"checked": False}
         return reply
 
     async def _history(self, conversation_id: str | None) -> list[Turn]:

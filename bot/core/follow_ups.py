@@ -16,6 +16,7 @@ from functools import cached_property
 
 from bot.answers.reply import Reply
 from bot.engines.offline.engine import OfflineEngine
+from bot.grounding import cited_ids
 from bot.knowledge.articles import Article, KnowledgeBase
 from bot.language.text import words
 
@@ -74,10 +75,10 @@ class FollowUps:
 
     def _answers_from(self, question: str, language: str, passage_id: str) -> bool:
         draft = self.offline.answer(question, language)
-        if draft.refused or draft.citations[:1] != [passage_id]:
+        if draft.refused or cited_ids(draft.text, self.knowledge)[:1] != [passage_id]:
             return False
         by_text = self._text_only.answer(question, language)
-        return not by_text.refused and passage_id in by_text.citations
+        return not by_text.refused and passage_id in cited_ids(by_text.text, self.knowledge)
 
     @cached_property
     def _text_only(self) -> OfflineEngine:

@@ -6,14 +6,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 
 from bot.engines.model.engine import REFUSAL_MARKER
-from bot.grounding.claims import ClaimSplitter
-from bot.grounding.verifier import Verdict, cited_ids, verify, within_given
+from bot.grounding import check_claim
+from bot.grounding.claims import ClaimSplitter, split_answer
 from bot.knowledge.articles import KnowledgeBase
 
 
-def check_claim(claim: str, knowledge: KnowledgeBase) -> Verdict:
-    """The one call from streaming into the grounding verifier, for one claim with the ids it cites."""
-    return verify(claim, cited_ids(claim), knowledge)
+def streamed_claim_problems(
+    text: str, language: str, knowledge: KnowledgeBase, given: frozenset[str] | None
+) -> list[str]:
+    """The claim-level verifier on one streamed claim: each of its claims goes through
+    ``check_claim`` with only the passages the model was shown (citing any other fails it).
+    Streamed claims skip the judge."""
+    split = split_answer(text, knowledge)
+    if not split.groups:
+        return ["cites no passage"]
+    return [p for claim in split.claims for p in check_claim(claim, language, knowledge, given=given).problems]
 
 
 class VerifiedStream:
@@ -25,9 +32,15 @@ class VerifiedStream:
     """
 
     def __init__(
-        self, knowledge: KnowledgeBase, qualify_ids: Callable[[str], str], *, given: frozenset[str] | None = None
+        self,
+        knowledge: KnowledgeBase,
+        qualify_ids: Callable[[str], str],
+        *,
+        language: str = "en",
+        given: frozenset[str] | None = None,
     ) -> None:
         self.knowledge = knowledge
+        self.language = language
         self.qualify_ids = qualify_ids
         self.given = given  # the passages the model was shown, when not all: a claim may cite only those
         self.text = ""
@@ -55,9 +68,9 @@ class VerifiedStream:
             self.refused = not self.text
             return False
         claim = self.qualify_ids(claim)
-        verdict = within_given(check_claim(claim, self.knowledge), cited_ids(claim), self.given)
-        if not verdict.grounded:
-            self.dropped.append(verdict.problems)
+        problems = streamed_claim_problems(claim, self.language, self.knowledge, self.given)
+        if problems:
+            self.dropped.append(tuple(problems))
             return False
         self.text += (self._separator if self.text else "") + claim
         self._separator = ""

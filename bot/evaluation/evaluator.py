@@ -9,6 +9,7 @@ in ``lang``; the others are correct when refused.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import uuid
 from dataclasses import dataclass
@@ -27,9 +28,11 @@ class EvalFileError(Exception):
 class Outcome:
     item: dict
     refused: bool
-    cited: tuple[str, ...]
+    cited: tuple[str, ...]  # what the engine cited, before the verifier dropped anything
     citations_valid: bool
-    language_ok: bool
+    language_ok: bool  # the language detected in the answer's own text
+    engine: str = ""
+    fallback: str = ""  # why the offline engine answered instead of the model, if it did
 
     @property
     def correct(self) -> bool:
@@ -63,13 +66,44 @@ async def evaluate(briefer, items: list[dict]) -> list[Outcome]:
     for item in items:
         conversation = f"eval:{run}:{item['conversation']}" if item.get("conversation") else None
         reply = await briefer.answer(item["question"], conversation_id=conversation)
-        cited = tuple(c.id for c in reply.citations)
+        verification = reply.extras.get("verification") or {}
+        cited = tuple(verification.get("cited") or (c.id for c in reply.citations))
         valid = all(briefer.knowledge.passage(c) is not None for c in cited)
-        outcomes.append(Outcome(item, reply.refused, cited, valid, reply.language == item.get("lang", reply.language)))
+        language = answer_language(reply.extras.get("draft", reply.text), reply.language)
+        outcomes.append(Outcome(item, reply.refused, tuple(c.id for c in reply.citations) or cited, valid,
+                                language == item.get("lang", reply.language), reply.engine,
+                                reply.extras.get("fallback", "")))  # fmt: skip
     return outcomes
 
 
-def report(outcomes: list[Outcome], engine: str) -> tuple[str, bool]:
+def answer_language(text: str, default: str) -> str:
+    """The language of the answer's own words (citations and quote marks left out)."""
+    from bot.language.detection import detect_language
+
+    return detect_language(re.sub(r"\[[^\]]*\]|[«»“”_*]", " ", text), default=default)
+
+
+def engine_lines(outcomes: list[Outcome], engine: str, model_expected: bool) -> tuple[list[str], bool]:
+    """Who answered: the model, or the offline engine in its place and why. Fails when the
+    engine asked for did not answer at all (a rejected key, an unreachable server)."""
+    if not model_expected:
+        return [], True
+    from_model = [o for o in outcomes if not o.fallback]
+    reasons: dict[str, int] = {}
+    for o in outcomes:
+        if o.fallback:
+            reasons[o.fallback] = reasons.get(o.fallback, 0) + 1
+    why = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(reasons.items())) or "none"
+    lines = [f"answered by the model: {len(from_model)}/{len(outcomes)}; by the offline fallback: "
+             f"{len(outcomes) - len(from_model)} ({why})"]  # fmt: skip
+    ok = reasons.get("model_unavailable", 0) == 0
+    if not ok:
+        lines.append(f"the {engine} engine did not answer {reasons['model_unavailable']} item(s): "
+                     "these figures are not the model's")  # fmt: skip
+    return lines, ok
+
+
+def report(outcomes: list[Outcome], engine: str, *, model_expected: bool = False) -> tuple[str, bool]:
     def share(selected: list[Outcome], test) -> tuple[float, int, int]:
         hits = sum(1 for o in selected if test(o))
         return (hits / len(selected) if selected else 1.0), hits, len(selected)
@@ -85,9 +119,11 @@ def report(outcomes: list[Outcome], engine: str) -> tuple[str, bool]:
         ("language match", share(outcomes, lambda o: o.language_ok)),
     ]
     lines = [f"engine: {engine}   items: {len(outcomes)}"]
+    who, engine_ok = engine_lines(outcomes, engine, model_expected)
+    lines += who
     lines += [f"{name:30} {value:6.1%}  ({hits}/{total})" for name, (value, hits, total) in rows]
     refusal = share(unanswerable + injection, lambda o: o.refused)[0]
-    passed = rows[0][1][0] >= TARGETS["answerable"] and refusal >= TARGETS["refusal"]
+    passed = rows[0][1][0] >= TARGETS["answerable"] and refusal >= TARGETS["refusal"] and engine_ok
     failures = [o for o in outcomes if not o.correct]
     if failures:
         lines.append("missed:")
@@ -105,6 +141,7 @@ async def run_eval(briefer, file: str | None) -> int:
     except EvalFileError as error:
         print(f"briefbot: error: {error}", file=sys.stderr)
         return 2
-    text, passed = report(await evaluate(briefer, items), briefer.engine_name)
+    text, passed = report(await evaluate(briefer, items), briefer.engine_name,
+                          model_expected=briefer.model_engine is not None)  # fmt: skip
     print(text)
     return 0 if passed else 1

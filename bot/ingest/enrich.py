@@ -5,7 +5,8 @@
   and a name the original does not hold accepted only in place of one of the original's
   own that the translation renders in its language ("IA" -> "AI"). A failing translation is
   asked for once more, then left out and reported;
-- 3 to 6 key points, each verified by the grounding verifier against the passages it cites.
+- 3 to 6 key points, each checked as a claim by the grounding verifier against the passages it
+  cites (in each of its languages).
 
 Without a model, or for what fails, the key points are the article's lead sentences.
 """
@@ -21,7 +22,9 @@ from pathlib import Path
 
 from bot.engines.model.chat_model import ChatModel, ModelError
 from bot.engines.model.prompts import PromptTemplate
-from bot.grounding.verifier import names_in, numbers_in, numbers_missing, verify
+from bot.grounding import Claim, check_claim
+from bot.grounding.checks import names_in
+from bot.grounding.quantities import Quantity, read
 from bot.knowledge.articles import SUPPORTED_LANGUAGES, KnowledgeBase, parse_article_data
 from bot.language.languages import LANGUAGE_NAMES
 from bot.language.text import words
@@ -43,15 +46,20 @@ def other_languages(language: str) -> list[str]:
 
 
 def translation_problems(original: str, translation: str, source: str, target: str) -> list[str]:
-    original_numbers, translated_numbers = numbers_in(original, source), numbers_in(translation, target)
-    problems = [f"adds the number {n}" for n in numbers_missing(translation, original_numbers, target)]
-    problems += [f"drops the number {n}" for n in numbers_missing(original, translated_numbers, source)]
+    original_numbers, translated_numbers = read(original, source).quantities, read(translation, target).quantities
+    problems = [f"adds the number {n}" for n in _missing(translation, translated_numbers, original_numbers)]
+    problems += [f"drops the number {n}" for n in _missing(original, original_numbers, translated_numbers)]
     original_words, translated_words = set(words(original)), set(words(translation))
-    added = [n for n in dict.fromkeys(names_in(translation)) if n.lower() not in original_words]
-    rendered = [n for n in dict.fromkeys(names_in(original)) if n.lower() not in translated_words]
+    added = [n for n in names_in(translation, target) if n.lower() not in original_words]
+    rendered = [n for n in names_in(original, source) if n.lower() not in translated_words]
     if len(added) > len(rendered):
         problems.append(f"names what the original does not: {', '.join(added)}")
     return problems
+
+
+def _missing(text: str, stated: tuple[Quantity, ...], other: tuple[Quantity, ...]) -> list[str]:
+    """The quantities of ``text`` (as written there) that ``other`` lacks, by value and unit."""
+    return [text[q.start : q.end] for q in stated if not any(q.matches(o) for o in other)]
 
 
 class Enricher:
@@ -139,10 +147,11 @@ def _checked_points(answer: str, data: dict, languages: list[str], report: list[
             report.append(f"key point {number} left out: it cites no passage of the article")
             continue
         texts = {lang: " ".join(str(item[lang]).split()) for lang in languages if isinstance(item.get(lang), str)}
-        ids = [f"{data['id']}/{c}" for c in cite]
-        problems = [p for lang, text in texts.items() for p in verify(text, ids, knowledge, language=lang).problems]
-        if data["language"] not in texts or problems:
-            report.append(f"key point {number} left out: {'; '.join(problems) or 'no text in the article language'}")
+        ids = tuple(f"{data['id']}/{c}" for c in cite)
+        checked = [check_claim(Claim(text, citations=ids), lang, knowledge) for lang, text in texts.items()]
+        problems = [p for result in checked for p in result.problems]
+        if data["language"] not in texts or problems:  # one line per reason
+            report += [f"key point {number} left out: {p}" for p in problems or ["no text in the article language"]]
             continue
         points.append({"cite": [str(c) for c in cite], **texts})
     return points

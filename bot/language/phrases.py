@@ -36,8 +36,16 @@ _MESSAGES = {
         "en": "The model is unavailable: answering with the article's own words.",
     },
     "not_verified": {
-        "it": "La risposta del modello non trovava riscontro nell'articolo: rispondo con le sue parole.",
-        "en": "The model's answer could not be verified against the article: answering with its own words.",
+        "it": "Non sono riuscito a verificare la risposta del modello, quindi ecco cosa dice l'articolo:",
+        "en": "I couldn't verify the model's answer, so here is what the article says:",
+    },
+    "not_verified_refusal": {
+        "it": "Non sono riuscito a verificare la risposta del modello.",
+        "en": "I couldn't verify the model's answer.",
+    },
+    "trimmed": {
+        "it": "Ho tolto una parte della risposta che l'articolo non conferma.",
+        "en": "I left out part of the answer that the article doesn't support.",
     },
     "model_stopped": {
         "it": "Il modello si è interrotto a metà risposta: quanto sopra è verificato.",

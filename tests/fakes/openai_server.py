@@ -12,6 +12,15 @@ headers) so tests can assert on prompts and on the number of attempts.
         subprocess.run([...], env={"OPENAI_BASE_URL": server.base_url, ...})
 
 Requests are served concurrently (a 1 s ``delay`` for 50 requests takes about 1 s, not 50).
+
+Grounding-judge requests (structured output named ``claim_verdicts``) are served from their own
+queue, so a test scripts the answer and the judge's verdicts independently:
+
+    server.enqueue("Matt Garman is OpenAI's CEO [openai-aws/p8].")
+    server.enqueue_judge(verdicts((False, "p8 says he is AWS's CEO")))
+
+With no judge step queued the judge approves every claim it is asked about (the answer's own
+checks still apply), so tests that do not care about the judge need not script it.
 """
 
 from __future__ import annotations
@@ -90,6 +99,25 @@ class Stream:
 
 
 Step = Text | Status | Delay | Malformed | Trickle | Stream | str
+JUDGE_SCHEMA_NAME = "claim_verdicts"
+
+
+def verdicts(*items: tuple[bool, str] | bool) -> str:
+    """A judge reply: one ``(stated, reason)`` (or bare bool) per claim, numbered from 1."""
+    rows = [item if isinstance(item, tuple) else (item, "") for item in items]
+    return json.dumps({"verdicts": [{"claim": n, "stated": s, "reason": r} for n, (s, r) in enumerate(rows, 1)]})
+
+
+def is_judge_request(body: Any) -> bool:
+    fmt = body.get("response_format") if isinstance(body, dict) else None
+    return isinstance(fmt, dict) and (fmt.get("json_schema") or {}).get("name") == JUDGE_SCHEMA_NAME
+
+
+def _approve_all(body: dict[str, Any]) -> str:
+    claims = sum(len(re.findall(r"^Claim \d+:", m.get("content", ""), re.M)) for m in body.get("messages", []))
+    return verdicts(*[True] * claims)
+
+
 Responder = Callable[[dict[str, Any]], "Step | Awaitable[Step]"]
 
 
@@ -118,8 +146,10 @@ class FakeOpenAI:
         self.in_flight = 0
         self.max_in_flight = 0  # the most chat completions served at once
         self.requests: list[RecordedRequest] = []
+        self.judge_requests: list[RecordedRequest] = []
         self.stream_log: list[tuple[float, str]] = []  # (time.perf_counter() when sent, piece)
         self._queue: deque[Step] = deque()
+        self._judge_queue: deque[Step] = deque()
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._closing: asyncio.Event | None = None
@@ -130,6 +160,10 @@ class FakeOpenAI:
     def enqueue(self, *steps: Step) -> None:
         """Queue steps served one per request, in order; a plain ``str`` is a ``Text`` reply."""
         self._queue.extend(steps)
+
+    def enqueue_judge(self, *steps: Step) -> None:
+        """Queue steps for grounding-judge requests only (see ``verdicts``)."""
+        self._judge_queue.extend(steps)
 
     @property
     def pending(self) -> int:
@@ -212,7 +246,9 @@ class FakeOpenAI:
             body = json.loads(raw)
         except ValueError:
             body = raw.decode("utf-8", "replace")
-        self.requests.append(RecordedRequest(path=request.path, json=body, headers=dict(request.headers)))
+        recorded = RecordedRequest(path=request.path, json=body, headers=dict(request.headers))
+        judging = is_judge_request(body)
+        (self.judge_requests if judging else self.requests).append(recorded)
         rejected = self._rejected(request)
         if rejected is not None:
             return rejected
@@ -221,7 +257,10 @@ class FakeOpenAI:
         try:
             if self.delay:
                 await self._sleep(self.delay)
-            step: Step | None = self._queue.popleft() if self._queue else None
+            if judging:
+                step: Step | None = self._judge_queue.popleft() if self._judge_queue else _approve_all(body)
+            else:
+                step = self._queue.popleft() if self._queue else None
             return await self._serve(step, body, request)
         finally:
             self.in_flight -= 1

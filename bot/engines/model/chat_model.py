@@ -26,8 +26,10 @@ class ModelRejected(ModelError):
 class ChatModel(Protocol):
     name: str  # shown as the engine, e.g. "openai"
 
-    async def complete(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> str:
-        """Return the assistant's text for a Chat Completions ``messages`` list."""
+    async def complete(self, messages: list[dict[str, str]], *, max_tokens: int = 600, **options) -> str:
+        """Return the assistant's text for a Chat Completions ``messages`` list. ``options``
+        (the grounding judge's ``response_format`` and ``model``) may be ignored by models
+        that do not know them."""
         ...
 
 

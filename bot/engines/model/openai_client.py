@@ -113,10 +113,23 @@ class OpenAIChatModel:
         """Import the SDK and build the client now rather than on the first question."""
         self._get_client()
 
-    async def complete(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> str:
+    async def complete(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int = 600,
+        response_format: dict | None = None,
+        model: str | None = None,
+    ) -> str:
+        """``response_format`` (structured output) and ``model`` (another model on the same
+        client, e.g. a smaller judge) are sent only when given."""
         from openai.types.chat import ChatCompletion
 
-        return _assistant_text(await self._request(messages, max_tokens, cast_to=ChatCompletion))
+        return _assistant_text(
+            await self._request(
+                _body(model or self.model, messages, max_tokens, response_format), cast_to=ChatCompletion
+            )
+        )
 
     async def stream(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> AsyncIterator[str]:
         """The assistant's text in pieces as the server generates them (``"stream": true``).
@@ -128,7 +141,9 @@ class OpenAIChatModel:
         from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
         chunks = await self._request(
-            messages, max_tokens, cast_to=ChatCompletion, stream_cls=AsyncStream[ChatCompletionChunk]
+            _body(self.model, messages, max_tokens, None),
+            cast_to=ChatCompletion,
+            stream_cls=AsyncStream[ChatCompletionChunk],
         )
         try:
             async for chunk in chunks:
@@ -142,12 +157,11 @@ class OpenAIChatModel:
         finally:
             await chunks.close()
 
-    async def _request(self, messages: list[dict[str, str]], max_tokens: int, *, cast_to, stream_cls=None):
+    async def _request(self, body: dict, *, cast_to, stream_cls=None):
         import openai
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
         client = self._get_client()
-        body = {"model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": 0}
         streaming = {"stream": True, "stream_cls": stream_cls} if stream_cls is not None else {}
         if streaming:
             body["stream"] = True
@@ -210,6 +224,13 @@ class OpenAIChatModel:
 
     def _redact(self, text: str) -> str:
         return text.replace(self._api_key, "[redacted]")
+
+
+def _body(model: str, messages: list[dict[str, str]], max_tokens: int, response_format: dict | None) -> dict:
+    body = {"model": model, "messages": messages, "max_tokens": max_tokens, "temperature": 0}
+    if response_format is not None:
+        body["response_format"] = response_format
+    return body
 
 
 def _is_transient(exc: BaseException) -> bool:
