@@ -150,3 +150,16 @@ def test_eval_counts_citations_the_model_made_up_and_the_answer_language(env, fa
     assert "citation validity               50.0%  (1/2)" in result.stdout
     assert "language match                  50.0%  (1/2)" in result.stdout
     assert "answered by the model: 2/2" in result.stdout
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(env):
+    """``briefbot brief --json | head -c 1``: the pipe closes before the bot writes; it stops quietly."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "brief", "--json"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.wait(timeout=60)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+    assert process.returncode == 141

@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 
@@ -30,11 +31,20 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, settings)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`briefbot ask --json ... | head`): nothing left to say
+        _silence_stdout()
+        return 141
     except Exception as error:  # one clear line, never a traceback, for the errors users can fix
         if not _is_user_error(error):
             raise
         print(f"briefbot: error: {error}", file=sys.stderr)
         return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush does not fail a second time."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _is_user_error(error: Exception) -> bool:
