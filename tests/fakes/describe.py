@@ -64,4 +64,4 @@ def describe_openai_request(request: Any) -> str:
 
 
 def _indent(text: str) -> str:
-    return textwrap.indent(text, "     | ") if text else "     | (no text)"
+    return textwrap.indent(text, "     | ", lambda _line: True) if text else "     | (no text)"

@@ -20,11 +20,10 @@ _PASSAGE = re.compile(r"^\[(?P<id>[\w.-]+/[\w.-]+)\] (?P<text>.+)$")
 _TRANSLATION = re.compile(r"^\s+\((?P<lang>[a-z]{2})\) (?P<text>.+)$")
 _LANGUAGE = re.compile(r"\bin (Italian|English)\b")
 _WORD = re.compile(r"\w+")
-_STOPWORDS = frozenset(
-    "the a an and or of to in on for with is are was were be by it its that this what which who how "
-    "much many does do did has have had from at as about me tell il lo la le gli i un una di da del della "
-    "che per con su e è sono quanto quanti quale chi come".split()
-)
+_STOPWORDS_TEXT = """the a an and or of to in on for with is are was were be by it its that this what which who how
+much many does do did has have had from at as about me tell il lo la le gli i un una di da del della
+che per con su e è sono quanto quanti quale chi come"""
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
