@@ -28,17 +28,16 @@ def compose_command(tmp_path: Path) -> list[str]:
     return ["docker", "--config", str(plugins.parent), "compose"]
 
 
-def compose_config(tmp_path: Path, compose_file: Path, *profiles: str) -> subprocess.CompletedProcess:
+def compose_config(tmp_path: Path, compose_file: Path, env_file: Path = ROOT / ".env.example"):
+    """``docker compose config`` as run next to a ``.env`` like ``env_file`` (default: .env.example as is)."""
     args = [*compose_command(tmp_path), "--project-directory", str(ROOT), "--file", str(compose_file),
-            "--env-file", str(ROOT / ".env.example")]  # fmt: skip
-    for profile in profiles:
-        args += ["--profile", profile]
+            "--env-file", str(env_file)]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "POSTGRES_", "DOCKER_"))}
     return subprocess.run([*args, "config", "--format", "json"], capture_output=True, text=True, timeout=60, env=env)
 
 
 def test_docker_compose_config_validates_and_wires_every_process_to_postgres(tmp_path):
-    done = compose_config(tmp_path, ROOT / "compose.yaml", "slack", "discord")
+    done = compose_config(tmp_path, ROOT / "compose.yaml")  # .env.example turns both profiles on
     assert done.returncode == 0, done.stderr
     services = json.loads(done.stdout)["services"]
     assert set(services) == {"postgres", *BOT_SERVICES}
@@ -51,11 +50,13 @@ def test_docker_compose_config_validates_and_wires_every_process_to_postgres(tmp
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert "/healthz" in " ".join(service["healthcheck"]["test"])
         assert service["build"]["dockerfile"] == "Dockerfile"
-    assert services["slack"]["ports"][0]["target"] == 3000
+    assert services["slack"]["ports"][0]["target"] == 3000 and services["slack"]["ports"][0]["published"] == "3000"
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == "briefbot"  # empty in .env: the default
 
 
 def test_without_profiles_only_the_store_and_the_digest_clock_start(tmp_path):
-    done = compose_config(tmp_path, ROOT / "compose.yaml")
+    (tmp_path / "empty.env").write_text("")
+    done = compose_config(tmp_path, ROOT / "compose.yaml", tmp_path / "empty.env")
     assert done.returncode == 0, done.stderr
     assert set(json.loads(done.stdout)["services"]) == {"postgres", "digest"}
 
