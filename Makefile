@@ -8,10 +8,14 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: chat test bench eval lint clean
+.PHONY: chat test bench eval lint clean demo
 
 chat: $(RUNTIME)
 	@$(PY) -m bot chat
+
+# The bot on a fake Slack, Discord and OpenAI (tests/fakes/), no account needed: see scripts/demo.py.
+demo: $(RUNTIME)
+	@$(PY) scripts/demo.py
 
 test: $(DEV)
 	$(PY) -m ruff check .

@@ -8,11 +8,7 @@ for _name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_pro
     os.environ.pop(_name, None)
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 
-pytest_plugins = [
-    "tests.fakes.openai_server",
-    "tests.fakes.slack_server",
-    "tests.fakes.discord_server",
-]
+pytest_plugins = ["tests.fake_fixtures"]
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ gateway events with ``dispatch`` and wait for requests with ``wait_for``.
 
 Like Discord, it dispatches MESSAGE_CREATE for every message the bot creates (so the bot sees its
 own messages), THREAD_CREATE for every thread it starts, and honours ``enforce_nonce``.
+Run it by hand: ``python -m tests.fakes.discord_server --port 3002``.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ import itertools
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest_asyncio
 from aiohttp import WSMsgType, web
 
 BOT_ID = 900000000000000001
@@ -109,7 +109,7 @@ class FakeDiscord:
         app.router.add_route("*", self.api_prefix + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)  # port 0: any free one
         await site.start()
         self.port = self._runner.addresses[0][1]
         return self
@@ -510,7 +510,8 @@ def _json(data: Any, *, status: int = 200) -> web.Response:
     return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"})
 
 
-@pytest_asyncio.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        yield server
+
+if __name__ == "__main__":
+    from tests.fakes.run import main
+
+    main(["discord"])

@@ -11,6 +11,8 @@ headers) so tests can assert on prompts and on the number of attempts.
     with FakeOpenAI.run_in_thread() as server:  # sync tests, subprocesses (OPENAI_BASE_URL)
         subprocess.run([...], env={"OPENAI_BASE_URL": server.base_url, ...})
 
+Run it by hand: ``python -m tests.fakes.openai_server --port 3003``.
+
 Requests are served concurrently (a 1 s ``delay`` for 50 requests takes about 1 s, not 50).
 
 Grounding-judge requests (structured output named ``claim_verdicts``) are served from their own
@@ -33,13 +35,11 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-import pytest_asyncio
 from aiohttp import web
 
 DEFAULT_REPLY = "This is the fake model's reply."
@@ -154,6 +154,7 @@ class FakeOpenAI:
         self._runner: web.AppRunner | None = None
         self._closing: asyncio.Event | None = None
         self.base_url = ""
+        self.port = 0
 
     # scripting ----------------------------------------------------------------------------------------
 
@@ -179,10 +180,10 @@ class FakeOpenAI:
         app.router.add_get("/v1/models", self._models)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)  # port 0: any free one
         await site.start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://127.0.0.1:{port}/v1"
+        self.port = self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
         return self
 
     async def close(self) -> None:
@@ -351,15 +352,8 @@ class FakeOpenAI:
             await asyncio.wait_for(self._closing.wait(), timeout=seconds)
 
 
-@pytest_asyncio.fixture
-async def fake_openai() -> AsyncIterator[FakeOpenAI]:
-    """A started ``FakeOpenAI`` for one test."""
-    async with FakeOpenAI() as server:
-        yield server
 
+if __name__ == "__main__":
+    from tests.fakes.run import main
 
-@pytest.fixture
-def fake_openai_thread() -> Iterator[FakeOpenAI]:
-    """A ``FakeOpenAI`` served from a background thread, for sync and subprocess tests."""
-    with FakeOpenAI.run_in_thread() as server:
-        yield server
+    main(["openai"])

@@ -5,7 +5,8 @@ It speaks the real wire format so the real slack_sdk / slack-bolt clients talk t
 and ``GET /ws`` (Socket Mode: ``hello``, envelopes, acks). Every call is recorded; responses
 can be scripted (``ok: false`` errors, 429 with ``Retry-After``).
 
-Fixture: ``slack_api`` (a started ``FakeSlack``).
+Fixture: ``slack_api`` (a started ``FakeSlack``, in ``tests/fake_fixtures.py``). Run it by hand:
+``python -m tests.fakes.slack_server --port 3001``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from collections import defaultdict, deque
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-import pytest
 from aiohttp import WSMsgType, web
 
 BOT_USER_ID = "UBOT0001"
@@ -74,7 +74,7 @@ class FakeSlack:
         )
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()  # port 0: any free one
         self.port = self._runner.addresses[0][1]
         return self
 
@@ -251,10 +251,8 @@ class FakeSlack:
         return socket
 
 
-@pytest.fixture
-async def slack_api():
-    fake = await FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
+
+if __name__ == "__main__":
+    from tests.fakes.run import main
+
+    main(["slack"])
