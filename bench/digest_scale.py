@@ -9,7 +9,8 @@ when anything was posted twice or missed.
         .venv/bin/python bench/digest_scale.py [--channels 1000] [--workers 1,2,4] [--concurrency 16]
 
 The fake answers ``chat.postMessage`` with 429 + Retry-After for a second post to one channel within
-1 s (Slack's rule of thumb) and past ``--workspace-per-second`` posts in a second (default 0: off).
+1 s (Slack's rule of thumb) and past ``--workspace-per-second`` posts in a second (default 0: off),
+and takes ``--latency`` seconds to answer each post (default 0.1, a round trip to Slack's API).
 Each run gets a fresh PostgreSQL schema (dropped after) and a fresh fake.
 """
 
@@ -117,12 +118,20 @@ async def run_worker(env: dict[str, str]) -> tuple[int, str]:
 
 
 async def digest_pass(
-    postgres_url: str, *, channels: int, workers: int, concurrency: int = 16, workspace_per_second: int = 0
+    postgres_url: str,
+    *,
+    channels: int,
+    workers: int,
+    concurrency: int = 16,
+    workspace_per_second: int = 0,
+    latency: float = 0.0,
 ) -> PassResult:
     """``workers`` digest processes started together over one store with ``channels`` due subscriptions."""
     names = channel_names(channels)
     slack = await FakeSlack().start()
     slack.limit_rate("chat.postMessage", per_channel=1.0, per_second=workspace_per_second)
+    if latency:
+        slack.hang("chat.postMessage", latency, times=10 * channels)  # then answered as usual
     try:
         with fresh_schema(postgres_url) as database_url:
             subscribe_all(database_url, names)
@@ -160,16 +169,18 @@ async def main() -> int:
     parser.add_argument("--workers", default="1,2,4", help="worker counts to run, comma-separated")
     parser.add_argument("--concurrency", type=int, default=16, help="BRIEFBOT_DIGEST_CONCURRENCY of each worker")
     parser.add_argument("--workspace-per-second", type=int, default=0, help="the fake's limit for all channels")
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds the fake takes to answer a post")
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: BRIEFBOT_TEST_POSTGRES_URL)")
     args = parser.parse_args()
     url = postgres_url(args.database_url)
-    print(f"{args.channels} channels, concurrency {args.concurrency} per worker, fake Slack: 1 post/s per channel"
+    print(f"{args.channels} channels, concurrency {args.concurrency} per worker, fake Slack: 1 post/s per channel,"
+          f" {args.latency:g} s per post"
           + (f", {args.workspace_per_second}/s in all" if args.workspace_per_second else ""))  # fmt: skip
     print(HEADER)
     failed = False
     for workers in (int(w) for w in args.workers.split(",")):
         result = await digest_pass(url, channels=args.channels, workers=workers, concurrency=args.concurrency,
-                                   workspace_per_second=args.workspace_per_second)  # fmt: skip
+                                   workspace_per_second=args.workspace_per_second, latency=args.latency)  # fmt: skip
         print(result.row(), flush=True)
         failed |= bool(result.duplicates or result.missed or any(result.exit_codes))
     return 1 if failed else 0
