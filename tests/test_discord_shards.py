@@ -37,7 +37,7 @@ async def test_two_shard_processes_answer_each_guild_exactly_once_by_its_shard(t
     async with FakeDiscord(guilds=GUILDS, shard_count=2) as fake:
         envs = [shard_env(tmp_path, fake, "0/2"), shard_env(tmp_path, fake, "1/2")]
         async with bot_process(envs[0], "discord") as first, bot_process(envs[1], "discord") as second:
-            await asyncio.wait_for(fake.wait_for_identify(2), START_LIMIT)
+            await fake.wait_for_identify(2, timeout=START_LIMIT)
             mentions = {g: fake.mention("How much is the deal worth?", channel_id=c) for g, c in GUILDS.items()}
             asks = {g: fake.interaction("ask", {"question": "Who signed?"}, channel_id=c) for g, c in GUILDS.items()}
             for guild in GUILDS:
@@ -51,13 +51,14 @@ async def test_two_shard_processes_answer_each_guild_exactly_once_by_its_shard(t
                 return lambda r: r.creates_message and r.path == f"/webhooks/{APP_ID}/{asks[guild]['token']}"
 
             for guild in GUILDS:
-                await asyncio.wait_for(fake.wait_for(answer_to_mention(guild)), START_LIMIT)
-                await asyncio.wait_for(fake.wait_for(answer_to_ask(guild)), START_LIMIT)
+                await fake.wait_for(answer_to_mention(guild), timeout=START_LIMIT)
+                await fake.wait_for(answer_to_ask(guild), timeout=START_LIMIT)
             await asyncio.sleep(SETTLE)
             assert first.running and second.running, first.log + second.log
 
     identified = sorted(tuple(p["shard"]) for p in fake.identify_payloads)
     assert identified == [(0, 2), (1, 2)]
+    assert len([r for r in fake.requests if r.method == "PUT" and r.path.endswith("/commands")]) == 1  # shard 0's
     for guild in GUILDS:
         assert len([r for r in fake.requests if answer_to_mention(guild)(r)]) == 1, guild
         assert len([r for r in fake.requests if answer_to_ask(guild)(r)]) == 1, guild
@@ -80,17 +81,28 @@ async def test_without_the_setting_the_count_comes_from_discord_and_one_process_
         env = bot_env(tmp_path, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
                       DISCORD_GATEWAY_URL=fake.gateway_url)  # fmt: skip
         async with bot_process(env, "discord") as bot:
-            await asyncio.wait_for(fake.wait_for_identify(2), START_LIMIT)
+            await fake.wait_for_identify(2, timeout=START_LIMIT)
             questions = {g: fake.mention("How much is the deal worth?", channel_id=c) for g, c in GUILDS.items()}
             for question in questions.values():
                 await fake.dispatch("MESSAGE_CREATE", question)
             for question in questions.values():
                 thread = f"/channels/{question['id']}/messages"
-                await asyncio.wait_for(fake.wait_for(lambda r, t=thread: r.creates_message and r.path == t),
-                                       START_LIMIT)  # fmt: skip
+                await fake.wait_for(lambda r, t=thread: r.creates_message and r.path == t, timeout=START_LIMIT)
             assert bot.running, bot.log
     assert any(r.path == "/gateway/bot" for r in fake.requests)
     assert sorted(tuple(p["shard"]) for p in fake.identify_payloads) == [(0, 2), (1, 2)]
+
+
+async def test_when_discord_cannot_say_the_shard_count_the_start_stops_with_one_line(tmp_path):
+    async with FakeDiscord() as fake:
+        fake.fail("GET", r"/gateway/bot", 404)
+        env = bot_env(tmp_path, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
+                      DISCORD_GATEWAY_URL=fake.gateway_url)  # fmt: skip
+        async with bot_process(env, "discord") as bot:
+            assert await bot.exit_code() == 2
+    last = bot.log.strip().splitlines()[-1]
+    assert last.startswith("briefbot: error: cannot get the shard count from Discord at ")
+    assert "set BRIEFBOT_DISCORD_SHARDS" in last and "Traceback" not in bot.log and TOKEN not in bot.log
 
 
 async def test_a_shard_setting_that_is_not_i_of_n_stops_the_start_with_one_line(tmp_path):

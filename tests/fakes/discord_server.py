@@ -164,20 +164,22 @@ class FakeDiscord:
                 self.deliveries.append(Delivery((shard_id, shard_count), event, guild_id))
                 await socket.send_str(frame)
 
-    async def wait_for(self, predicate: Callable[[Request], bool], count: int = 1) -> list[Request]:
+    async def wait_for(
+        self, predicate: Callable[[Request], bool], count: int = 1, *, timeout: float = WAIT_TIMEOUT
+    ) -> list[Request]:
         """The first ``count`` recorded requests matching ``predicate``, waiting for them to arrive."""
 
         def matching() -> list[Request]:
             return [r for r in self.requests if predicate(r)]
 
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(matching()) >= count), WAIT_TIMEOUT)
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(matching()) >= count), timeout)
         return matching()[:count]
 
-    async def wait_for_identify(self, count: int = 1) -> None:
+    async def wait_for_identify(self, count: int = 1, *, timeout: float = WAIT_TIMEOUT) -> None:
         """Wait until ``count`` connections have identified and been sent READY and their guilds."""
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(self._sockets) >= count), WAIT_TIMEOUT)
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(self._sockets) >= count), timeout)
 
     def guild_of(self, channel_id: int | str) -> int:
         """The guild a channel (or a thread the bot started) belongs to; unknown channels: the first guild."""

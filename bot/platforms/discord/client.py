@@ -73,7 +73,7 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
             # discord.py would connect to the URL /gateway/bot names; a configured gateway (a proxy) wins
             self.shard_count = (await self.http.get_bot_gateway())[0]
         await super().launch_shards()
-        log.info("discord: connecting shard(s) %s of %d", ",".join(map(str, self.shard_ids or range(self.shard_count))),
+        log.info("discord: connected shard(s) %s of %d", ",".join(map(str, self.shard_ids or range(self.shard_count))),
                  self.shard_count)  # fmt: skip
 
     async def setup_hook(self) -> None:
