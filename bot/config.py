@@ -74,6 +74,10 @@ class Settings:
     knowledge_poll_seconds: float = 30.0
     prompt_knowledge_tokens: int = 8000
     digest_post_timeout: float = 30.0  # seconds for one digest post: past it the outcome is unknown
+    # scale-out (issue 14): Discord shards per process, digest posts in flight per worker
+    discord_shard_ids: tuple[int, ...] = ()  # empty: every shard, in this process
+    discord_shard_count: int | None = None  # None: the count Discord recommends (GET /gateway/bot)
+    digest_concurrency: int = 16
 
     @property
     def resolved_engine(self) -> str:
@@ -125,6 +129,7 @@ class Settings:
             stream_answers=_flag(env, "BRIEFBOT_STREAM_ANSWERS") if env.get("BRIEFBOT_STREAM_ANSWERS") else True,
             knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
             prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
+            **_scale_out(env),
         )
 
 
@@ -159,6 +164,36 @@ def _resilience(env: Mapping[str, str]) -> dict:
         "digest_post_timeout": ("BRIEFBOT_DIGEST_POST_TIMEOUT", float),
     }
     return {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
+
+
+# --- scale-out (issue 14) -------------------------------------------------------------------
+
+SHARDS_HELP = "auto, or SHARD/COUNT like 0/2 (several: 0,1/4), each shard below the count"
+
+
+def _scale_out(env: Mapping[str, str]) -> dict:
+    ids, count = _discord_shards(env.get("BRIEFBOT_DISCORD_SHARDS", ""))
+    return {
+        "discord_shard_ids": ids,
+        "discord_shard_count": count,
+        "digest_concurrency": _number(env, "BRIEFBOT_DIGEST_CONCURRENCY", Settings.digest_concurrency, int),
+    }
+
+
+def _discord_shards(raw: str) -> tuple[tuple[int, ...], int | None]:
+    """``BRIEFBOT_DISCORD_SHARDS``: ``auto`` (or unset) runs every shard Discord recommends here;
+    ``i/n`` runs shard i of n (``0,1/4``: shards 0 and 1 of 4), so n processes split the guilds."""
+    if raw.lower() in ("", "auto"):
+        return (), None
+    ids, sep, count = raw.replace(" ", "").partition("/")
+    try:
+        shard_ids = tuple(int(i) for i in ids.split(","))
+        shard_count = int(count)
+    except ValueError:
+        shard_ids, shard_count = (), 0
+    if not sep or not shard_ids or shard_count < 1 or any(not 0 <= i < shard_count for i in shard_ids):
+        raise ConfigError(f"BRIEFBOT_DISCORD_SHARDS must be {SHARDS_HELP} (got {raw!r})")
+    return tuple(sorted(set(shard_ids))), shard_count
 
 
 def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:

@@ -100,8 +100,9 @@ async def discord_poster(fake, *, pacer: ChannelPacer | None = None):
         yield DiscordDigestPoster(http, pacer or ChannelPacer(sleep=no_sleep))
 
 
-def runner(briefer, clock: FrozenClock, **posters) -> DigestRunner:
-    return DigestRunner(briefer, posters, clock=clock, instance="test")
+def runner(briefer, clock: FrozenClock, *, concurrency: int | None = None, **posters) -> DigestRunner:
+    options = {"concurrency": concurrency} if concurrency else {}
+    return DigestRunner(briefer, posters, clock=clock, instance="test", **options)
 
 
 def slack_posts(fake, channel: str | None = None) -> list:

@@ -141,7 +141,8 @@ async def test_a_channel_that_fails_is_paused_and_the_others_still_get_theirs(sl
     ):
         for platform, channel in [("slack", "C1"), ("slack", "C2"), ("discord", "701"), ("discord", "702")]:
             subscribe(briefer.store, platform, channel)
-        outcomes = await runner(briefer, clock, slack=slack, discord=discord).run_once()
+        # one channel at a time, so the scripted Slack failure lands on C1, the first in order
+        outcomes = await runner(briefer, clock, concurrency=1, slack=slack, discord=discord).run_once()
         clock.set(rome(2025, 11, 5, 8, 30))
         next_day = await runner(briefer, clock, slack=slack, discord=discord).run_once()
         store = briefer.store

@@ -30,4 +30,4 @@ async def posting_runner(
             else:
                 log.info("digest: %s not configured (%s is not set): no digests posted to %s",
                          platform.title, platform.post_hint, platform.title)  # fmt: skip
-        yield digest_runner(briefer, posters, clock=clock)
+        yield digest_runner(briefer, posters, clock=clock, concurrency=settings.digest_concurrency)

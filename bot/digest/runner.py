@@ -6,6 +6,14 @@ never both post. The cost is at-most-once: a crash between claim and post loses 
 digest for that channel (the ledger row stays ``claimed``, and ``/digest status`` shows it),
 rather than risking a second post. When the platform answers with an error, nothing was
 posted: the claim is released and a later pass retries within the grace window.
+
+A pass posts to up to ``concurrency`` channels at once (each channel's posts still paced by the
+poster), and any number of worker processes may run passes over the same store: that same
+insert-once claim shares the channels out among them. We chose it over a job queue or
+``SELECT ... FOR UPDATE SKIP LOCKED`` because the ledger row *is* the lock and it outlives the
+transaction: a row lock would have to be held across the platform call (an open transaction
+per post in flight) or be backed by a status column anyway, and the claim works the same on
+SQLite. A worker that loses a claim has spent two small queries and moves on to the next channel.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from bot.language.phrases import message
 from bot.store.database import Subscription
 
 DEFAULT_GRACE = dt.timedelta(hours=6)
+DEFAULT_CONCURRENCY = 16  # channels posted to at once by one worker (BRIEFBOT_DIGEST_CONCURRENCY)
 DIGEST_ARTICLES = 6  # a digest briefs on at most this many of the new articles, the newest
 _LABELS = {"new": {"it": "Nuovo", "en": "New"}, "updated": {"it": "Aggiornato", "en": "Updated"}}
 
@@ -89,11 +98,16 @@ def instance_name() -> str:
 
 
 def digest_runner(
-    briefer, posters: Iterable[DigestPoster], *, clock: Callable[[], dt.datetime] | None = None
+    briefer,
+    posters: Iterable[DigestPoster],
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> DigestRunner:
     """The runner every entry point uses (``briefbot digest``, ``serve``, each platform's ``/digest``):
     posting through ``posters`` (one per platform; none for a dry run)."""
-    return DigestRunner(briefer, {poster.platform: poster for poster in posters}, clock=clock or utc_now)
+    posters_by_platform = {poster.platform: poster for poster in posters}
+    return DigestRunner(briefer, posters_by_platform, clock=clock or utc_now, concurrency=concurrency)
 
 
 class DigestRunner:
@@ -105,6 +119,7 @@ class DigestRunner:
         grace: dt.timedelta = DEFAULT_GRACE,
         clock: Callable[[], dt.datetime] = utc_now,
         instance: str = "",
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self.briefer = briefer
         self.store = briefer.store
@@ -112,23 +127,28 @@ class DigestRunner:
         self.grace = grace
         self.clock = clock
         self.instance = instance or instance_name()
-        self._briefings: dict[tuple[str, tuple[str, ...]], Reply] = {}
+        self.concurrency = concurrency
+        self._briefings: dict[tuple[str, tuple[str, ...]], asyncio.Future[Reply]] = {}
         self._backoff = Backoff(clock=lambda: self.clock().timestamp())
 
     async def run_once(self, *, dry_run: bool = False) -> list[Outcome]:
-        """One pass over every subscription. A failure in one channel never stops the others."""
+        """One pass over every subscription, up to ``concurrency`` channels at once; the outcomes in
+        subscription order. A failure in one channel never stops the others."""
         now = self.clock()
         self._briefings = {}  # within a pass, one briefing per (language, articles); the core caches across passes
-        outcomes = []
-        for sub in await asyncio.to_thread(self.store.subscriptions):
-            try:
-                outcome = await (self._preview(sub, now) if dry_run else self._run_subscription(sub, now))
-            except Exception as error:
-                log.exception("digest for %s %s failed", sub.platform, sub.channel)
-                outcome = Outcome(sub.platform, sub.channel, "error", detail=type(error).__name__)
-            if outcome is not None:
-                outcomes.append(outcome)
-        return outcomes
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(sub: Subscription) -> Outcome | None:
+            async with slots:  # claimed only when about to post: other workers take the rest meanwhile
+                try:
+                    return await (self._preview(sub, now) if dry_run else self._run_subscription(sub, now))
+                except Exception as error:
+                    log.exception("digest for %s %s failed", sub.platform, sub.channel)
+                    return Outcome(sub.platform, sub.channel, "error", detail=type(error).__name__)
+
+        subscriptions = await asyncio.to_thread(self.store.subscriptions)
+        outcomes = await asyncio.gather(*(one(sub) for sub in subscriptions))
+        return [outcome for outcome in outcomes if outcome is not None]
 
     async def post_now(self, sub: Subscription) -> Outcome:
         """``/digest now``: post what is new at once, outside the daily slot (which it does not use)."""
@@ -244,7 +264,10 @@ class DigestRunner:
         return DigestContent(reply, title, {a.id: a.version for a in fresh})
 
     async def _briefing(self, lang: str, article_ids: tuple[str, ...]) -> Reply:
+        """Channels posted at once share one briefing in the making; a failed one is tried again."""
         key = (lang, article_ids)
-        if key not in self._briefings:
-            self._briefings[key] = await self.briefer.brief(lang=lang, kind="digest", article_ids=article_ids)
-        return self._briefings[key]
+        task = self._briefings.get(key)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = asyncio.ensure_future(self.briefer.brief(lang=lang, kind="digest", article_ids=article_ids))
+            self._briefings[key] = task
+        return await asyncio.shield(task)  # one channel's cancellation leaves the others' briefing alone

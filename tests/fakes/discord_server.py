@@ -12,6 +12,11 @@ gateway events with ``dispatch`` and wait for requests with ``wait_for``.
 Like Discord, it dispatches MESSAGE_CREATE for every message the bot creates (so the bot sees its
 own messages), THREAD_CREATE for every thread it starts, and honours ``enforce_nonce``.
 Run it by hand: ``python -m tests.fakes.discord_server --port 3002``.
+
+Sharding as on Discord: ``FakeDiscord(guilds={guild_id: channel_id, ...}, shard_count=n)`` serves
+``GET /gateway/bot`` with ``n`` shards, honours IDENTIFY's ``shard`` field ([id, count]), gives a
+connection only the guilds of its shard (``(guild_id >> 22) % count``), and delivers a guild's
+events only to that connection (DMs to shard 0). ``deliveries`` records which shard got what.
 """
 
 from __future__ import annotations
@@ -67,6 +72,18 @@ class Request:
         return self.method == "POST" and bool(re.fullmatch(r"/channels/\d+/messages|/webhooks/\d+/[^/]+", self.path))
 
 
+@dataclass(frozen=True)
+class Delivery:
+    shard: tuple[int, int]  # [id, count] of the connection that received the event
+    event: str
+    guild_id: int | None
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's formula: the shard that receives a guild's events."""
+    return (guild_id >> 22) % shard_count
+
+
 @dataclass
 class _Failure:
     method: str
@@ -80,7 +97,12 @@ class _Failure:
 class FakeDiscord:
     api_prefix = "/api/v10"
 
-    def __init__(self) -> None:
+    def __init__(self, *, guilds: dict[int, int] | None = None, shard_count: int = 1) -> None:
+        self.guilds = dict(guilds or {GUILD_ID: CHANNEL_ID})  # guild id -> its one text channel
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
+        self.deliveries: list[Delivery] = []
+        self._channel_guilds = {channel: guild for guild, channel in self.guilds.items()}
+        self._shards: dict[web.WebSocketResponse, tuple[int, int]] = {}
         self.requests: list[Request] = []
         self.created_messages: list[dict[str, Any]] = []  # what users would see, after nonce dedupe
         self.identify_payloads: list[dict[str, Any]] = []
@@ -133,25 +155,35 @@ class FakeDiscord:
         self._failures.append(_Failure(method, path_pattern, status, times, body, headers))
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a gateway DISPATCH to every connected client."""
+        """Send a gateway DISPATCH to the connection of the guild's shard (a DM's: shard 0)."""
         frame = self._frame(event, data)
+        guild_id = int(data["guild_id"]) if data.get("guild_id") else None
         for socket in list(self._sockets):
-            await socket.send_str(frame)
+            shard_id, shard_count = self._shards.get(socket, (0, 1))
+            if shard_id == (shard_of(guild_id, shard_count) if guild_id is not None else 0):
+                self.deliveries.append(Delivery((shard_id, shard_count), event, guild_id))
+                await socket.send_str(frame)
 
-    async def wait_for(self, predicate: Callable[[Request], bool], count: int = 1) -> list[Request]:
+    async def wait_for(
+        self, predicate: Callable[[Request], bool], count: int = 1, *, timeout: float = WAIT_TIMEOUT
+    ) -> list[Request]:
         """The first ``count`` recorded requests matching ``predicate``, waiting for them to arrive."""
 
         def matching() -> list[Request]:
             return [r for r in self.requests if predicate(r)]
 
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(matching()) >= count), WAIT_TIMEOUT)
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(matching()) >= count), timeout)
         return matching()[:count]
 
-    async def wait_for_identify(self) -> None:
-        """Wait until a client has identified and been sent READY and its guild."""
+    async def wait_for_identify(self, count: int = 1, *, timeout: float = WAIT_TIMEOUT) -> None:
+        """Wait until ``count`` connections have identified and been sent READY and their guilds."""
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._sockets)), WAIT_TIMEOUT)
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(self._sockets) >= count), timeout)
+
+    def guild_of(self, channel_id: int | str) -> int:
+        """The guild a channel (or a thread the bot started) belongs to; unknown channels: the first guild."""
+        return self._channel_guilds.get(int(channel_id), next(iter(self.guilds)))
 
     # --- payload builders ----------------------------------------------------------------------
 
@@ -184,7 +216,7 @@ class FakeDiscord:
             "flags": 0,
         }
         if guild:
-            data["guild_id"] = str(GUILD_ID)
+            data["guild_id"] = str(self.guild_of(channel_id))
             data["member"] = member()
         if referenced is not None:
             data["message_reference"] = {"message_id": referenced["id"], "channel_id": str(channel_id)}
@@ -196,16 +228,17 @@ class FakeDiscord:
         return self.message(f"<@{BOT_ID}> {text}", channel_id=channel_id, author=author, mentions=(BOT_USER,))
 
     def interaction(
-        self, command: str, options: dict[str, str], *, guild: bool = True, locale: str = "en-US"
-    ) -> dict[str, Any]:
+        self, command: str, options: dict[str, str], *, guild: bool = True, locale: str = "en-US",
+        channel_id: int = CHANNEL_ID,
+    ) -> dict[str, Any]:  # fmt: skip
         """An INTERACTION_CREATE payload for a slash command; its follow-ups land in its channel."""
         token = f"interaction-token-{next(self._ids)}"
         channel = (
             {
-                "id": str(CHANNEL_ID),
+                "id": str(channel_id),
                 "type": 0,
                 "name": "general",
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(self.guild_of(channel_id)),
                 "position": 0,
                 "permission_overwrites": [],
             }
@@ -234,7 +267,7 @@ class FakeDiscord:
             "context": 0,
         }
         if guild:
-            data["guild_id"] = str(GUILD_ID)
+            data["guild_id"] = str(self.guild_of(channel_id))
             data["guild_locale"] = "it"
             data["member"] = dict(member(ASKER), permissions="0")
         else:
@@ -254,7 +287,8 @@ class FakeDiscord:
     def _interaction_payload(self, kind: int, data: dict[str, Any], channel_id: str, **extra) -> dict[str, Any]:
         token = f"interaction-token-{next(self._ids)}"
         in_guild = str(channel_id) != str(DM_CHANNEL_ID)
-        channel = ({"id": str(channel_id), "type": 0, "name": "general", "guild_id": str(GUILD_ID), "position": 0,
+        guild_id = str(self.guild_of(channel_id))
+        channel = ({"id": str(channel_id), "type": 0, "name": "general", "guild_id": guild_id, "position": 0,
                     "permission_overwrites": []} if in_guild
                    else {"id": str(DM_CHANNEL_ID), "type": 1, "recipients": [ASKER]})  # fmt: skip
         self._interaction_channels[token] = channel
@@ -263,7 +297,7 @@ class FakeDiscord:
                    "app_permissions": "0", "attachment_size_limit": 8388608, "entitlements": [], "context": 0,
                    **extra}  # fmt: skip
         if in_guild:
-            payload.update(guild_id=str(GUILD_ID), guild_locale="it", member=dict(member(ASKER), permissions="0"))
+            payload.update(guild_id=guild_id, guild_locale="it", member=dict(member(ASKER), permissions="0"))
         else:
             payload["user"] = ASKER
         return payload
@@ -293,23 +327,32 @@ class FakeDiscord:
                 await socket.close(code=self.close_code_on_identify)
             elif payload["op"] == 2:
                 self._record_identify(payload["d"])
-                await socket.send_str(self._frame("READY", self._ready()))
-                await socket.send_str(self._frame("GUILD_CREATE", self._guild()))
+                shard_id, shard_count = payload["d"].get("shard") or (0, 1)
+                if not 0 <= shard_id < shard_count:
+                    await socket.close(code=4010)  # Discord's "Invalid shard"
+                    break
+                guilds = [g for g in self.guilds if shard_of(g, shard_count) == shard_id]
+                await socket.send_str(self._frame("READY", self._ready(guilds, [shard_id, shard_count])))
+                for guild_id in guilds:
+                    await socket.send_str(self._frame("GUILD_CREATE", self._guild(guild_id)))
                 async with self._changed:
+                    self._shards[socket] = (shard_id, shard_count)
                     self._sockets.append(socket)
                     self._changed.notify_all()
         if socket in self._sockets:
             self._sockets.remove(socket)
+        self._shards.pop(socket, None)
         return socket
 
     def _record_identify(self, data: dict[str, Any]) -> None:
         self.identify_payloads.append({k: v for k, v in data.items() if k != "token"})
 
-    def _ready(self) -> dict[str, Any]:
+    def _ready(self, guilds: list[int], shard: list[int]) -> dict[str, Any]:
         return {
             "v": 10,
             "user": BOT_USER,
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "shard": shard,
+            "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
             "session_id": "fake-session",
             "resume_gateway_url": self.gateway_url,
             "application": {"id": str(APP_ID), "flags": 0},
@@ -317,9 +360,9 @@ class FakeDiscord:
             "relationships": [],
         }
 
-    def _guild(self) -> dict[str, Any]:
+    def _guild(self, guild_id: int) -> dict[str, Any]:
         return {
-            "id": str(GUILD_ID),
+            "id": str(guild_id),
             "name": "Newsroom",
             "unavailable": False,
             "owner_id": str(USER_ID),
@@ -330,7 +373,7 @@ class FakeDiscord:
             "stickers": [],
             "roles": [
                 {
-                    "id": str(GUILD_ID),
+                    "id": str(guild_id),
                     "name": "@everyone",
                     "permissions": "0",
                     "position": 0,
@@ -343,11 +386,11 @@ class FakeDiscord:
             ],
             "channels": [
                 {
-                    "id": str(CHANNEL_ID),
+                    "id": str(self.guilds[guild_id]),
                     "type": 0,
                     "name": "general",
                     "position": 0,
-                    "guild_id": str(GUILD_ID),
+                    "guild_id": str(guild_id),
                     "permission_overwrites": [],
                 }
             ],
@@ -384,6 +427,7 @@ class FakeDiscord:
     def _routes(self):
         return (
             ("GET", r"/users/@me", self._me),
+            ("GET", r"/gateway/bot", self._gateway_bot),
             ("GET", r"/oauth2/applications/@me", self._application),
             ("PUT", r"/applications/\d+/commands", self._sync_commands),
             ("PUT", r"/applications/\d+/guilds/\d+/commands", self._sync_commands),
@@ -398,6 +442,10 @@ class FakeDiscord:
 
     async def _me(self, body) -> web.Response:
         return _json(BOT_USER)
+
+    async def _gateway_bot(self, body) -> web.Response:
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        return _json({"url": self.gateway_url, "shards": self.shard_count, "session_start_limit": limit})
 
     async def _application(self, body) -> web.Response:
         return _json(
@@ -442,9 +490,10 @@ class FakeDiscord:
         return _json(message)
 
     async def _create_thread(self, body, channel_id, message_id) -> web.Response:
+        self._channel_guilds[int(message_id)] = self.guild_of(channel_id)
         thread = {
             "id": message_id,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(self.guild_of(channel_id)),
             "parent_id": channel_id,
             "owner_id": str(BOT_ID),
             "type": 11,
@@ -500,7 +549,7 @@ class FakeDiscord:
             **extra,
         }
         if channel_id != str(DM_CHANNEL_ID):
-            message["guild_id"] = str(GUILD_ID)
+            message["guild_id"] = str(self.guild_of(channel_id))
         self.created_messages.append(message)
         return message
 

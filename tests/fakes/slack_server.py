@@ -3,7 +3,8 @@
 It speaks the real wire format so the real slack_sdk / slack-bolt clients talk to it:
 ``POST /api/<method>`` (form or JSON bodies, ``Authorization: Bearer``), ``POST /response/<name>``,
 and ``GET /ws`` (Socket Mode: ``hello``, envelopes, acks). Every call is recorded; responses
-can be scripted (``ok: false`` errors, 429 with ``Retry-After``).
+can be scripted (``ok: false`` errors, 429 with ``Retry-After``), and Slack's rate limits can be
+switched on per method (``limit_rate``: per channel, and for the whole method).
 
 Fixture: ``slack_api`` (a started ``FakeSlack``, in ``tests/fake_fixtures.py``). Run it by hand:
 ``python -m tests.fakes.slack_server --port 3001``.
@@ -57,6 +58,7 @@ class FakeSlack:
         self._files: dict[str, tuple[bytes, str]] = {}
         self._runner: web.AppRunner | None = None
         self._closing = asyncio.Event()
+        self._limits: dict[str, _RateLimit] = {}
         self.port = 0
 
     # -- lifecycle
@@ -109,6 +111,14 @@ class FakeSlack:
                     headers={"Retry-After": str(retry_after)},
                 )
             )
+
+    def limit_rate(
+        self, method: str, *, per_channel: float = 1.0, per_second: int = 0, retry_after: int = 1
+    ) -> None:
+        """From now on, like Slack: a ``method`` call within ``per_channel`` seconds of the last one
+        accepted for the same channel (and, with ``per_second``, past that many calls of the method
+        in the last second) answers 429 with ``Retry-After``; it is recorded and does nothing else."""
+        self._limits[method] = _RateLimit(per_channel, per_second, retry_after)
 
     def hang(self, method: str, seconds: float, *, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` get no answer for ``seconds`` (then a normal one)."""
@@ -187,6 +197,9 @@ class FakeSlack:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), scripted.delay)
             scripted = None
+        if scripted is None and method in self._limits and not self._limits[method].allows(args.get("channel", "")):
+            scripted = Scripted(429, {"ok": False, "error": "ratelimited"},
+                                {"Retry-After": str(self._limits[method].retry_after)})  # fmt: skip
         if scripted is not None:
             call.response = scripted.body
             await self._record(call)
@@ -250,6 +263,26 @@ class FakeSlack:
             self._sockets.remove(socket)
         return socket
 
+
+@dataclass
+class _RateLimit:
+    per_channel: float  # seconds between two accepted calls for one channel
+    per_second: int  # accepted calls of the method in any second; 0: no such limit
+    retry_after: int
+    last: dict[str, float] = field(default_factory=dict)  # channel -> when its last call was accepted
+    recent: deque[float] = field(default_factory=deque)  # when the calls of the last second were accepted
+
+    def allows(self, channel: str) -> bool:
+        now = time.monotonic()
+        while self.recent and now - self.recent[0] >= 1.0:
+            self.recent.popleft()
+        if channel in self.last and now - self.last[channel] < self.per_channel:
+            return False
+        if self.per_second and len(self.recent) >= self.per_second:
+            return False
+        self.last[channel] = now
+        self.recent.append(now)
+        return True
 
 
 if __name__ == "__main__":

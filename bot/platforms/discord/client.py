@@ -42,7 +42,10 @@ INVITE_PERMISSIONS = discord.Permissions(
 )
 
 
-class BriefbotDiscordClient(discord.Client):
+class BriefbotDiscordClient(discord.AutoShardedClient):
+    """discord.py's own sharding: the shards of ``BRIEFBOT_DISCORD_SHARDS`` (every shard when
+    unset, as many as Discord recommends), each a gateway connection in this process."""
+
     def __init__(self, settings: Settings, briefer, *, message_content: bool = False, **options) -> None:
         # The bot never joins voice: skip discord.py's one-time warnings about missing voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -50,6 +53,9 @@ class BriefbotDiscordClient(discord.Client):
         intents.typing = False
         intents.message_content = message_content
         options.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT_CAP)  # past it: RateLimited, not silence
+        if settings.discord_shard_count is not None:
+            options.setdefault("shard_count", settings.discord_shard_count)
+            options.setdefault("shard_ids", list(settings.discord_shard_ids) or None)
         super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(), **options)
         self.settings = settings
         self.briefer = briefer
@@ -62,10 +68,21 @@ class BriefbotDiscordClient(discord.Client):
         with discord_endpoints(self.settings.discord_api_url, self.settings.discord_gateway_url):
             await super().start(token, reconnect=reconnect)
 
+    async def launch_shards(self) -> None:
+        if self.shard_count is None and self.settings.discord_gateway_url:
+            # discord.py would connect to the URL /gateway/bot names; a configured gateway (a proxy) wins
+            self.shard_count = (await self.http.get_bot_gateway())[0]
+        await super().launch_shards()
+        log.info("discord: connected shard(s) %s of %d", ",".join(map(str, self.shard_ids or range(self.shard_count))),
+                 self.shard_count)  # fmt: skip
+
     async def setup_hook(self) -> None:
         # Buttons under answers sent before a restart keep working: matched by their custom id's pattern.
         self.add_dynamic_items(FeedbackButton, FollowUpButton)
-        await sync_commands(self.tree, self.settings.discord_guild_id)
+        if self.shard_ids and 0 not in self.shard_ids:
+            log.info("discord: slash commands are synced by the process running shard 0")
+        else:
+            await sync_commands(self.tree, self.settings.discord_guild_id)
         log.info("Invite the bot with: %s", invite_url(self.application_id, self.settings.discord_guild_id))
 
     async def on_message(self, message: discord.Message) -> None:
@@ -138,6 +155,11 @@ async def serve_discord(settings: Settings, briefer, *, message_content: bool = 
     except (aiohttp.ClientError, OSError) as error:  # REST or gateway: DNS, refused, TLS...
         reason = type(error).__name__ + (f": {str(error).splitlines()[0][:160]}" if str(error) else "")
         raise ConfigError(f"cannot reach Discord at {settings.discord_api_url} ({reason})") from None
+    except discord.GatewayNotFound:
+        raise ConfigError(
+            f"cannot get the shard count from Discord at {settings.discord_api_url} (GET /gateway/bot): "
+            "set BRIEFBOT_DISCORD_SHARDS (e.g. 0/1)"
+        ) from None
     except discord.PrivilegedIntentsRequired:
         raise ConfigError(
             "the Message Content intent is not enabled for this bot in the Discord Developer Portal: "
