@@ -74,6 +74,11 @@ class Settings:
     knowledge_poll_seconds: float = 30.0
     prompt_knowledge_tokens: int = 8000
     digest_post_timeout: float = 30.0  # seconds for one digest post: past it the outcome is unknown
+    # observability (issue 14): /healthz, /readyz, /metrics and the log format
+    health_host: str = "0.0.0.0"
+    health_port: int | None = None  # off unless set (Slack's HTTP mode serves them on its own port anyway)
+    log_format: str = "text"  # text | json
+    log_text: bool = False  # question and answer text in the per-answer log line
 
     @property
     def resolved_engine(self) -> str:
@@ -125,6 +130,7 @@ class Settings:
             stream_answers=_flag(env, "BRIEFBOT_STREAM_ANSWERS") if env.get("BRIEFBOT_STREAM_ANSWERS") else True,
             knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
             prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
+            **_observability(env),
         )
 
 
@@ -159,6 +165,25 @@ def _resilience(env: Mapping[str, str]) -> dict:
         "digest_post_timeout": ("BRIEFBOT_DIGEST_POST_TIMEOUT", float),
     }
     return {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
+
+
+# --- observability (issue 14) ---------------------------------------------------------------
+
+
+def _observability(env: Mapping[str, str]) -> dict:
+    from bot.logs import LOG_FORMATS
+
+    port = None
+    if env.get("BRIEFBOT_HEALTH_PORT"):
+        port = _number(env, "BRIEFBOT_HEALTH_PORT", None, int)
+        if port > 65535:
+            raise ConfigError(f"BRIEFBOT_HEALTH_PORT must be a port number, 1-65535 (got {port})")
+    return {
+        "health_host": env.get("BRIEFBOT_HEALTH_HOST") or Settings.health_host,
+        "health_port": port,
+        "log_format": _choice(env, "BRIEFBOT_LOG_FORMAT", LOG_FORMATS),
+        "log_text": _flag(env, "BRIEFBOT_LOG_TEXT"),
+    }
 
 
 def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:

@@ -23,6 +23,7 @@ from bot.answers.reply import Reply
 from bot.digest.posters import ChannelGone, DigestPoster, PostFailed
 from bot.digest.schedule import UTC, due_slot, next_slot, parse_time_of_day
 from bot.language.phrases import message
+from bot.observability.metrics import digest_outcome
 from bot.store.database import Subscription
 
 DEFAULT_GRACE = dt.timedelta(hours=6)
@@ -128,6 +129,8 @@ class DigestRunner:
                 outcome = Outcome(sub.platform, sub.channel, "error", detail=type(error).__name__)
             if outcome is not None:
                 outcomes.append(outcome)
+                if not dry_run:
+                    digest_outcome(outcome.platform, outcome.status)
         return outcomes
 
     async def post_now(self, sub: Subscription) -> Outcome:
@@ -135,7 +138,9 @@ class DigestRunner:
         poster = self.posters[sub.platform]
         today = self.clock().astimezone(ZoneInfo(sub.timezone)).date()
         content = await self._content(sub, today, always=False)
-        return await self._post(sub, today, poster, content, ledger=False)
+        outcome = await self._post(sub, today, poster, content, ledger=False)
+        digest_outcome(outcome.platform, outcome.status)
+        return outcome
 
     # --- internals ---------------------------------------------------------------------
 
