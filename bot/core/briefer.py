@@ -170,10 +170,13 @@ class Briefer:
         return self.model_engine.name if self.model_engine else self.offline.name
 
     async def answer(
-        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
-    ) -> Reply:
-        """``user`` (e.g. ``slack:T1:U1``) is held to the per-user rate limit; the CLI passes none."""
-        asked = self._asked(question, user, conversation_id)
+        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None,
+        channel: str | None = None,
+    ) -> Reply:  # fmt: skip
+        """``user`` (e.g. ``slack:T1:U1``) is held to the per-user rate limit; the CLI passes none.
+        ``channel``: where it was asked, for the log line, when the conversation is not known yet
+        (Slack's ``/ask`` starts its thread only once the answer is posted)."""
+        asked = self._asked(question, user, conversation_id or channel)
         question, language, early = await self._screen(question, lang, user)
         if early is not None:
             return self._observed(asked, early)
