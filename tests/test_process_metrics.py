@@ -257,7 +257,8 @@ async def test_digest_serve_counts_posts_by_outcome_and_the_slack_429_wait(slack
     slack_api.rate_limit("chat.postMessage", retry_after=1)  # the first post waits once, then goes
     health = free_port()
     base = f"http://127.0.0.1:{health}"
-    async with bot_process(slack_env(tmp_path, slack_api, BRIEFBOT_HEALTH_PORT=str(health)), "digest", "--serve") as bot:
+    env = slack_env(tmp_path, slack_api, BRIEFBOT_HEALTH_PORT=str(health))
+    async with bot_process(env, "digest", "--serve") as bot:
         await wait_until(lambda: ready(base + "/readyz"))
         after = await wait_for_count(base + "/metrics", "briefbot_digest_posts_total", 3)
         bot.signal(signal.SIGTERM)
@@ -276,7 +277,8 @@ async def test_digest_serve_counts_a_paused_channel_as_paused(slack_api, tmp_pat
     slack_api.fail("chat.postMessage", "channel_not_found")
     health = free_port()
     base = f"http://127.0.0.1:{health}"
-    async with bot_process(slack_env(tmp_path, slack_api, BRIEFBOT_HEALTH_PORT=str(health)), "digest", "--serve") as bot:
+    env = slack_env(tmp_path, slack_api, BRIEFBOT_HEALTH_PORT=str(health))
+    async with bot_process(env, "digest", "--serve") as bot:
         await wait_until(lambda: alive(base + "/healthz"))
         after = await wait_for_count(base + "/metrics", "briefbot_digest_posts_total", 1)
         bot.signal(signal.SIGTERM)
