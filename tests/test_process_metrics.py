@@ -312,3 +312,28 @@ async def test_serve_is_ready_with_slack_and_discord_up_and_counts_each_platform
     assert value(after, "briefbot_questions_total") == 2
     # The digest scheduler runs in serve too: no subscription, so no post.
     assert value(after, "briefbot_digest_posts_total") == 0
+
+
+# --- slack --socket ---------------------------------------------------------------------------------
+
+
+async def test_slack_socket_mode_is_ready_once_connected_and_counts_its_questions(slack_api, tmp_path):
+    from tests.slack_helpers import APP_TOKEN, SlackSender
+
+    health = free_port()
+    base = f"http://127.0.0.1:{health}"
+    env = slack_env(tmp_path, slack_api, SLACK_APP_TOKEN=APP_TOKEN, BRIEFBOT_HEALTH_PORT=str(health),
+                    BRIEFBOT_LOG_FORMAT="json")  # fmt: skip
+    async with bot_process(env, "slack", "--socket") as bot:
+        await wait_until(lambda: ready(base + "/readyz"))
+        await slack_api.wait_for_socket()
+        payload = json.loads(SlackSender(None, "", slack_api).event_body(mention(ON_TOPIC[0], "1.1"),
+                                                                          event_id="EvSOCKET1"))  # fmt: skip
+        await slack_api.wait_for_ack(await slack_api.send_envelope("events_api", payload))
+        after = await wait_for_count(base + "/metrics", "briefbot_questions_total", 1)
+        bot.signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0, bot.log
+    assert value(after, "briefbot_questions_total", platform="slack", engine="offline", outcome="answered") == 1
+    [line] = answer_lines(bot.log)
+    assert line["conversation"] == f"slack:{TEAM_ID}:C0000001:1.1"
+    assert APP_TOKEN not in bot.log and BOT_TOKEN not in bot.log
