@@ -136,6 +136,34 @@ async def test_slack_http_counts_three_questions_by_outcome_with_tokens_and_one_
         assert secret not in log
 
 
+async def test_every_outcome_a_model_answer_can_have_is_counted_once(slack_api, fake_openai, tmp_path):
+    from tests.fakes.openai_server import Status
+
+    scripted = {
+        "How much is the deal worth?": GROUNDED_ANSWER,
+        "How long does the deal last?": "The deal is worth $99 billion [openai-aws/p3].",  # not what p3 says
+        "Who is the AWS chief?": Status(500, {"error": {"message": "overloaded"}}),
+        OFF_TOPIC: "NOT_IN_ARTICLE",
+    }
+    fake_openai.responder = lambda body: next(v for k, v in scripted.items() if k in body["messages"][-1]["content"])
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_STREAM_ANSWERS="false", BRIEFBOT_JUDGE="off",
+                    BRIEFBOT_RATE_LIMIT="4", BRIEFBOT_LOG_FORMAT="json")  # fmt: skip
+    async with slack_http_bot(env, slack_api) as (bot, sender):
+        metrics = bot.url.removesuffix("/healthz") + "/metrics"
+        for number, question in enumerate([*scripted, "How much is the deal worth?"], start=1):  # the 5th: limited
+            assert (await sender.command("/ask", question))[0] == 200
+            after = await wait_for_count(metrics, "briefbot_questions_total", number)
+        log = bot.log
+    counted = {outcome: value(after, "briefbot_questions_total", platform="slack", engine="openai", outcome=outcome)
+               for outcome in ("answered", "verification_failed", "fallback", "refused", "rate_limited", "busy")}
+    assert counted == {"answered": 1, "verification_failed": 1, "fallback": 1, "refused": 1, "rate_limited": 1,
+                       "busy": 0}  # fmt: skip
+    assert value(after, "briefbot_model_seconds_count") == 4  # the rate-limited question never reached the model
+    assert value(after, "briefbot_model_tokens_total", direction="in") == 30  # the 500 has no usage
+    assert [line["outcome"] for line in answer_lines(log)] == [
+        "answered", "verification_failed", "fallback", "refused", "rate_limited"]  # fmt: skip
+
+
 async def test_the_question_text_is_logged_only_when_asked_for(slack_api, tmp_path):
     env = slack_env(tmp_path, slack_api, BRIEFBOT_LOG_FORMAT="json", BRIEFBOT_LOG_TEXT="true")
     async with slack_http_bot(env, slack_api) as (bot, sender):
