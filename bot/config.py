@@ -78,6 +78,11 @@ class Settings:
     discord_shard_ids: tuple[int, ...] = ()  # empty: every shard, in this process
     discord_shard_count: int | None = None  # None: the count Discord recommends (GET /gateway/bot)
     digest_concurrency: int = 16
+    # observability (issue 14): /healthz, /readyz, /metrics and the log format
+    health_host: str = "0.0.0.0"
+    health_port: int | None = None  # off unless set (Slack's HTTP mode serves them on its own port anyway)
+    log_format: str = "text"  # text | json
+    log_text: bool = False  # question and answer text in the per-answer log line
 
     @property
     def resolved_engine(self) -> str:
@@ -130,6 +135,7 @@ class Settings:
             knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
             prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
             **_scale_out(env),
+            **_observability(env),
         )
 
 
@@ -194,6 +200,25 @@ def _discord_shards(raw: str) -> tuple[tuple[int, ...], int | None]:
     if not sep or not shard_ids or shard_count < 1 or any(not 0 <= i < shard_count for i in shard_ids):
         raise ConfigError(f"BRIEFBOT_DISCORD_SHARDS must be {SHARDS_HELP} (got {raw!r})")
     return tuple(sorted(set(shard_ids))), shard_count
+
+
+# --- observability (issue 14) ---------------------------------------------------------------
+
+
+def _observability(env: Mapping[str, str]) -> dict:
+    from bot.logs import LOG_FORMATS
+
+    port = None
+    if env.get("BRIEFBOT_HEALTH_PORT"):
+        port = _number(env, "BRIEFBOT_HEALTH_PORT", None, int)
+        if port > 65535:
+            raise ConfigError(f"BRIEFBOT_HEALTH_PORT must be a port number, 1-65535 (got {port})")
+    return {
+        "health_host": env.get("BRIEFBOT_HEALTH_HOST") or Settings.health_host,
+        "health_port": port,
+        "log_format": _choice(env, "BRIEFBOT_LOG_FORMAT", LOG_FORMATS),
+        "log_text": _flag(env, "BRIEFBOT_LOG_TEXT"),
+    }
 
 
 def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:

@@ -60,8 +60,9 @@ class CannedBriefer:
         self.lifecycle = Lifecycle()
 
     async def answer(
-        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
-    ) -> Reply:
+        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None,
+        channel: str | None = None,
+    ) -> Reply:  # fmt: skip
         return self._give()
 
     async def brief(self, *, lang: str = "it", conversation_id: str | None = None, user: str | None = None) -> Reply:

@@ -17,6 +17,8 @@ async def run_digest_command(settings: Settings, briefer, args) -> int:
             print("briefbot: error: --dry-run goes with --once", file=sys.stderr)
             return 2
         return _report(await digest_runner(briefer, []).run_once(dry_run=True))
+    if args.serve:
+        briefer.readiness.waiting("digest", "opening the platforms' clients")
     async with posting_runner(settings, briefer) as runner:
         if not runner.posters:
             hints = " and/or ".join(dict.fromkeys(p.post_hint for p in PLATFORMS))
@@ -24,6 +26,7 @@ async def run_digest_command(settings: Settings, briefer, args) -> int:
             return 2
         if args.once:
             return _report(await runner.run_once())
+        briefer.readiness.ready("digest")
         await DigestScheduler(runner, lifecycle=briefer.lifecycle).run()
         await briefer.lifecycle.drain()  # a pass in flight finishes (or releases its claims) while posters are open
     return 0

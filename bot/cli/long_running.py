@@ -1,6 +1,7 @@
 """What every long-running command (``slack``, ``discord``, ``serve``, ``digest --serve``) does
-around its work: graceful stop on SIGTERM/SIGINT, warm-up, the model's start-up check,
-retention enforced in the background, and added, changed or removed articles picked up."""
+around its work: graceful stop on SIGTERM/SIGINT, /healthz, /readyz and /metrics on
+``BRIEFBOT_HEALTH_PORT`` (when set), warm-up, the model's start-up check, retention enforced in
+the background, and added, changed or removed articles picked up."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 
+from bot.config import ConfigError
 from bot.knowledge.live import KnowledgeWatcher
 from bot.store.retention import enforce_retention
 
@@ -19,12 +21,24 @@ async def run_long(briefer, serve):
     to stop and its work in flight is done (or handed back)."""
     lifecycle = briefer.lifecycle
     lifecycle.install_signal_handlers()
+    settings = briefer.settings
+    # Until serve's first step has registered the connections it needs, /readyz must not say ready.
+    briefer.readiness.waiting("startup", "starting")
+    async with contextlib.AsyncExitStack() as stack:
+        if settings.health_port:
+            await stack.enter_async_context(_health_server(briefer, settings.health_host, settings.health_port))
+        return await _run(briefer, serve, settings)
+
+
+async def _run(briefer, serve, settings):
+    lifecycle = briefer.lifecycle
     briefer.warm_up()
     await briefer.check_model()
     tidy = asyncio.create_task(enforce_retention(briefer))
-    settings = briefer.settings
     watch = KnowledgeWatcher(briefer, settings.knowledge_dir, interval=settings.knowledge_poll_seconds)
     watching = asyncio.create_task(watch.run())
+    # Runs once serve's first step (up to its first wait) is done: its parts are registered by then.
+    asyncio.get_running_loop().call_soon(briefer.readiness.ready, "startup")
     try:
         result = await serve(briefer)
     finally:
@@ -35,3 +49,18 @@ async def run_long(briefer, serve):
     if lifecycle.stopping:
         logger.info("stopped")
     return result
+
+
+@contextlib.asynccontextmanager
+async def _health_server(briefer, host: str, port: int):
+    from bot.observability.endpoints import health_server
+
+    try:
+        server = health_server(briefer, host, port)
+        bound = await server.__aenter__()
+    except OSError as error:
+        raise ConfigError(f"BRIEFBOT_HEALTH_PORT: cannot listen on {host}:{port} ({error.strerror or error})") from None
+    try:
+        yield bound
+    finally:
+        await server.__aexit__(None, None, None)

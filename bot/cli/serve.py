@@ -48,6 +48,8 @@ async def serve_all(
     if not pieces:
         hints = " and/or ".join(platform.run_hint for platform in PLATFORMS)
         raise ConfigError(f"nothing to serve: set {hints}")
+    for name in pieces:  # /readyz: each piece marks itself ready once connected
+        briefer.readiness.waiting(name, "starting")
     await run_together(pieces, briefer.lifecycle)
 
 
@@ -62,6 +64,7 @@ def _options(platform, host: str, port: int) -> argparse.Namespace:
 
 async def _scheduler(settings: Settings, briefer, clock, interval) -> None:
     async with posting_runner(settings, briefer, clock=clock) as runner:
+        briefer.readiness.ready("digest")
         await DigestScheduler(runner, interval=interval or DEFAULT_INTERVAL, lifecycle=briefer.lifecycle).run()
         await briefer.lifecycle.drain()  # a pass in flight finishes (or releases its claims) while posters are open
 

@@ -13,6 +13,7 @@ import functools
 import gc
 import hashlib
 import logging
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -37,10 +38,25 @@ from bot.language.detection import detect_language
 from bot.language.languages import DEFAULT_LANGUAGE
 from bot.language.phrases import message
 from bot.language.text import CHARS_PER_TOKEN, clean_input
+from bot.observability.answer_log import record_answer
+from bot.observability.metrics import VERIFICATION_SECONDS
+from bot.observability.readiness import Readiness
+from bot.observability.trace import AnswerTrace, start_trace, timed
 from bot.store.database import Store, StoreError, Turn
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class _Asked:
+    """A question being answered, for its metrics and log line once the reply is known."""
+
+    question: str
+    user: str | None
+    conversation_id: str | None
+    engine: str
+    trace: AnswerTrace
+    started: float
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,8 @@ class Briefer:
         )
         self.rate_limit = RateLimiter(shared, settings.rate_limit_per_minute)
         self.lifecycle = Lifecycle(settings.shutdown_grace)
+        self.readiness = Readiness()  # what /readyz reports; the adapters add their connections
+        self.readiness.waiting("knowledge", "warming up")
         self.judge = None
         if model is not None and settings.judge != "off":
             from bot.core.judge import Judge
@@ -106,6 +124,14 @@ class Briefer:
             model_engine = ModelEngine(self.model, knowledge, self.prompts, budget_tokens=budget, index=offline.index)
         # Follow-ups are checked lazily for new knowledge (``warm_up`` checks the first's at start).
         self._engines = _Engines(knowledge, offline, model_engine, FollowUps(knowledge, offline))
+        if getattr(self, "_warmed", False):
+            self._knowledge_readiness()
+
+    def _knowledge_readiness(self) -> None:
+        if self.knowledge.articles:
+            self.readiness.ready("knowledge")
+        else:
+            self.readiness.waiting("knowledge", f"no articles in {self.settings.knowledge_dir}")
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -144,15 +170,32 @@ class Briefer:
         return self.model_engine.name if self.model_engine else self.offline.name
 
     async def answer(
-        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
-    ) -> Reply:
-        """``user`` (e.g. ``slack:T1:U1``) is held to the per-user rate limit; the CLI passes none."""
+        self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None,
+        channel: str | None = None,
+    ) -> Reply:  # fmt: skip
+        """``user`` (e.g. ``slack:T1:U1``) is held to the per-user rate limit; the CLI passes none.
+        ``channel``: where it was asked, for the log line, when the conversation is not known yet
+        (Slack's ``/ask`` starts its thread only once the answer is posted)."""
+        asked = self._asked(question, user, conversation_id or channel)
         question, language, early = await self._screen(question, lang, user)
         if early is not None:
-            return early
+            return self._observed(asked, early)
         history = await self._history(conversation_id)
         reply = await self._answer(question, language, history)
-        return await self._finish(reply, question, history, conversation_id)
+        return self._observed(asked, await self._finish(reply, question, history, conversation_id))
+
+    def _asked(self, question: str, user: str | None, conversation_id: str | None) -> _Asked:
+        return _Asked(question, user, conversation_id, self.engine_name, start_trace(), time.perf_counter())
+
+    def _observed(self, asked: _Asked, reply: Reply) -> Reply:
+        """Count the answered question and log its one line (README.md, "Health, metrics and logs")."""
+        try:
+            record_answer(reply, engine=asked.engine, seconds=time.perf_counter() - asked.started,
+                          trace=asked.trace, user=asked.user, conversation_id=asked.conversation_id,
+                          question=asked.question, log_text=self.settings.log_text)  # fmt: skip
+        except Exception:  # observing must never cost the user their answer
+            logger.exception("bug while recording an answer's metrics")
+        return reply
 
     async def answer_stream(
         self, question: str, *, conversation_id: str | None = None, lang: str | None = None, user: str | None = None
@@ -166,16 +209,17 @@ class Briefer:
         if not self.can_stream:
             yield await self.answer(question, conversation_id=conversation_id, lang=lang, user=user)
             return
+        asked = self._asked(question, user, conversation_id)
         question, language, early = await self._screen(question, lang, user)
         if early is not None:
-            yield early
+            yield self._observed(asked, early)
             return
         history = await self._history(conversation_id)
         engine = self.model_engine  # one knowledge for the whole answer, even if it is swapped meanwhile
         prompt = engine.answer_prompt(question, language, history)
         if prompt is None:  # over the budget and no passage shares a word with the question
             reply = self._reply(self.offline.refusal(language), language, engine.name)
-            yield await self._finish(reply, question, history, conversation_id)
+            yield self._observed(asked, await self._finish(reply, question, history, conversation_id))
             return
         qualify = functools.partial(engine.qualify_ids, passages=prompt.passages)
         stream = VerifiedStream(engine.knowledge, qualify, language=language, given=prompt.given)
@@ -186,8 +230,8 @@ class Briefer:
                 yield self._reply(Draft(stream.text), language, engine.name)
         except Busy as busy:  # raised before the first piece: nothing has been shown
             logger.warning("busy, question not answered: %s", busy)
-            yield await self._finish(_transient(message("busy", language), language, self.engine_name),
-                                     question, history, conversation_id)  # fmt: skip
+            busy_reply = _transient(message("busy", language), language, self.engine_name, "busy")
+            yield self._observed(asked, await self._finish(busy_reply, question, history, conversation_id))
             return
         except ModelError as error:
             self.model_problem = str(error)
@@ -201,7 +245,7 @@ class Briefer:
             await pieces.aclose()
         fallback = lambda: self.offline.answer(question, language, history)  # noqa: E731
         reply = self._streamed_reply(stream, failure, fallback, language)
-        yield await self._finish(reply, question, history, conversation_id)
+        yield self._observed(asked, await self._finish(reply, question, history, conversation_id))
 
     async def _screen(self, question: str, lang: str | None, user: str | None) -> tuple[str, str, Reply | None]:
         """Clean and bound the question, pick the language and hold ``user`` to the rate limit;
@@ -272,6 +316,8 @@ class Briefer:
         prepare = getattr(self.model, "warm_up", None)
         if prepare is not None:
             prepare()
+        self._warmed = True
+        self._knowledge_readiness()
         gc.collect()
         gc.freeze()
 
@@ -339,7 +385,7 @@ class Briefer:
             return await self.guard.run(call)
         except Busy as busy:
             logger.warning("busy, question not answered: %s", busy)
-            return _transient(message("busy", language), language, self.engine_name)
+            return _transient(message("busy", language), language, self.engine_name, "busy")
         except ModelError as error:
             self.model_problem = str(error)
             logger.warning("model unavailable, answering offline: %s", error)
@@ -358,7 +404,7 @@ class Briefer:
         limit = self.settings.rate_limit_per_minute
         logger.info("rate limit: %s asked more than %s questions in a minute", user, limit)
         text = message("rate_limited", language, limit=limit, seconds=max(1, round(wait)))
-        return _transient(text, language, self.engine_name)
+        return _transient(text, language, self.engine_name, "rate_limited")
 
     async def _stored(self, method, *args, default=None):
         """A store call that must not stop an answer: on failure, logged, and ``default``."""
@@ -373,9 +419,10 @@ class Briefer:
         engine = self.model_engine.name
         if draft.refused:
             return self._reply(self.offline.refusal(language), language, engine)
-        verification = verify(draft.text, language, self.knowledge, given=draft.given)  # only what it was shown
-        if self.judge is not None and not verification.problems:
-            await self.judge.review(verification, self.knowledge)
+        with timed(VERIFICATION_SECONDS, "verification_seconds"):
+            verification = verify(draft.text, language, self.knowledge, given=draft.given)  # only what it was shown
+            if self.judge is not None and not verification.problems:
+                await self.judge.review(verification, self.knowledge)
         log_failures(verification, engine)
         outcome = decide(verification, self.knowledge, language, lambda p: self._on_question(question, p))
         report = {"checked": True, "outcome": outcome.kind, **verification.to_json()}
@@ -488,7 +535,7 @@ def _model_from_settings(settings: Settings) -> ChatModel:
     return OpenAIChatModel.from_settings(settings)
 
 
-def _transient(text: str, language: str, engine: str) -> Reply:
-    """A reply that is no answer, only "not now" (busy, rate-limited): adapters may show it to
-    the asker alone (``extras["transient"]``)."""
-    return Reply(text, language=language, engine=engine, refused=True, notice=text, extras={"transient": True})
+def _transient(text: str, language: str, engine: str, why: str) -> Reply:
+    """A reply that is no answer, only "not now" (``why``: busy, rate_limited): adapters may show
+    it to the asker alone (``extras["transient"]``, which holds ``why``)."""
+    return Reply(text, language=language, engine=engine, refused=True, notice=text, extras={"transient": why})

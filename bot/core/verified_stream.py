@@ -9,6 +9,8 @@ from bot.engines.model.engine import REFUSAL_MARKER
 from bot.grounding import check_claim
 from bot.grounding.claims import ClaimSplitter, split_answer
 from bot.knowledge.articles import KnowledgeBase
+from bot.observability.metrics import VERIFICATION_SECONDS
+from bot.observability.trace import timed
 
 
 def streamed_claim_problems(
@@ -68,7 +70,8 @@ class VerifiedStream:
             self.refused = not self.text
             return False
         claim = self.qualify_ids(claim)
-        problems = streamed_claim_problems(claim, self.language, self.knowledge, self.given)
+        with timed(VERIFICATION_SECONDS, "verification_seconds"):
+            problems = streamed_claim_problems(claim, self.language, self.knowledge, self.given)
         if problems:
             self.dropped.append(tuple(problems))
             return False

@@ -31,6 +31,7 @@ from bot.answers.reply import Reply
 from bot.digest.posters import ChannelGone, DigestPoster, PostFailed
 from bot.digest.schedule import UTC, due_slot, next_slot, parse_time_of_day
 from bot.language.phrases import message
+from bot.observability.metrics import digest_outcome
 from bot.store.database import Subscription
 
 DEFAULT_GRACE = dt.timedelta(hours=6)
@@ -141,21 +142,25 @@ class DigestRunner:
         async def one(sub: Subscription) -> Outcome | None:
             async with slots:  # claimed only when about to post: other workers take the rest meanwhile
                 try:
-                    return await (self._preview(sub, now) if dry_run else self._run_subscription(sub, now))
+                    outcome = await (self._preview(sub, now) if dry_run else self._run_subscription(sub, now))
                 except Exception as error:
                     log.exception("digest for %s %s failed", sub.platform, sub.channel)
-                    return Outcome(sub.platform, sub.channel, "error", detail=type(error).__name__)
+                    outcome = Outcome(sub.platform, sub.channel, "error", detail=type(error).__name__)
+                if outcome is not None and not dry_run:
+                    digest_outcome(outcome.platform, outcome.status)
+                return outcome
 
         subscriptions = await asyncio.to_thread(self.store.subscriptions)
-        outcomes = await asyncio.gather(*(one(sub) for sub in subscriptions))
-        return [outcome for outcome in outcomes if outcome is not None]
+        return [o for o in await asyncio.gather(*(one(sub) for sub in subscriptions)) if o is not None]
 
     async def post_now(self, sub: Subscription) -> Outcome:
         """``/digest now``: post what is new at once, outside the daily slot (which it does not use)."""
         poster = self.posters[sub.platform]
         today = self.clock().astimezone(ZoneInfo(sub.timezone)).date()
         content = await self._content(sub, today, always=False)
-        return await self._post(sub, today, poster, content, ledger=False)
+        outcome = await self._post(sub, today, poster, content, ledger=False)
+        digest_outcome(outcome.platform, outcome.status)
+        return outcome
 
     # --- internals ---------------------------------------------------------------------
 

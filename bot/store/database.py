@@ -301,6 +301,14 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def ping(self) -> None:
+        """Raises ``StoreUnavailable`` (one line, no password) when the database does not answer."""
+        try:
+            with self.engine.connect() as db:
+                db.execute(sa.text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(f"database unavailable: {_reason(exc)}") from None
+
     # --- conversations -------------------------------------------------------------
 
     @_healing

@@ -22,6 +22,8 @@ from typing import TypeVar
 
 from bot.engines.model.chat_model import ModelUnavailable
 from bot.engines.model.slots import Busy, ModelSlots
+from bot.observability.metrics import MODEL_REJECTIONS, MODEL_SECONDS
+from bot.observability.trace import observe, timed
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -91,7 +93,7 @@ class ModelGuard:
         ends_at = asyncio.get_running_loop().time() + self.deadline
         async with contextlib.AsyncExitStack() as held:
             await self._take_slot(held, ends_at)
-            with self._judged():
+            with self._judged(), timed(MODEL_SECONDS, "model_seconds"):
                 async with asyncio.timeout_at(ends_at):
                     return await call()
 
@@ -105,18 +107,23 @@ class ModelGuard:
         async with contextlib.AsyncExitStack() as held:
             await self._take_slot(held, ends_at)
             pieces = open_stream()
+            waited = 0.0  # for the model: what the caller does with each piece is not model time
             try:
                 with self._judged():
                     while True:
                         # Only the waits for the model are timed: a timeout around the ``yield``
                         # would cancel whatever the caller does with a piece.
                         async with asyncio.timeout_at(ends_at):
+                            started = time.perf_counter()
                             try:
                                 piece = await anext(pieces)
                             except StopAsyncIteration:
                                 break
+                            finally:
+                                waited += time.perf_counter() - started
                         yield piece
             finally:
+                observe(MODEL_SECONDS, "model_seconds", waited)
                 await pieces.aclose()
 
     def _admit(self) -> None:
@@ -130,6 +137,7 @@ class ModelGuard:
                 await held.enter_async_context(self.slots.hold())
         except TimeoutError:
             self.breaker.abandoned()
+            MODEL_REJECTIONS.labels("no_slot_in_time").inc()
             raise Busy(f"no model slot free within the {self.deadline:g} s deadline") from None
         except BaseException:
             self.breaker.abandoned()

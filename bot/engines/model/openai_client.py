@@ -30,6 +30,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.engines.model.chat_model import ModelRejected, ModelUnavailable
+from bot.observability.metrics import model_tokens
+from bot.observability.trace import add_tokens
 
 if TYPE_CHECKING:
     import openai
@@ -125,11 +127,11 @@ class OpenAIChatModel:
         client, e.g. a smaller judge) are sent only when given."""
         from openai.types.chat import ChatCompletion
 
-        return _assistant_text(
-            await self._request(
-                _body(model or self.model, messages, max_tokens, response_format), cast_to=ChatCompletion
-            )
+        completion = await self._request(
+            _body(model or self.model, messages, max_tokens, response_format), cast_to=ChatCompletion
         )
+        _count_usage(completion, model or self.model)
+        return _assistant_text(completion)
 
     async def stream(self, messages: list[dict[str, str]], *, max_tokens: int = 600) -> AsyncIterator[str]:
         """The assistant's text in pieces as the server generates them (``"stream": true``).
@@ -140,13 +142,12 @@ class OpenAIChatModel:
         from openai import AsyncStream
         from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-        chunks = await self._request(
-            _body(self.model, messages, max_tokens, None),
-            cast_to=ChatCompletion,
-            stream_cls=AsyncStream[ChatCompletionChunk],
-        )
+        body = _body(self.model, messages, max_tokens, None)
+        body["stream_options"] = {"include_usage": True}  # a last chunk counts the tokens (for /metrics)
+        chunks = await self._request(body, cast_to=ChatCompletion, stream_cls=AsyncStream[ChatCompletionChunk])
         try:
             async for chunk in chunks:
+                _count_usage(chunk, self.model)
                 piece = _delta_text(chunk)
                 if piece:
                     yield piece
@@ -303,6 +304,15 @@ def _error_code(body: object) -> str:
 def _attempts_made(statistics: dict[str, Any]) -> str:
     count = statistics.get("attempt_number", 1)
     return f"{count} attempt{'s' if count != 1 else ''}"
+
+
+def _count_usage(response: object, model: str) -> None:
+    """The tokens the server says the call used (its ``usage`` field), when it says so."""
+    usage = getattr(response, "usage", None)
+    tokens_in, tokens_out = getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None)
+    if isinstance(tokens_in, int) and isinstance(tokens_out, int):
+        model_tokens(model, tokens_in, tokens_out)
+        add_tokens(tokens_in, tokens_out)
 
 
 def _delta_text(chunk: object) -> str:

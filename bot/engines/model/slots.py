@@ -26,6 +26,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.observability.metrics import MODEL_QUEUE, MODEL_REJECTIONS
 from bot.store.database import Store, StoreError
 
 logger = logging.getLogger(__name__)
@@ -54,12 +55,15 @@ class ModelSlots:
     @asynccontextmanager
     async def hold(self) -> AsyncIterator[None]:
         if self._local.locked() and self._waiting >= self.queue:
+            MODEL_REJECTIONS.labels("queue_full").inc()
             raise Busy(f"all {self.capacity} model slots busy and {self._waiting} questions waiting")
         self._waiting += 1
+        MODEL_QUEUE.inc()
         try:
             await self._local.acquire()
         finally:
             self._waiting -= 1
+            MODEL_QUEUE.dec()
         try:
             slot = await self._lease()
             try:

@@ -24,6 +24,7 @@ from bot.platforms.discord.endpoints import discord_endpoints
 from bot.platforms.discord.message_events import answer_in, answer_message, plan_for
 from bot.platforms.discord.news_command import register_discord_news
 from bot.platforms.discord.posting import conversation_id
+from bot.platforms.discord.rate_limit_waits import count_rate_limit_waits
 from bot.platforms.discord.render import escape_mentions
 from bot.platforms.discord.slash_commands import register_commands
 from bot.store.database import StoreError
@@ -84,6 +85,16 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
         else:
             await sync_commands(self.tree, self.settings.discord_guild_id)
         log.info("Invite the bot with: %s", invite_url(self.application_id, self.settings.discord_guild_id))
+
+    # What /readyz says of the gateway: READY (or RESUMED) up, a dropped connection down.
+    async def on_ready(self) -> None:
+        self.briefer.readiness.ready("discord")
+
+    async def on_resumed(self) -> None:
+        self.briefer.readiness.ready("discord")
+
+    async def on_disconnect(self) -> None:
+        self.briefer.readiness.waiting("discord", "gateway disconnected, reconnecting")
 
     async def on_message(self, message: discord.Message) -> None:
         if self.briefer.lifecycle.stopping:
@@ -146,6 +157,8 @@ async def serve_discord(settings: Settings, briefer, *, message_content: bool = 
     """Run the Discord bot until cancelled; start-up problems become one-line ``ConfigError``s."""
     if not settings.discord_token:
         raise ConfigError("DISCORD_TOKEN must be set to the bot token from the Discord Developer Portal")
+    briefer.readiness.waiting("discord", "connecting to the gateway")
+    count_rate_limit_waits()
     client = build_discord_client(settings, briefer, message_content=message_content)
     try:
         async with client:

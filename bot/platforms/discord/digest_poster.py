@@ -15,6 +15,7 @@ from bot.answers.reply import Reply
 from bot.config import ConfigError, Settings
 from bot.digest.posters import POST_TIMEOUT, ChannelGone, ChannelPacer, Posted, PostFailed
 from bot.platforms.discord.posting import conversation_id, send_parts, thread_name
+from bot.platforms.discord.rate_limit_waits import count_rate_limit_waits
 from bot.platforms.discord.render import render_reply
 from bot.store.database import Subscription
 
@@ -79,6 +80,7 @@ async def discord_rest(settings: Settings) -> AsyncIterator[HTTPClient]:
             route.url = base + route.url.removeprefix(Route.BASE)
             return await super().request(route, **kwargs)
 
+    count_rate_limit_waits()
     http = RestClient(asyncio.get_running_loop())
     try:
         try:

@@ -1,4 +1,5 @@
-"""The Slack adapter: a bolt ``AsyncApp`` served over HTTP (/slack/events, /healthz) or Socket Mode.
+"""The Slack adapter: a bolt ``AsyncApp`` served over HTTP (/slack/events, /healthz, /readyz,
+/metrics) or Socket Mode.
 
 Entry point for the CLI: ``serve_slack(settings, briefer, mode=..., host=..., port=...)``.
 """
@@ -18,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, Settings
+from bot.observability import endpoints
 from bot.platforms.slack.assistant import build_assistant
 from bot.platforms.slack.digest_command import SlackDigestCommand, digest_listener
 from bot.platforms.slack.home import BRIEF_ACTION, DIGEST_ACTION, AppHome
@@ -70,8 +72,9 @@ def build_slack_app(
     return app
 
 
-def web_application(app: AsyncApp, signing_secret: str) -> web.Application:
-    """``POST /slack/events`` (signed, well-formed requests go on to bolt) and ``GET /healthz``."""
+def web_application(app: AsyncApp, signing_secret: str, briefer=None) -> web.Application:
+    """``POST /slack/events`` (signed, well-formed requests go on to bolt) and ``GET /healthz``;
+    with ``briefer``, ``GET /readyz`` and ``GET /metrics`` too (bot.observability.endpoints)."""
 
     async def events(request: web.Request) -> web.Response:
         raw = await request.read()
@@ -88,13 +91,17 @@ def web_application(app: AsyncApp, signing_secret: str) -> web.Application:
 
     application = web.Application()
     application.add_routes([web.post(EVENTS_PATH, events), web.get(HEALTH_PATH, health)])
+    if briefer is not None:
+        application.add_routes(endpoints.routes(briefer, health=False))
     return application
 
 
 @asynccontextmanager
-async def http_server(app: AsyncApp, host: str, port: int, *, signing_secret: str) -> AsyncIterator[int]:
+async def http_server(
+    app: AsyncApp, host: str, port: int, *, signing_secret: str, briefer=None
+) -> AsyncIterator[int]:
     """Serve ``app`` on ``host:port`` while the block runs; yields the bound port (useful with port 0)."""
-    runner = web.AppRunner(web_application(app, signing_secret), access_log=None)
+    runner = web.AppRunner(web_application(app, signing_secret, briefer), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
@@ -105,14 +112,14 @@ async def http_server(app: AsyncApp, host: str, port: int, *, signing_secret: st
 
 
 @asynccontextmanager
-async def socket_mode(app: AsyncApp, app_token: str) -> AsyncIterator[None]:
-    """Connected to Slack over Socket Mode while the block runs."""
+async def socket_mode(app: AsyncApp, app_token: str) -> AsyncIterator:
+    """Connected to Slack over Socket Mode while the block runs; yields the Socket Mode client."""
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
     handler = AsyncSocketModeHandler(app, app_token)
     await handler.connect_async()
     try:
-        yield
+        yield handler.client
     finally:
         await handler.close_async()
 
@@ -142,21 +149,32 @@ def _network_reason(error: BaseException) -> str:
 async def run_http(settings: Settings, briefer, host: str, port: int) -> None:
     """Serve HTTP mode until cancelled or asked to stop (then: no new requests, answers in flight
     finished, and only then the Web API client closed)."""
+    briefer.readiness.waiting("slack", "checking the bot token with Slack")
     async with connected_client(settings) as client:
         app = build_slack_app(settings, briefer, client=client)
-        async with http_server(app, host, port, signing_secret=settings.slack_signing_secret) as bound:
+        secret = settings.slack_signing_secret
+        async with http_server(app, host, port, signing_secret=secret, briefer=briefer) as bound:
             logger.info("Slack events on http://%s:%s%s", host, bound, EVENTS_PATH)
+            briefer.readiness.ready("slack")
             await briefer.lifecycle.stop_requested.wait()
+            briefer.readiness.waiting("slack", "stopping")
         await briefer.lifecycle.drain()
 
 
 async def run_socket_mode(settings: Settings, briefer) -> None:
     """Stay connected over Socket Mode until cancelled or asked to stop (as ``run_http``)."""
+    briefer.readiness.waiting("slack", "connecting over Socket Mode")
     async with connected_client(settings) as client:
         app = build_slack_app(settings, briefer, client=client)
-        async with socket_mode(app, settings.slack_app_token):
+        async with socket_mode(app, settings.slack_app_token) as socket_client:
             logger.info("connected over Socket Mode")
+
+            async def socket_down() -> str | None:
+                return None if await socket_client.is_connected() else "Socket Mode connection down, reconnecting"
+
+            briefer.readiness.check("slack", socket_down)
             await briefer.lifecycle.stop_requested.wait()
+            briefer.readiness.waiting("slack", "stopping")
         await briefer.lifecycle.drain()
 
 

@@ -110,7 +110,8 @@ class SlackListeners:
         if question := _question(command):
             header = f"{_asker(command)} “{escape(question)}”"
             user = _user(context.team_id, command.get("user_id"))
-            call = lambda cid: self.briefer.answer(question, conversation_id=cid, user=user)  # noqa: E731
+            where = conversation_id("slack", context.team_id, command.get("channel_id", ""))
+            call = lambda cid: self.briefer.answer(question, conversation_id=cid, user=user, channel=where)  # noqa: E731
             await self._answer_command(command, context, respond, header, call, question)
 
     async def ack_brief(self, ack, command) -> None:

@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
+from bot.observability.metrics import rate_limit_waited
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -48,7 +49,9 @@ class RetryAfterHandler(AsyncRateLimitErrorRetryHandler):
         if response is None:
             raise error  # type: ignore[misc]
         state.next_attempt_requested = True
-        await self._sleep(_retry_after(response) + random.uniform(0, self._jitter))
+        wait = _retry_after(response) + random.uniform(0, self._jitter)
+        rate_limit_waited("slack", wait)
+        await self._sleep(wait)
         state.increment_current_attempt()
 
 

@@ -1,0 +1,53 @@
+"""Whether this process should get traffic: every part it needs says so.
+
+Parts are named (``knowledge``, ``slack``, ``discord``, ``digest``...). A part is registered
+as waiting by whoever starts it, then marked ready (or waiting again, with the reason) by the
+code that sees its state; a part may instead be a check, asked at each probe (a socket whose
+state the library knows). The store is asked at each probe by the endpoint itself.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+
+logger = logging.getLogger(__name__)
+
+Check = Callable[[], "str | Awaitable[str | None] | None"]  # the reason it is not ready, or None
+
+
+class Readiness:
+    def __init__(self) -> None:
+        self._waiting: dict[str, str] = {}  # part -> why it is not ready
+        self._checks: dict[str, Check] = {}
+
+    def waiting(self, part: str, reason: str) -> None:
+        if self._waiting.get(part) != reason:
+            logger.debug("not ready: %s: %s", part, reason)
+        self._waiting[part] = reason
+        self._checks.pop(part, None)
+
+    def ready(self, part: str) -> None:
+        if part in self._waiting:
+            logger.debug("ready: %s", part)
+        self._waiting.pop(part, None)
+
+    def check(self, part: str, check: Check) -> None:
+        """``part`` is ready when ``check()`` (sync or async) returns None, else it names the reason."""
+        self._waiting.pop(part, None)
+        self._checks[part] = check
+
+    async def problems(self) -> dict[str, str]:
+        """What is not ready, part by part (empty: ready)."""
+        found = dict(self._waiting)
+        for part, check in list(self._checks.items()):
+            try:
+                reason = check()
+                if inspect.isawaitable(reason):
+                    reason = await reason
+            except Exception as error:  # a probe must answer, whatever the part's state
+                reason = f"check failed ({type(error).__name__})"
+            if reason:
+                found[part] = reason
+        return found
