@@ -48,7 +48,7 @@ import aiohttp  # noqa: E402
 
 from tests.fakes.discord_server import USER_ID, FakeDiscord, user  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAI  # noqa: E402
-from tests.fakes.slack_server import BOT_USER_ID, TEAM_ID, FakeSlack  # noqa: E402
+from tests.fakes.slack_server import BOT_USER_ID, FakeSlack  # noqa: E402
 from tests.slack_helpers import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, SlackSender  # noqa: E402
 
 GROUNDED_ANSWER = "OpenAI and AWS signed a seven-year deal worth $38 billion [openai-aws/p3]."

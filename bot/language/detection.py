@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.language.languages import DEFAULT_LANGUAGE
 
 
 @cache
 def _identifier():
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from bot.language.identifier import load_identifier
 
-    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(SUPPORTED_LANGUAGES))
-    return identifier
+    return load_identifier()
 
 
 def detect_language(text: str, *, default: str = DEFAULT_LANGUAGE) -> str:
