@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 
 from bot.language.languages import DEFAULT_LANGUAGE
 
 
-@cache
+_loading = threading.Lock()  # start-up loads it in a worker thread; a caller meanwhile waits for that one
+
+
 def _identifier():
+    with _loading:
+        return _load()
+
+
+@cache
+def _load():
     from bot.language.identifier import load_identifier
 
     return load_identifier()
