@@ -7,7 +7,6 @@ from functools import cache
 
 from bot.language.languages import DEFAULT_LANGUAGE
 
-
 _loading = threading.Lock()  # start-up loads it in a worker thread; a caller meanwhile waits for that one
 
 
