@@ -94,6 +94,7 @@ async def test_slack_http_counts_three_questions_by_outcome_with_tokens_and_one_
                     BRIEFBOT_LOG_FORMAT="json")  # fmt: skip
     async with slack_http_bot(env, slack_api) as (bot, sender):
         base = bot.url.removesuffix("/healthz")
+        await wait_until(lambda: ready(base + "/readyz"))  # knowledge warmed up while serving began
         assert await get(base + "/readyz") == (200, {"ready": True})
         before = await scrape(base + "/metrics")
         assert value(before, "briefbot_questions_total") == 0

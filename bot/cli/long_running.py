@@ -1,7 +1,8 @@
 """What every long-running command (``slack``, ``discord``, ``serve``, ``digest --serve``) does
 around its work: graceful stop on SIGTERM/SIGINT, /healthz, /readyz and /metrics on
-``BRIEFBOT_HEALTH_PORT`` (when set), warm-up, the model's start-up check, retention enforced in
-the background, and added, changed or removed articles picked up."""
+``BRIEFBOT_HEALTH_PORT`` (when set), warm-up and the model's start-up check (in parallel with
+connecting to the platform: ``bot/core/startup.py`` says where start-up work goes), retention
+enforced in the background, and added, changed or removed articles picked up."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import contextlib
 import logging
 
 from bot.config import ConfigError
+from bot.core.startup import in_thread
 from bot.knowledge.live import KnowledgeWatcher
 from bot.store.retention import enforce_retention
 
@@ -32,8 +34,7 @@ async def run_long(briefer, serve):
 
 async def _run(briefer, serve, settings):
     lifecycle = briefer.lifecycle
-    briefer.warm_up()
-    await briefer.check_model()
+    briefer.startup.begin(in_thread(briefer.warm_up), briefer.check_model)  # answers wait for these
     tidy = asyncio.create_task(enforce_retention(briefer))
     watch = KnowledgeWatcher(briefer, settings.knowledge_dir, interval=settings.knowledge_poll_seconds)
     watching = asyncio.create_task(watch.run())
@@ -42,6 +43,7 @@ async def _run(briefer, serve, settings):
     try:
         result = await serve(briefer)
     finally:
+        await briefer.startup.wait()  # its worker thread cannot be cancelled: let it end first
         for task in (tidy, watching):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

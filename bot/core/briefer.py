@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.core.follow_ups import FollowUps
 from bot.core.lifecycle import Lifecycle
 from bot.core.rate_limit import RateLimiter
+from bot.core.startup import StartUp
 from bot.core.verified_reply import decide, log_failures
 from bot.core.verified_stream import VerifiedStream
 from bot.engines.model.chat_model import ChatModel, ModelError, ModelRejected
@@ -104,6 +105,7 @@ class Briefer:
         self.lifecycle = Lifecycle(settings.shutdown_grace)
         self.readiness = Readiness()  # what /readyz reports; the adapters add their connections
         self.readiness.waiting("knowledge", "warming up")
+        self.startup = StartUp()  # long-running processes warm up while connecting (bot/core/startup.py)
         self.judge = None
         if model is not None and settings.judge != "off":
             from bot.core.judge import Judge
@@ -250,6 +252,7 @@ class Briefer:
     async def _screen(self, question: str, lang: str | None, user: str | None) -> tuple[str, str, Reply | None]:
         """Clean and bound the question, pick the language and hold ``user`` to the rate limit;
         a reply when the question cannot be asked (now)."""
+        await self.startup.wait()
         question = clean_input(question)
         language = lang or detect_language(question) if question else (lang or DEFAULT_LANGUAGE)
         if not question:
@@ -280,6 +283,7 @@ class Briefer:
     ) -> Reply:
         """A 3-6 point briefing; ``kind="digest"`` words it as the daily digest. Generated
         once per (knowledge version, language, articles, engine) and cached in the store."""
+        await self.startup.wait()
         limited = await self._rate_limited(user, lang)
         if limited is not None:
             return limited

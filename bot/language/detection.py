@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 
-from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.language.languages import DEFAULT_LANGUAGE
+
+_loading = threading.Lock()  # start-up loads it in a worker thread; a caller meanwhile waits for that one
+
+
+def _identifier():
+    with _loading:
+        return _load()
 
 
 @cache
-def _identifier():
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+def _load():
+    from bot.language.identifier import load_identifier
 
-    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(SUPPORTED_LANGUAGES))
-    return identifier
+    return load_identifier()
 
 
 def detect_language(text: str, *, default: str = DEFAULT_LANGUAGE) -> str:

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from importlib import metadata, util
 from pathlib import Path
 
-from bot.engines.offline.cache_files import cache_dir as default_cache_dir
-from bot.engines.offline.cache_files import cached_file
+from bot.cache_files import cache_dir as default_cache_dir
+from bot.cache_files import cached_file
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from bot.engines.offline.cache_files import cache_dir, cached_file
+from bot.cache_files import cache_dir, cached_file
 
 LANGUAGES = ("en", "it")
 COMMON_FROM = 4.5  # Zipf scale: 4.5 is about once per 30,000 words

