@@ -23,6 +23,17 @@ import sqlalchemy as sa
 
 logger = logging.getLogger(__name__)
 
+
+class _AlembicChatter(logging.Filter):
+    """Keep Alembic's "Running upgrade ..." lines, drop its set-up notes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Context impl", "Will assume", "setup plugin"))
+
+
+logging.getLogger("alembic.runtime.migration").addFilter(_AlembicChatter())
+logging.getLogger("alembic.runtime.plugins").addFilter(_AlembicChatter())
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSIONS = MIGRATIONS / "versions"
 VERSION_TABLE = "alembic_version"
@@ -47,9 +58,9 @@ class SchemaStatus:
         if self.revision == self.head:
             return f"{self.revision} (head)"
         if self.legacy:
-            return "none: tables made before migrations; 'briefbot db upgrade' adopts them"
+            return "none: tables made before migrations ('briefbot db upgrade' adopts them)"
         if self.revision is None:
-            return f"none: empty database (head is {self.head}; 'briefbot db upgrade' creates the schema)"
+            return f"base: no schema (head is {self.head}; 'briefbot db upgrade' creates it)"
         if not _is_known(self.revision):
             return f"{self.revision}: unknown to this briefbot (its newest revision is {self.head})"
         return f"{self.revision} (head is {self.head}; run 'briefbot db upgrade')"
@@ -128,7 +139,7 @@ def _adopt_legacy_tables(connection: sa.Connection) -> None:
     tables are those the first revision makes. One from an older briefbot that lacks some of them
     is left unstamped: the first revision then creates only the missing ones."""
     present = set(sa.inspect(connection).get_table_names())
-    if VERSION_TABLE in present:
+    if VERSION_TABLE in present or not present:
         return
     baseline = _baseline_columns()
     ours = present & baseline.keys()

@@ -1,4 +1,6 @@
-"""Baseline: the store's whole schema as briefbot made it with ``create_all`` before migrations.
+"""baseline: the whole schema, as create_all made it before migrations
+
+The store's tables as briefbot made them with ``create_all`` before Alembic came in.
 
 Revision ID: 0001
 Revises:
