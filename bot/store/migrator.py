@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +25,15 @@ import sqlalchemy as sa
 logger = logging.getLogger(__name__)
 
 
+_scratch_run = ContextVar("scratch_run", default=False)  # on a throw-away database: nothing to log
+
+
 class _AlembicChatter(logging.Filter):
     """Keep Alembic's "Running upgrade ..." lines, drop its set-up notes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(("Context impl", "Will assume", "setup plugin"))
+        set_up_note = str(record.msg).startswith(("Context impl", "Will assume", "setup plugin"))
+        return not (_scratch_run.get() or set_up_note)
 
 
 logging.getLogger("alembic.runtime.migration").addFilter(_AlembicChatter())
@@ -169,6 +174,7 @@ def _baseline_columns() -> dict[str, set[str]]:
     from alembic import command
 
     scratch = sa.create_engine("sqlite://")
+    quiet = _scratch_run.set(True)
     try:
         with scratch.begin() as connection:
             _run(command.upgrade, connection, BASELINE)
@@ -179,6 +185,7 @@ def _baseline_columns() -> dict[str, set[str]]:
                 if table != VERSION_TABLE
             }
     finally:
+        _scratch_run.reset(quiet)
         scratch.dispose()
 
 
