@@ -279,3 +279,52 @@ def test_a_store_whose_tables_were_dropped_gets_them_back(empty_url):
         assert schema_differences(store.engine) == []
     finally:
         store.close()
+
+
+# --- adding a revision, as a developer does -----------------------------------------------------------
+
+
+def test_a_new_column_reaches_an_existing_database_through_a_generated_revision(tmp_path):
+    """Change a table in a copy of the package, let ``briefbot db revision --autogenerate`` write
+    0002, and upgrade a database holding rows: the column arrives, the rows stay, downgrade undoes it."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "bot", site / "bot", ignore=shutil.ignore_patterns("__pycache__"))
+    url = f"sqlite:///{tmp_path / 'briefbot.sqlite3'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "BRIEFBOT_", "SLACK_", "DISCORD_"))}
+    env.update(BRIEFBOT_DATABASE_URL=url, PYTHONPATH=str(site), BRIEFBOT_KNOWLEDGE_DIR=str(ROOT / "knowledge"),
+               BRIEFBOT_PROMPTS_DIR=str(ROOT / "prompts"))  # fmt: skip
+
+    def run(*args: str) -> subprocess.CompletedProcess:  # away from the checkout: the copy is the one imported
+        return subprocess.run([sys.executable, "-m", "bot", "db", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+
+    assert run("upgrade").returncode == 0
+    store = Store(url)
+    store.add_turns("c1", [Turn("user", "kept", "en")])
+    store.close()
+
+    database_py = site / "bot" / "store" / "database.py"
+    source = database_py.read_text()
+    marker = '    sa.Column("created_at", sa.Float, nullable=False, index=True),\n)\n\nprocessed_events'
+    assert marker in source
+    database_py.write_text(source.replace(marker, marker.replace(
+        "index=True),\n", 'index=True),\n    sa.Column("mood", sa.String(16), nullable=True),\n', 1)))  # fmt: skip
+
+    written = run("revision", "-m", "turn mood", "--autogenerate")
+    assert written.returncode == 0, written.stderr
+    [revision_file] = (site / "bot" / "store" / "migrations" / "versions").glob("0002_*.py")
+    assert written.stdout == f"wrote {revision_file}\n"
+    assert "revision = '0002'" in revision_file.read_text() and "down_revision = '0001'" in revision_file.read_text()
+    assert "add_column(sa.Column('mood'" in revision_file.read_text()
+
+    assert run("current").stdout.startswith("0001 (head is 0002")
+    assert run("upgrade").stdout == "schema revision: 0002 (head)\n"
+    engine = engine_for(url)
+    assert "mood" in {c["name"] for c in sa.inspect(engine).get_columns("conversation_turns")}
+    with engine.connect() as db:
+        assert db.execute(sa.text("SELECT content FROM conversation_turns")).scalars().all() == ["kept"]
+    assert run("downgrade", "0001").stdout == "schema revision: 0001 (head is 0002; run 'briefbot db upgrade')\n"
+    assert "mood" not in {c["name"] for c in sa.inspect(engine).get_columns("conversation_turns")}
+    engine.dispose()

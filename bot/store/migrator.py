@@ -12,6 +12,8 @@ start costs one query.
 
 from __future__ import annotations
 
+import argparse
+import io
 import logging
 import re
 from collections.abc import Iterator
@@ -233,7 +235,8 @@ def _run(step, connection: sa.Connection, *args, **kwargs) -> None:
     from alembic.config import Config
     from alembic.util import CommandError
 
-    config = Config()
+    # Quiet: no "Generating ..." notes on stdout; briefbot says what it did.
+    config = Config(stdout=io.StringIO(), cmd_opts=argparse.Namespace(quiet=True))
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
     config.attributes["connection"] = connection
     try:
