@@ -328,3 +328,16 @@ def test_a_new_column_reaches_an_existing_database_through_a_generated_revision(
     assert run("downgrade", "0001").stdout == "schema revision: 0001 (head is 0002; run 'briefbot db upgrade')\n"
     assert "mood" not in {c["name"] for c in sa.inspect(engine).get_columns("conversation_turns")}
     engine.dispose()
+
+
+def test_a_bad_url_is_one_line_and_never_shows_the_password(tmp_path):
+    for url, expected in [
+        ("mysql://u@db/x", "briefbot: error: BRIEFBOT_DATABASE_URL: unsupported database 'mysql'"),
+        ("postgresql://u:hunter2secret@127.0.0.1:1/x",
+         "briefbot: error: cannot open the database postgresql+psycopg://u:***@127.0.0.1:1/x: connection failed"),
+    ]:  # fmt: skip
+        for args in (("db", "current"), ("db", "upgrade")):
+            result = briefbot(url, *args)
+            assert result.returncode == 2 and result.stdout == ""
+            [line] = result.stderr.splitlines()
+            assert line.startswith(expected) and "hunter2secret" not in line
