@@ -341,3 +341,12 @@ def test_a_bad_url_is_one_line_and_never_shows_the_password(tmp_path):
             assert result.returncode == 2 and result.stdout == ""
             [line] = result.stderr.splitlines()
             assert line.startswith(expected) and "hunter2secret" not in line
+
+
+def test_a_start_on_a_database_at_head_does_not_load_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'briefbot.sqlite3'}"
+    Store(url).close()
+    code = ("import sys\nfrom bot.store.database import Store\nStore(sys.argv[1]).close()\n"
+            "print('alembic' in sys.modules)")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code, url], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout == "False\n", result.stderr

@@ -7,7 +7,7 @@ Processes starting together take turns: on PostgreSQL under a transaction-scoped
 under an exclusive lock on a file beside the database. A database made before migrations
 (briefbot's tables, no ``alembic_version``) is checked against the first revision and stamped
 with it, never dropped. Alembic loads only when the schema is not already at head, so a normal
-start costs one query.
+start costs two small queries (the table names, the revision).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def _revision_numbers() -> list[str]:
 
 def ensure_schema(engine: sa.Engine, metadata: sa.MetaData) -> None:
     """Bring the database to head at start (or after it lost its tables): one query when it is
-    already there, otherwise the upgrade under the lock."""
+    already there (Alembic not even imported), otherwise the upgrade under the lock."""
     if not _up_to_date(engine, metadata):
         upgrade(engine, metadata)
 
