@@ -34,7 +34,7 @@ class _AlembicChatter(logging.Filter):
     """Keep Alembic's "Running upgrade ..." lines, drop its set-up notes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        set_up_note = str(record.msg).startswith(("Context impl", "Will assume", "setup plugin"))
+        set_up_note = str(record.msg).startswith(("Context impl", "Will assume", "setup plugin", "setting up"))
         return not (_scratch_run.get() or set_up_note)
 
 
