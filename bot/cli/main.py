@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 
+from bot.cli.db_command import add_arguments as add_db_arguments
 from bot.cli.ingest_command import add_arguments as add_ingest_arguments
 from bot.config import ConfigError, Settings
 from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
@@ -102,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         platform.add_arguments(sub)
 
     add_ingest_arguments(command("ingest", _ingest, "add or update an article from a file, a URL or - (stdin)"))
+    add_db_arguments(command("db", _db, "upgrade, inspect or downgrade the database schema", log_level=logging.INFO))
 
     serve = command("serve", _serve, "run every configured platform plus the digest scheduler", log_level=logging.INFO)
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (Slack HTTP mode; default 0.0.0.0)")
@@ -181,6 +183,12 @@ def _ingest(args, settings: Settings) -> int:
     from bot.cli.ingest_command import run_ingest
 
     return run_ingest(args, settings)
+
+
+def _db(args, settings: Settings) -> int:
+    from bot.cli.db_command import run_db
+
+    return run_db(args, settings)
 
 
 def _serve_forever(settings: Settings, serve) -> int:

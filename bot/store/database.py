@@ -1,6 +1,6 @@
 """All state behind one interface on SQLAlchemy Core: conversations, processed events,
 cached briefings, digest subscriptions and the digest ledger. A SQLite file by default,
-PostgreSQL by URL; schema created on first use.
+PostgreSQL by URL; its schema upgraded by Alembic on first use (``bot.store.migrator``).
 
 Everything here is synchronous and short; async callers run it in a worker thread.
 """
@@ -19,12 +19,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.exc import (
     ArgumentError,
-    IntegrityError,
     NoSuchModuleError,
     OperationalError,
     ProgrammingError,
     SQLAlchemyError,
 )
+
+from bot.store.migrator import SchemaError, ensure_schema
 
 metadata = sa.MetaData()
 
@@ -193,7 +194,7 @@ class Retention:
 
 def _healing(method):
     """Run a store method; a database that lost its tables (restored empty, dropped) gets
-    them back and the method runs once more; any other database failure becomes
+    them back through the migrations and the method runs once more; any other database failure becomes
     ``StoreUnavailable`` with a one-line, password-free reason."""
 
     @functools.wraps(method)
@@ -205,10 +206,12 @@ def _healing(method):
                 raise StoreUnavailable(f"database unavailable: {_reason(exc)}") from None
         logger.warning("the database has lost its tables: creating them again")
         try:
-            _create_schema(self.engine)
+            ensure_schema(self.engine, metadata)
             return method(self, *args, **kwargs)
         except SQLAlchemyError as exc:
             raise StoreUnavailable(f"database unavailable: {_reason(exc)}") from None
+        except SchemaError as exc:
+            raise StoreUnavailable(f"database unavailable: {exc}") from None
 
     return run
 
@@ -294,9 +297,11 @@ class Store:
         self.engine = _create_engine(url)
         self.dialect = self.engine.dialect.name
         try:
-            _create_schema(self.engine)
+            ensure_schema(self.engine, metadata)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the database {_safe_url(self.engine)}: {_reason(exc)}") from None
+        except SchemaError as exc:
+            raise StoreError(f"cannot open the database {_safe_url(self.engine)}: {exc}") from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -679,20 +684,6 @@ def _missing_table(exc: SQLAlchemyError) -> bool:
     return isinstance(exc, OperationalError | ProgrammingError) and (
         "no such table" in text or ("relation" in text and "does not exist" in text)
     )
-
-
-def _create_schema(engine: sa.Engine) -> None:
-    """Create missing tables. Instances starting together on an empty database can all see a
-    table missing and race to create it ("already exists"); the losers look again, a few times.
-    A database that cannot be reached fails the same way every time and is reported."""
-    for attempt in range(5):
-        try:
-            metadata.create_all(engine)
-            return
-        except (IntegrityError, ProgrammingError, OperationalError) as exc:
-            lost_the_race = isinstance(exc, IntegrityError) or "already exists" in str(exc.orig or exc).lower()
-            if attempt == 4 or not lost_the_race:
-                raise
 
 
 def _dialect_insert(dialect: str):
