@@ -74,6 +74,12 @@ class Settings:
     knowledge_poll_seconds: float = 30.0
     prompt_knowledge_tokens: int = 8000
     digest_post_timeout: float = 30.0  # seconds for one digest post: past it the outcome is unknown
+    # durable hand-off (issue 14): questions accepted by a process that dies are answered by another
+    handoff: bool = True  # BRIEFBOT_HANDOFF: record accepted questions and recover lapsed ones
+    handoff_lease: float = 30.0  # seconds a question stays with its process without a heartbeat
+    handoff_scan: float = 5.0  # seconds between two looks for lapsed questions
+    handoff_attempts: int = 3  # answers tried per question (the first one included) before giving up
+    handoff_max_age: float = 600.0  # seconds after which a lapsed question gets "please ask again" instead
 
     @property
     def resolved_engine(self) -> str:
@@ -125,6 +131,7 @@ class Settings:
             stream_answers=_flag(env, "BRIEFBOT_STREAM_ANSWERS") if env.get("BRIEFBOT_STREAM_ANSWERS") else True,
             knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
             prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
+            **_handoff(env),
         )
 
 
@@ -159,6 +166,19 @@ def _resilience(env: Mapping[str, str]) -> dict:
         "digest_post_timeout": ("BRIEFBOT_DIGEST_POST_TIMEOUT", float),
     }
     return {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
+
+
+def _handoff(env: Mapping[str, str]) -> dict:
+    """The durable hand-off's settings (issue 14)."""
+    names = {
+        "handoff_lease": ("BRIEFBOT_HANDOFF_LEASE", float),
+        "handoff_scan": ("BRIEFBOT_HANDOFF_SCAN", float),
+        "handoff_attempts": ("BRIEFBOT_HANDOFF_ATTEMPTS", int),
+        "handoff_max_age": ("BRIEFBOT_HANDOFF_MAX_AGE", float),
+    }
+    values = {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
+    values["handoff"] = _flag(env, "BRIEFBOT_HANDOFF") if env.get("BRIEFBOT_HANDOFF") else True
+    return values
 
 
 def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:

@@ -5,6 +5,7 @@ Entry point for the CLI: ``serve_slack(settings, briefer, mode=..., host=..., po
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, Settings
+from bot.core.handoff import recover_lapsed
 from bot.platforms.slack.assistant import build_assistant
 from bot.platforms.slack.digest_command import SlackDigestCommand, digest_listener
 from bot.platforms.slack.home import BRIEF_ACTION, DIGEST_ACTION, AppHome
@@ -139,6 +141,22 @@ def _network_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[:160]}" if text else type(error).__name__
 
 
+@asynccontextmanager
+async def recovering(briefer, client: AsyncWebClient) -> AsyncIterator[None]:
+    """While the block runs, Slack questions whose process stopped before answering are answered
+    here (``bot.core.handoff``)."""
+    listeners = SlackListeners(briefer, client)
+    stop = briefer.lifecycle.stop_requested
+    task = asyncio.create_task(
+        recover_lapsed(listeners.handoff, ("slack",), listeners.answer_recovered, listeners.apologize, stop)
+    )
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
 async def run_http(settings: Settings, briefer, host: str, port: int) -> None:
     """Serve HTTP mode until cancelled or asked to stop (then: no new requests, answers in flight
     finished, and only then the Web API client closed)."""
@@ -146,7 +164,8 @@ async def run_http(settings: Settings, briefer, host: str, port: int) -> None:
         app = build_slack_app(settings, briefer, client=client)
         async with http_server(app, host, port, signing_secret=settings.slack_signing_secret) as bound:
             logger.info("Slack events on http://%s:%s%s", host, bound, EVENTS_PATH)
-            await briefer.lifecycle.stop_requested.wait()
+            async with recovering(briefer, client):
+                await briefer.lifecycle.stop_requested.wait()
         await briefer.lifecycle.drain()
 
 
@@ -156,7 +175,8 @@ async def run_socket_mode(settings: Settings, briefer) -> None:
         app = build_slack_app(settings, briefer, client=client)
         async with socket_mode(app, settings.slack_app_token):
             logger.info("connected over Socket Mode")
-            await briefer.lifecycle.stop_requested.wait()
+            async with recovering(briefer, client):
+                await briefer.lifecycle.stop_requested.wait()
         await briefer.lifecycle.drain()
 
 
