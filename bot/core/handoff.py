@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -94,7 +95,8 @@ class Ticket:
     async def update(self, **where_to_post: str) -> None:
         """Remember where the answer now goes (a placeholder posted, a thread created)."""
         if self.recorded and not self.lost:
-            await self._store(self.handoff.store.update_question, self.key, self.handoff.owner, **where_to_post)
+            update = functools.partial(self.handoff.store.update_question, **where_to_post)
+            await self._store(update, self.key, self.handoff.owner)
 
     async def confirm(self) -> bool:
         """True when this process may post the answer: it still holds the question (the lease is
