@@ -83,6 +83,12 @@ class Settings:
     health_port: int | None = None  # off unless set (Slack's HTTP mode serves them on its own port anyway)
     log_format: str = "text"  # text | json
     log_text: bool = False  # question and answer text in the per-answer log line
+    # durable hand-off (issue 14): questions accepted by a process that dies are answered by another
+    handoff: bool = True  # BRIEFBOT_HANDOFF: record accepted questions and recover lapsed ones
+    handoff_lease: float = 30.0  # seconds a question stays with its process without a heartbeat
+    handoff_scan: float = 5.0  # seconds between two looks for lapsed questions
+    handoff_attempts: int = 3  # answers tried per question (the first one included) before giving up
+    handoff_max_age: float = 600.0  # seconds after which a lapsed question gets "please ask again" instead
 
     @property
     def resolved_engine(self) -> str:
@@ -136,6 +142,7 @@ class Settings:
             prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
             **_scale_out(env),
             **_observability(env),
+            **_handoff(env),
         )
 
 
@@ -219,6 +226,22 @@ def _observability(env: Mapping[str, str]) -> dict:
         "log_format": _choice(env, "BRIEFBOT_LOG_FORMAT", LOG_FORMATS),
         "log_text": _flag(env, "BRIEFBOT_LOG_TEXT"),
     }
+
+
+# --- durable hand-off (issue 14) -----------------------------------------------------------
+
+
+def _handoff(env: Mapping[str, str]) -> dict:
+    """The durable hand-off's settings (issue 14)."""
+    names = {
+        "handoff_lease": ("BRIEFBOT_HANDOFF_LEASE", float),
+        "handoff_scan": ("BRIEFBOT_HANDOFF_SCAN", float),
+        "handoff_attempts": ("BRIEFBOT_HANDOFF_ATTEMPTS", int),
+        "handoff_max_age": ("BRIEFBOT_HANDOFF_MAX_AGE", float),
+    }
+    values = {field: _number(env, name, getattr(Settings, field), kind) for field, (name, kind) in names.items()}
+    values["handoff"] = _flag(env, "BRIEFBOT_HANDOFF") if env.get("BRIEFBOT_HANDOFF") else True
+    return values
 
 
 def data_home(env: Mapping[str, str], cwd: Path | None = None) -> Path:

@@ -312,20 +312,24 @@ def test_a_new_column_reaches_an_existing_database_through_a_generated_revision(
     database_py.write_text(source.replace(marker, marker.replace(
         "index=True),\n", 'index=True),\n    sa.Column("mood", sa.String(16), nullable=True),\n', 1)))  # fmt: skip
 
+    versions = site / "bot" / "store" / "migrations" / "versions"
+    head = max(int(path.name[:4]) for path in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    old, new = f"{head:04d}", f"{head + 1:04d}"
     written = run("revision", "-m", "turn mood", "--autogenerate")
     assert written.returncode == 0, written.stderr
-    [revision_file] = (site / "bot" / "store" / "migrations" / "versions").glob("0002_*.py")
+    [revision_file] = versions.glob(f"{new}_*.py")
     assert written.stdout == f"wrote {revision_file}\n"
-    assert "revision = '0002'" in revision_file.read_text() and "down_revision = '0001'" in revision_file.read_text()
-    assert "add_column(sa.Column('mood'" in revision_file.read_text()
+    generated = revision_file.read_text()
+    assert f"revision = '{new}'" in generated and f"down_revision = '{old}'" in generated
+    assert "add_column(sa.Column('mood'" in generated
 
-    assert run("current").stdout.startswith("0001 (head is 0002")
-    assert run("upgrade").stdout == "schema revision: 0002 (head)\n"
+    assert run("current").stdout.startswith(f"{old} (head is {new}")
+    assert run("upgrade").stdout == f"schema revision: {new} (head)\n"
     engine = engine_for(url)
     assert "mood" in {c["name"] for c in sa.inspect(engine).get_columns("conversation_turns")}
     with engine.connect() as db:
         assert db.execute(sa.text("SELECT content FROM conversation_turns")).scalars().all() == ["kept"]
-    assert run("downgrade", "0001").stdout == "schema revision: 0001 (head is 0002; run 'briefbot db upgrade')\n"
+    assert run("downgrade", old).stdout == f"schema revision: {old} (head is {new}; run 'briefbot db upgrade')\n"
     assert "mood" not in {c["name"] for c in sa.inspect(engine).get_columns("conversation_turns")}
     engine.dispose()
 

@@ -172,6 +172,32 @@ published_articles = sa.Table(
 )
 
 
+# Durable hand-off (bot.core.handoff): every question accepted by a process, with what it takes to
+# answer and post it, held by its ``owner`` while ``lease_until`` is renewed; a lapsed lease lets
+# another process of the same platform claim it. Keyed like ``processed_events`` ("slack:<event id>").
+accepted_questions = sa.Table(
+    "accepted_questions",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("workspace", sa.String(64), nullable=False, default=""),  # Slack team id / Discord guild id
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("thread", sa.String(64), nullable=False, default=""),  # Slack thread ts / Discord message replied to
+    sa.Column("placeholder", sa.String(64), nullable=False, default=""),  # the ⏳ message the answer replaces
+    sa.Column("target", sa.String(16), nullable=False, default=""),  # how the platform places the answer
+    sa.Column("user_id", sa.String(64), nullable=False, default=""),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("conversation_id", sa.String(255), nullable=False),
+    sa.Column("accepted_at", sa.Float, nullable=False, index=True),
+    sa.Column("owner", sa.String(128), nullable=False),
+    sa.Column("lease_until", sa.Float, nullable=False, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False, default=1),
+    sa.Column("status", sa.String(16), nullable=False, default="open"),  # open | done | abandoned
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("finished_at", sa.Float, nullable=True),
+)
+
+
 logger = logging.getLogger(__name__)
 
 
@@ -291,6 +317,24 @@ class DigestPost:
     claimed_at: float = 0.0
 
 
+@dataclass(frozen=True)
+class AcceptedQuestion:
+    """A question a process took on: enough to answer it and post the answer where it was asked."""
+
+    key: str
+    platform: str
+    channel: str
+    question: str
+    conversation_id: str
+    workspace: str = ""
+    thread: str = ""
+    placeholder: str = ""
+    target: str = ""
+    user_id: str = ""
+    accepted_at: float = 0.0
+    attempts: int = 1
+
+
 class Store:
     def __init__(self, url: str, *, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
@@ -369,6 +413,9 @@ class Store:
             "digested_articles": digested_articles.delete().where(digested_articles.c.digested_at < digest_cutoff),
             "request_counts": request_counts.delete().where(request_counts.c.created_at < now - 3600),
             "model_leases": model_leases.delete().where(model_leases.c.expires_at < now),
+            "accepted_questions": accepted_questions.delete().where(
+                accepted_questions.c.accepted_at < now - retention.events
+            ),
         }
         if knowledge_version:  # cache keys are "<kind>:<knowledge version>:..."
             statements["cached_replies"] = cached_replies.delete().where(
@@ -434,6 +481,75 @@ class Store:
         insert = _dialect_insert(self.dialect)(table).values(**row).on_conflict_do_nothing().returning(key_column)
         with self.engine.begin() as db:
             return db.execute(insert).first() is not None
+
+    # --- durable hand-off (bot.core.handoff) ------------------------------------------------
+
+    @_healing
+    def accept_question(self, question: AcceptedQuestion, owner: str, lease_seconds: float) -> bool:
+        """Record a question ``owner`` has taken on; False when its key is already recorded."""
+        now = self.clock()
+        row = {**asdict(question), "accepted_at": now, "owner": owner, "lease_until": now + lease_seconds,
+               "attempts": 1, "status": "open"}  # fmt: skip
+        return self.insert_once(accepted_questions, row)
+
+    @_healing
+    def update_question(self, key: str, owner: str, **where_to_post: str) -> bool:
+        """Change where the answer goes (a thread created, a placeholder posted) while ``owner`` holds it."""
+        return self._update_held(key, owner, where_to_post)
+
+    @_healing
+    def renew_question(self, key: str, owner: str, lease_seconds: float) -> bool:
+        """Extend ``owner``'s lease; False when the question is no longer open and ``owner``'s."""
+        return self._update_held(key, owner, {"lease_until": self.clock() + lease_seconds})
+
+    @_healing
+    def finish_question(self, key: str, owner: str, status: str = "done", detail: str = "") -> bool:
+        """Close the question (``done``: its answer was posted); False when ``owner`` no longer held it."""
+        return self._update_held(key, owner, {"status": status, "detail": detail, "finished_at": self.clock()})
+
+    def _update_held(self, key: str, owner: str, values: dict) -> bool:
+        with self.engine.begin() as db:
+            return db.execute(accepted_questions.update().where(_held(key, owner)).values(**values)).rowcount == 1
+
+    @_healing
+    def claim_lapsed_questions(
+        self, platforms: tuple[str, ...], owner: str, lease_seconds: float, *, max_attempts: int, max_age: float,
+        limit: int = 20,
+    ) -> tuple[list[AcceptedQuestion], list[AcceptedQuestion]]:  # fmt: skip
+        """Take the open questions of ``platforms`` whose lease has lapsed: (to answer again, given up).
+        A question is given up (status ``abandoned``) after ``max_attempts`` or when older than
+        ``max_age`` seconds. Each row is taken by a compare-and-set on its lease, so two processes
+        never take the same one; PostgreSQL also skips rows another claimer has locked."""
+        now = self.clock()
+        columns = accepted_questions.c
+        lapsed = (columns.status == "open") & (columns.lease_until < now) & columns.platform.in_(platforms)
+        query = sa.select(accepted_questions).where(lapsed).order_by(columns.accepted_at).limit(limit)
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        taken: list[AcceptedQuestion] = []
+        abandoned: list[AcceptedQuestion] = []
+        with self.engine.begin() as db:
+            for row in db.execute(query).mappings().all():
+                give_up = row["attempts"] >= max_attempts or row["accepted_at"] < now - max_age
+                values = {"owner": owner, "lease_until": now + lease_seconds}
+                if give_up:
+                    reason = "too old" if row["accepted_at"] < now - max_age else f"{row['attempts']} attempts"
+                    values.update(status="abandoned", detail=reason, finished_at=now)
+                else:
+                    values["attempts"] = row["attempts"] + 1
+                same_lease = (columns.key == row["key"]) & (columns.owner == row["owner"]) & lapsed
+                if db.execute(accepted_questions.update().where(same_lease).values(**values)).rowcount != 1:
+                    continue  # another process took it between the look and the update (SQLite)
+                question = _accepted_question({**row, "attempts": values.get("attempts", row["attempts"])})
+                (abandoned if give_up else taken).append(question)
+        return taken, abandoned
+
+    @_healing
+    def accepted_question(self, key: str) -> tuple[AcceptedQuestion, str, str] | None:
+        """The question with its status and owner (for operators and tests)."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(accepted_questions).where(accepted_questions.c.key == key)).mappings().first()
+        return (_accepted_question(row), row["status"], row["owner"]) if row else None
 
     # --- cache -------------------------------------------------------------------------
 
@@ -669,6 +785,15 @@ def _rated_answer(row) -> RatedAnswer:
 
 def _digest_post(row) -> DigestPost:
     return DigestPost(**{name: row[name] for name in DigestPost.__dataclass_fields__})
+
+
+def _accepted_question(row) -> AcceptedQuestion:
+    return AcceptedQuestion(**{name: row[name] for name in AcceptedQuestion.__dataclass_fields__})
+
+
+def _held(key: str, owner: str):
+    columns = accepted_questions.c
+    return (columns.key == key) & (columns.owner == owner) & (columns.status == "open")
 
 
 def _slot(platform: str, channel: str, local_date: str):

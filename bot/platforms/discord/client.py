@@ -18,10 +18,11 @@ import discord
 from discord import app_commands
 
 from bot.config import ConfigError, Settings
+from bot.core.handoff import Handoff, recover_lapsed
 from bot.platforms.discord.actions import FeedbackButton, FollowUpButton
 from bot.platforms.discord.digest_command import register_discord_digest
 from bot.platforms.discord.endpoints import discord_endpoints
-from bot.platforms.discord.message_events import answer_in, answer_message, plan_for
+from bot.platforms.discord.message_events import answer_in, answer_message, answer_recovered, apologize, plan_for
 from bot.platforms.discord.news_command import register_discord_news
 from bot.platforms.discord.posting import conversation_id
 from bot.platforms.discord.rate_limit_waits import count_rate_limit_waits
@@ -60,6 +61,8 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
         super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none(), **options)
         self.settings = settings
         self.briefer = briefer
+        self.handoff = Handoff.for_briefer(briefer)
+        self._recovery: asyncio.Task | None = None
         self.tree = app_commands.CommandTree(self)
         register_commands(self.tree, briefer)
         register_discord_digest(self.tree, settings, briefer)
@@ -84,6 +87,10 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
             log.info("discord: slash commands are synced by the process running shard 0")
         else:
             await sync_commands(self.tree, self.settings.discord_guild_id)
+        self._recovery = asyncio.create_task(recover_lapsed(
+            self.handoff, ("discord",), lambda ticket: answer_recovered(self, ticket, self.briefer),
+            lambda question: apologize(self, question), self.briefer.lifecycle.stop_requested,
+        ))  # fmt: skip
         log.info("Invite the bot with: %s", invite_url(self.application_id, self.settings.discord_guild_id))
 
     # What /readyz says of the gateway: READY (or RESUMED) up, a dropped connection down.
@@ -103,7 +110,7 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
             plan = await plan_for(message, self.user, self.briefer)
             # Every process on this token gets every event: the shared store lets one of them answer.
             if plan is not None and await self._claim(f"discord:{message.id}"):
-                await answer_message(message, plan, self.briefer)
+                await answer_message(message, plan, self.briefer, self.handoff)
 
     async def _claim(self, key: str) -> bool:
         try:
@@ -112,6 +119,12 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
             log.warning("store unavailable, answering %s without de-duplication: %s", key, error)
             return True
 
+
+    async def close(self) -> None:
+        if self._recovery is not None:
+            self._recovery.cancel()
+            await asyncio.gather(self._recovery, return_exceptions=True)
+        await super().close()
 
     async def answer_follow_up(self, interaction: discord.Interaction, question: str) -> None:
         """A suggested follow-up was pressed: show who asked what, then answer it in the same channel

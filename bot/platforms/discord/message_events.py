@@ -20,11 +20,12 @@ from enum import Enum
 
 import discord
 
+from bot.core.handoff import LOST_QUESTION_TEXT, Handoff, Ticket
 from bot.platforms.discord.actions import reply_view
 from bot.platforms.discord.posting import RESTARTING_MESSAGE, conversation_id, send_messages, thread_name
 from bot.platforms.discord.render import question_from_message
 from bot.platforms.discord.streaming import show_reply
-from bot.store.database import StoreError
+from bot.store.database import AcceptedQuestion, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -66,35 +67,72 @@ async def plan_for(message: discord.Message, me: discord.abc.User, briefer) -> P
     return Plan(question, here, Where.NEW_THREAD if isinstance(channel, discord.TextChannel) else Where.REPLY)
 
 
-async def answer_message(message: discord.Message, plan: Plan, briefer) -> None:
-    """Give ``plan`` its one reply, with the typing indicator on while the core works."""
-    target: discord.abc.Messageable = message.channel
-    reply_to = message if plan.where is Where.REPLY else None
-    conversation = plan.conversation_id
-    if plan.where is Where.NEW_THREAD:
+async def answer_message(message: discord.Message, plan: Plan, briefer, handoff: Handoff) -> None:
+    """Give ``plan`` its one reply, with the typing indicator on while the core works; the question
+    is recorded for the durable hand-off while it is being answered."""
+    ticket = await handoff.accept(AcceptedQuestion(
+        key=f"discord:{message.id}", platform="discord", channel=str(message.channel.id), question=plan.question,
+        conversation_id=plan.conversation_id, workspace=str(message.guild.id) if message.guild else "",
+        thread=str(message.id), target=plan.where.value, user_id=str(message.author.id),
+    ))  # fmt: skip
+    async with ticket.holding():
+        await _answer_planned(message, message.channel, plan.where, plan.question, plan.conversation_id, briefer,
+                              ticket, user=f"discord:{message.author.id}")  # fmt: skip
+
+
+async def answer_recovered(client: discord.Client, ticket: Ticket, briefer) -> None:
+    """Answer a question whose process stopped before posting (``bot.core.handoff``), where it was asked."""
+    q = ticket.question
+    channel = client.get_partial_messageable(int(q.channel))
+    message = channel.get_partial_message(int(q.thread))
+    with briefer.lifecycle.work():
+        async with ticket.holding():
+            await _answer_planned(message, channel, Where(q.target), q.question, q.conversation_id, briefer, ticket,
+                                  user=f"discord:{q.user_id}")  # fmt: skip
+
+
+async def apologize(client: discord.Client, question: AcceptedQuestion) -> None:
+    """A question given up on: say so where it was asked, instead of silence."""
+    channel = client.get_partial_messageable(int(question.channel))
+    reply_to = None if Where(question.target) is Where.IN_PLACE else channel.get_partial_message(int(question.thread))
+    await send_messages(channel, [LOST_QUESTION_TEXT], reply_to=reply_to)
+
+
+async def _answer_planned(message, channel, where: Where, question: str, conversation: str, briefer,
+                          ticket: Ticket, *, user: str) -> None:  # fmt: skip
+    target: discord.abc.Messageable = channel
+    reply_to = message if where is Where.REPLY else None
+    if where is Where.NEW_THREAD:
         try:
-            target = await message.create_thread(name=thread_name(plan.question))
+            target = await message.create_thread(name=thread_name(question))
         except discord.HTTPException as error:
             log.warning("could not start a thread (HTTP %s): replying in the channel", error.status)
             reply_to = message
         else:
-            conversation = conversation_id(message.guild.id, target.id)
+            conversation = conversation_id(message.guild.id if message.guild else int(ticket.question.workspace),
+                                           target.id)  # fmt: skip
+            await ticket.update(channel=str(target.id), target=Where.IN_PLACE.value, conversation_id=conversation)
 
     try:
-        await answer_in(target, plan.question, conversation, briefer, user=f"discord:{message.author.id}",
-                        reply_to=reply_to, nonce_base=message.id)  # fmt: skip
+        await answer_in(target, question, conversation, briefer, user=user, reply_to=reply_to,
+                        nonce_base=message.id, may_post=ticket.confirm)  # fmt: skip
     except asyncio.CancelledError:  # shutting down past the grace period: say so, release the claim
-        with suppress(discord.HTTPException, discord.RateLimited):
-            await send_messages(target, [RESTARTING_MESSAGE], reply_to=reply_to)
+        if await ticket.confirm():
+            with suppress(discord.HTTPException, discord.RateLimited):
+                await send_messages(target, [RESTARTING_MESSAGE], reply_to=reply_to)
+            await ticket.done("abandoned", "stopped")
         with suppress(StoreError):
             await asyncio.to_thread(briefer.store.release_event, f"discord:{message.id}")
         raise
+    await ticket.done()
 
 
 async def answer_in(target: discord.abc.Messageable, question: str, conversation: str, briefer, *, user: str,
-                    reply_to: discord.Message | None = None, nonce_base: int | None = None) -> None:  # fmt: skip
+                    reply_to: discord.Message | None = None, nonce_base: int | None = None,
+                    may_post=None) -> None:  # fmt: skip
     """Answer ``question`` (the briefing when empty) in ``target`` for ``user`` (as the rate limit
-    knows them), streamed when the model streams, with the feedback and follow-up buttons under it."""
+    knows them), streamed when the model streams, with the feedback and follow-up buttons under it;
+    ``may_post``: see ``show_reply``."""
     streaming = bool(question) and getattr(briefer, "can_stream", False)
     if streaming:
         replies = briefer.answer_stream(question, conversation_id=conversation, user=user)
@@ -107,7 +145,8 @@ async def answer_in(target: discord.abc.Messageable, question: str, conversation
         return await reply_view(briefer.store, reply, question=question, channel=str(getattr(target, "id", "")),
                                 conversation_id=conversation)  # fmt: skip
 
-    await show_reply(target, replies, finish=finish, streaming=streaming, reply_to=reply_to, nonce_base=nonce_base)
+    await show_reply(target, replies, finish=finish, streaming=streaming, reply_to=reply_to, nonce_base=nonce_base,
+                     may_post=may_post)  # fmt: skip
 
 
 async def _once(reply):

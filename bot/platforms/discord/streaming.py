@@ -29,10 +29,12 @@ async def show_reply(
     target: discord.abc.Messageable, replies: AsyncIterator[Reply], *, finish: Finish, streaming: bool = True,
     reply_to: discord.Message | None = None, nonce_base: int | None = None,
     min_interval: float = MIN_EDIT_INTERVAL, clock: Callable[[], float] = time.monotonic,
+    may_post: Callable[[], Awaitable[bool]] | None = None,
 ) -> Reply | None:  # fmt: skip
     """Show the reply ``replies`` builds up (each one extends the last; the last is complete),
     with the typing indicator on while the core works. Not ``streaming``: ``replies`` yields the
-    complete reply only, sent once. Returns the complete reply."""
+    complete reply only, sent once. Returns the complete reply. ``may_post`` is asked once, just
+    before the first message goes out: False (the question was handed to another process) sends nothing."""
     sent: discord.Message | None = None
     attempted, shown_at, shown, reply = False, 0.0, "", None
     async with AsyncExitStack() as typing:
@@ -44,6 +46,8 @@ async def show_reply(
                     continue  # one complete reply: sent once below, with its buttons
                 first = render_reply(reply)[0]
                 if not attempted:
+                    if may_post is not None and not await may_post():
+                        return None
                     attempted = True
                     sent = await _send_first(target, first, reply_to, nonce_base)
                     shown_at, shown = clock(), first
@@ -56,6 +60,8 @@ async def show_reply(
             reply = None
     if attempted and sent is None:
         return reply  # the first part could not be sent (logged): nor will the rest
+    if not attempted and may_post is not None and not await may_post():
+        return None
     if reply is None:
         await _finish(target, sent, render_text(BUSY_TEXT), None, reply_to, nonce_base)
         return None

@@ -6,6 +6,7 @@ Entry point for the CLI: ``serve_slack(settings, briefer, mode=..., host=..., po
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, Settings
+from bot.core.handoff import recover_lapsed
 from bot.observability import endpoints
 from bot.platforms.slack.assistant import build_assistant
 from bot.platforms.slack.digest_command import SlackDigestCommand, digest_listener
@@ -146,6 +148,22 @@ def _network_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[:160]}" if text else type(error).__name__
 
 
+@asynccontextmanager
+async def recovering(briefer, client: AsyncWebClient) -> AsyncIterator[None]:
+    """While the block runs, Slack questions whose process stopped before answering are answered
+    here (``bot.core.handoff``)."""
+    listeners = SlackListeners(briefer, client)
+    stop = briefer.lifecycle.stop_requested
+    task = asyncio.create_task(
+        recover_lapsed(listeners.handoff, ("slack",), listeners.answer_recovered, listeners.apologize, stop)
+    )
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
 async def run_http(settings: Settings, briefer, host: str, port: int) -> None:
     """Serve HTTP mode until cancelled or asked to stop (then: no new requests, answers in flight
     finished, and only then the Web API client closed)."""
@@ -156,7 +174,8 @@ async def run_http(settings: Settings, briefer, host: str, port: int) -> None:
         async with http_server(app, host, port, signing_secret=secret, briefer=briefer) as bound:
             logger.info("Slack events on http://%s:%s%s", host, bound, EVENTS_PATH)
             briefer.readiness.ready("slack")
-            await briefer.lifecycle.stop_requested.wait()
+            async with recovering(briefer, client):
+                await briefer.lifecycle.stop_requested.wait()
             briefer.readiness.waiting("slack", "stopping")
         await briefer.lifecycle.drain()
 
@@ -173,7 +192,8 @@ async def run_socket_mode(settings: Settings, briefer) -> None:
                 return None if await socket_client.is_connected() else "Socket Mode connection down, reconnecting"
 
             briefer.readiness.check("slack", socket_down)
-            await briefer.lifecycle.stop_requested.wait()
+            async with recovering(briefer, client):
+                await briefer.lifecycle.stop_requested.wait()
             briefer.readiness.waiting("slack", "stopping")
         await briefer.lifecycle.drain()
 

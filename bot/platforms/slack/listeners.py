@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answers.reply import Reply
+from bot.core.handoff import LOST_QUESTION_TEXT, Handoff, Ticket
 from bot.language.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.platforms.base import answer_or_busy, conversation_id
 from bot.platforms.slack.actions import (
@@ -35,7 +37,7 @@ from bot.platforms.slack.render import (
     render_text,
 )
 from bot.platforms.slack.streaming import SlackStreamer
-from bot.store.database import StoreError
+from bot.store.database import AcceptedQuestion, StoreError
 
 ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does the OpenAI-AWS deal last?`"
 BRIEF_USAGE = "Usage: `/brief [it|en]` posts a briefing on the news to this channel."
@@ -86,6 +88,7 @@ class SlackListeners:
         self.poster = SlackPoster(client)
         self.streamer = SlackStreamer(client)
         self.feedback = FeedbackHandlers(briefer.store)
+        self.handoff = Handoff.for_briefer(briefer)
         self.mention_only = mention_only
         self.on_file_shared = on_file_shared  # a file shared in a DM (an article, for /news)
 
@@ -209,44 +212,76 @@ class SlackListeners:
 
     async def answer_in_thread(self, channel: str, thread_ts: str | None, cid: str, question: str, *,
                                team: str = "", user: str = "", placeholder: bool = True,
-                               body: dict | None = None) -> None:  # fmt: skip
+                               body: dict | None = None, ticket: Ticket | None = None) -> None:  # fmt: skip
         """Answer ``question`` where it was asked (streamed when the model streams), with the
         follow-up and feedback buttons under it; ``placeholder``: show ⏳ until the answer is in.
-        The answer counts as work in flight for a graceful shutdown; cancelled past the grace
-        period, it says so and hands the event (``body``) back."""
+        The question is recorded for the durable hand-off (``ticket``: one recovered from a process
+        that stopped, answered in one piece in place of its ⏳). The answer counts as work in flight
+        for a graceful shutdown; cancelled past the grace period, it says so and hands the event
+        (``body``) back."""
         async def finish(reply):
             return await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
                                       conversation_id=cid)  # fmt: skip
 
         asker = _user(team, user)
         with self.briefer.lifecycle.work():
-            if question and getattr(self.briefer, "can_stream", False):
-                replies = self.briefer.answer_stream(question, conversation_id=cid, user=asker)
+            recovered = ticket is not None
+            if ticket is None:
+                ticket = await self.handoff.accept(AcceptedQuestion(
+                    key=_question_key(body), platform="slack", channel=channel, question=question,
+                    conversation_id=cid, workspace=team, thread=thread_ts or "", user_id=user,
+                ))  # fmt: skip
+            async with ticket.holding():
+                if question and not recovered and getattr(self.briefer, "can_stream", False):
+                    if not await ticket.confirm():
+                        return
+                    replies = self.briefer.answer_stream(question, conversation_id=cid, user=asker)
+                    try:
+                        await self.streamer.show(replies, channel, thread_ts=thread_ts, team_id=team,
+                                                 user_id=user, finish=finish)  # fmt: skip
+                    except asyncio.CancelledError:  # the streamer has said so in the message
+                        await ticket.done("abandoned", "stopped")
+                        await self._release(body)
+                        raise
+                    await ticket.done()
+                    return
+                placeholder_ts = ticket.question.placeholder or None
                 try:
-                    await self.streamer.show(replies, channel, thread_ts=thread_ts, team_id=team, user_id=user,
-                                             finish=finish)  # fmt: skip
-                except asyncio.CancelledError:  # the streamer has said so in the message
+                    if placeholder and placeholder_ts is None:
+                        placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts)
+                        if placeholder_ts:
+                            await ticket.update(placeholder=placeholder_ts)
+                    if question:
+                        async with self.poster.still_working(channel, placeholder_ts):
+                            reply, messages = await prepare(
+                                lambda: self.briefer.answer(question, conversation_id=cid, user=asker)
+                            )
+                        if reply is not None:
+                            messages = with_blocks(messages, await finish(reply))
+                    else:
+                        messages = [render_text(MENTION_USAGE)]
+                except asyncio.CancelledError:  # shutting down past the grace period: hand the question back
+                    if await ticket.confirm():
+                        await self.poster.deliver(channel, [render_text(STOPPING)], placeholder_ts=placeholder_ts,
+                                                  thread_ts=thread_ts)  # fmt: skip
+                        await ticket.done("abandoned", "stopped")
                     await self._release(body)
                     raise
-                return
-            placeholder_ts = None
-            try:
-                placeholder_ts = await self.poster.placeholder(channel, thread_ts=thread_ts) if placeholder else None
-                if question:
-                    async with self.poster.still_working(channel, placeholder_ts):
-                        reply, messages = await prepare(
-                            lambda: self.briefer.answer(question, conversation_id=cid, user=asker)
-                        )
-                    if reply is not None:
-                        messages = with_blocks(messages, await finish(reply))
-                else:
-                    messages = [render_text(MENTION_USAGE)]
-            except asyncio.CancelledError:  # shutting down past the grace period: hand the question back
-                await self.poster.deliver(channel, [render_text(STOPPING)], placeholder_ts=placeholder_ts,
-                                          thread_ts=thread_ts)  # fmt: skip
-                await self._release(body)
-                raise
-            await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
+                if await ticket.confirm():
+                    await self.poster.deliver(channel, messages, placeholder_ts=placeholder_ts, thread_ts=thread_ts)
+                    await ticket.done()
+
+    async def answer_recovered(self, ticket: Ticket) -> None:
+        """Answer a question whose process stopped before posting (``bot.core.handoff``)."""
+        q = ticket.question
+        await self.answer_in_thread(q.channel, q.thread or None, q.conversation_id, q.question, team=q.workspace,
+                                    user=q.user_id, ticket=ticket)  # fmt: skip
+
+    async def apologize(self, question: AcceptedQuestion) -> None:
+        """A question given up on: say so where its answer would have gone, instead of silence."""
+        messages = [render_text(LOST_QUESTION_TEXT)]
+        await self.poster.deliver(question.channel, messages, placeholder_ts=question.placeholder or None,
+                                  thread_ts=question.thread or None)  # fmt: skip
 
     async def _release(self, body: dict | None) -> None:
         """Release the event's claim so that a redelivery (or another instance) may answer it."""
@@ -268,6 +303,12 @@ class SlackListeners:
         except StoreError as error:  # acknowledged already: answering twice beats never answering
             logger.warning("store unavailable, answering event %s without de-duplication: %s", event_id, error)
             return True
+
+
+def _question_key(body: dict | None) -> str:
+    """The hand-off's key: the event's, like its de-duplication claim; actions have no event id."""
+    event_id = (body or {}).get("event_id")
+    return f"slack:{event_id}" if event_id else f"slack:action:{uuid.uuid4().hex}"
 
 
 def _user(team: str, user_id: str | None) -> str | None:

@@ -1,0 +1,223 @@
+"""Issue 14's durable hand-off, on real processes (``python -m bot ...``) over loopback: a question
+accepted by a process that is killed before answering is answered, once, by another process of
+the same platform sharing the store (a SQLite file, or PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+
+import pytest
+
+from bot.store.database import Store, accepted_questions, processed_events
+from tests.conftest import postgres_url_or_skip
+from tests.fakes.openai_server import Delay
+from tests.process_helpers import bot_env, bot_process, slack_env, slack_http_bot
+from tests.slack_helpers import blocks_text, mention
+from tests.support import GROUNDED_ANSWER
+
+WAIT = 30.0  # safety net only
+LEASE = 2.0
+SCAN = 0.5
+HANDOFF = {"BRIEFBOT_HANDOFF_LEASE": str(LEASE), "BRIEFBOT_HANDOFF_SCAN": str(SCAN), "BRIEFBOT_STREAM_ANSWERS": "false"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_store(request, tmp_path) -> str:
+    """The database both processes share; PostgreSQL starts without questions or event claims from
+    other tests (the fakes number their messages and events the same way in every test)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    url = postgres_url_or_skip()
+    store = Store(url)
+    with store.engine.begin() as db:
+        db.execute(accepted_questions.delete())
+        db.execute(processed_events.delete())
+    store.close()
+    return url
+
+
+def question_row(url: str, key: str):
+    store = Store(url)
+    try:
+        return store.accepted_question(key)
+    finally:
+        store.close()
+
+
+async def wait_until(condition, limit: float = WAIT) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+def model_calls(fake_openai) -> int:
+    return len([r for r in fake_openai.requests if r.path.endswith("/chat/completions")])
+
+
+def slack_answers(fake_slack) -> list[str]:
+    return [text for text in (blocks_text(call) for call in fake_slack.replies()) if "$38 billion" in text]
+
+
+# --- Slack ---------------------------------------------------------------------------------------
+
+
+async def test_a_slack_question_whose_process_is_killed_is_answered_once_by_another(
+    slack_api, fake_openai, tmp_path, shared_store
+):
+    slow = True
+    fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
+    async with slack_http_bot(env, slack_api) as (a, sender), slack_http_bot(env, slack_api) as (b, _):
+        assert (await sender.event(mention("How much is the deal worth?", "1.1"), event_id="EvKILLED"))[0] == 200
+        await wait_until(lambda: model_calls(fake_openai) == 1)
+        a.signal(signal.SIGKILL)
+        await a.exit_code()
+        killed_at, slow = time.monotonic(), False
+        await wait_until(lambda: slack_answers(slack_api))
+        recovered_in = time.monotonic() - killed_at
+        await asyncio.sleep(3 * LEASE)  # nothing more arrives
+        b_log = b.log
+    [placeholder] = [c for c in slack_api.calls_to("chat.postMessage") if "hourglass" in c.args.get("text", "")]
+    [answer] = [c for c in slack_api.replies() if "$38 billion" in blocks_text(c)]
+    assert answer.method == "chat.update" and answer.args["ts"] == placeholder.response["ts"]  # A's ⏳, replaced
+    assert recovered_in < LEASE + SCAN + 8, recovered_in
+    assert "answering question slack:EvKILLED whose process stopped (attempt 2)" in b_log
+    assert "Traceback" not in b_log
+    _, status, _ = question_row(shared_store, "slack:EvKILLED")
+    assert status == "done"
+
+
+async def test_a_slack_process_that_wakes_up_after_its_question_was_taken_over_does_not_post(
+    slack_api, fake_openai, tmp_path, shared_store
+):
+    fake_openai.responder = lambda _body: Delay(1, GROUNDED_ANSWER)
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
+    async with slack_http_bot(env, slack_api) as (a, sender), slack_http_bot(env, slack_api) as (b, _):
+        await sender.event(mention("How much is the deal worth?", "1.1"), event_id="EvFROZEN")
+        await wait_until(lambda: model_calls(fake_openai) == 1)
+        a.signal(signal.SIGSTOP)  # frozen (a long GC pause, a suspended VM) past its lease
+        await wait_until(lambda: slack_answers(slack_api))
+        a.signal(signal.SIGCONT)  # its model answer is waiting for it
+        await wait_until(lambda: "not posting this answer" in a.log or "lost question" in a.log)
+        await asyncio.sleep(3 * LEASE)
+        a_log, b_log = a.log, b.log
+    assert len(slack_answers(slack_api)) == 1, slack_answers(slack_api)
+    assert "Traceback" not in a_log
+    assert "answering question slack:EvFROZEN whose process stopped" in b_log
+    assert model_calls(fake_openai) == 2  # A's, answered too late, and B's
+
+
+async def test_an_answered_slack_question_is_never_answered_again(slack_api, fake_openai, tmp_path, shared_store):
+    fake_openai.responder = lambda _body: GROUNDED_ANSWER
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
+    async with slack_http_bot(env, slack_api) as (_a, sender), slack_http_bot(env, slack_api) as (b, _):
+        await sender.event(mention("How much is the deal worth?", "1.1"), event_id="EvANSWERED")
+        await wait_until(lambda: slack_answers(slack_api))
+        await asyncio.sleep(4 * LEASE)  # leases would have lapsed long ago
+        b_log = b.log
+    assert len(slack_answers(slack_api)) == 1 and model_calls(fake_openai) == 1
+    assert "whose process stopped" not in b_log
+    _, status, _ = question_row(shared_store, "slack:EvANSWERED")
+    assert status == "done"
+
+
+async def test_a_lapsed_question_past_its_age_limit_gets_an_apology_instead_of_silence(
+    slack_api, fake_openai, tmp_path, shared_store
+):
+    fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER)
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF,
+                    BRIEFBOT_HANDOFF_MAX_AGE="1")  # fmt: skip
+    async with slack_http_bot(env, slack_api) as (a, sender), slack_http_bot(env, slack_api) as (b, _):
+        await sender.event(mention("How much is the deal worth?", "1.1"), event_id="EvTOOOLD")
+        await wait_until(lambda: model_calls(fake_openai) == 1)
+        a.signal(signal.SIGKILL)
+        await wait_until(lambda: any("please ask it again" in blocks_text(c) for c in slack_api.replies()))
+        await asyncio.sleep(2 * LEASE)
+        b_log = b.log
+    [apology] = [c for c in slack_api.replies() if "please ask it again" in blocks_text(c)]
+    assert apology.method == "chat.update"  # in place of the ⏳
+    assert model_calls(fake_openai) == 1 and not slack_answers(slack_api)
+    assert "giving up on question slack:EvTOOOLD (too old)" in b_log
+    _, status, _ = question_row(shared_store, "slack:EvTOOOLD")
+    assert status == "abandoned"
+
+
+# --- Discord -------------------------------------------------------------------------------------
+
+
+def discord_env(tmp_path, fake_discord, fake_openai, url: str, **values: str) -> dict[str, str]:
+    from tests.discord_helpers import TOKEN
+
+    return bot_env(tmp_path, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake_discord.api_url,
+                   DISCORD_GATEWAY_URL=fake_discord.gateway_url, BRIEFBOT_ENGINE="openai",
+                   OPENAI_API_KEY="sk-test-key", OPENAI_BASE_URL=fake_openai.base_url, BRIEFBOT_MODEL_ATTEMPTS="1",
+                   BRIEFBOT_DATABASE_URL=url, **HANDOFF, **values)  # fmt: skip
+
+
+RECOVERING = "hand-off: recovering lapsed discord questions"
+
+
+def posts_to(fake_discord, channel_id: int) -> list[str]:
+    return [r.body["content"] for r in fake_discord.requests
+            if r.method == "POST" and r.path == f"/channels/{channel_id}/messages"]  # fmt: skip
+
+
+async def test_a_discord_question_whose_process_is_killed_is_answered_once_by_the_next_one(
+    fake_discord, fake_openai, tmp_path, shared_store
+):
+    slow = True
+    fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
+    env = discord_env(tmp_path, fake_discord, fake_openai, shared_store)
+    question = fake_discord.mention("How much is the deal worth?")
+    thread = int(question["id"])  # the fake's thread started from a message has the message's id
+    async with bot_process(env, "discord") as a:
+        await wait_until(lambda: RECOVERING in a.log, limit=60)
+        await asyncio.wait_for(fake_discord.wait_for_identify(), WAIT)
+        await asyncio.sleep(0.5)  # the READY handshake
+        await fake_discord.dispatch("MESSAGE_CREATE", question)
+        await wait_until(lambda: model_calls(fake_openai) == 1)
+        a.signal(signal.SIGKILL)
+        await a.exit_code()
+    killed_at, slow = time.monotonic(), False
+    async with bot_process(env, "discord") as b:  # the next process on the same token and store
+        await wait_until(lambda: RECOVERING in b.log, limit=60)  # a loaded machine starts slowly
+        looking_at = max(time.monotonic(), killed_at + LEASE)  # from when the lease lapsed and B looks
+        await wait_until(lambda: any("38 billion" in text for text in posts_to(fake_discord, thread)))
+        recovered_in = time.monotonic() - looking_at
+        await asyncio.sleep(3 * LEASE)
+        b.signal(signal.SIGTERM)
+        assert await b.exit_code() == 0, b.log
+    threads = [r for r in fake_discord.requests if r.path.endswith("/threads")]
+    assert len(threads) == 1  # A started the thread; B answered in it, without starting another
+    [answer] = posts_to(fake_discord, thread)
+    assert "38 billion" in answer
+    assert recovered_in < SCAN + 8, recovered_in
+    assert f"answering question discord:{thread} whose process stopped (attempt 2)" in b.log
+    assert "Traceback" not in b.log
+    _, status, _ = question_row(shared_store, f"discord:{thread}")
+    assert status == "done"
+
+
+async def test_an_answered_discord_question_is_never_answered_again(fake_discord, fake_openai, tmp_path, shared_store):
+    fake_openai.responder = lambda _body: GROUNDED_ANSWER
+    env = discord_env(tmp_path, fake_discord, fake_openai, shared_store)
+    question = fake_discord.mention("How much is the deal worth?")
+    thread = int(question["id"])
+    async with bot_process(env, "discord") as a:
+        await wait_until(lambda: RECOVERING in a.log, limit=60)
+        await asyncio.wait_for(fake_discord.wait_for_identify(), WAIT)
+        await asyncio.sleep(0.5)
+        await fake_discord.dispatch("MESSAGE_CREATE", question)
+        await wait_until(lambda: posts_to(fake_discord, thread))
+        a.signal(signal.SIGKILL)
+        await a.exit_code()
+    async with bot_process(env, "discord") as b:
+        await wait_until(lambda: RECOVERING in b.log, limit=60)
+        await asyncio.sleep(3 * LEASE)
+        log = b.log
+    assert len(posts_to(fake_discord, thread)) == 1 and model_calls(fake_openai) == 1
+    assert "whose process stopped" not in log
