@@ -78,6 +78,10 @@ class OfflineEngine:
     def _answering_matches(self, question: str, history: Sequence[Turn]) -> list[Match]:
         if is_instruction(question):
             return []  # orders to the bot are not questions about the articles, whatever words they share
+        earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
+        standing_for = self.index.about_others(question, earlier) if earlier else None
+        if standing_for is not None:
+            question, history = standing_for, ()  # "and OpenAI's?": the earlier question, about OpenAI
         wanted = question_type(question)
         own_words = self.index.topic_words(question, wanted)
         matches = self.index.search(question, answer_type=wanted) if own_words else []

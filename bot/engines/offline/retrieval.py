@@ -153,6 +153,23 @@ class PassageIndex:
         """The proper names a question names, lower-cased, long forms as their acronyms."""
         return frozenset(n for n in _names(self._short_forms(text)) if n not in self._stopwords)
 
+    def about_others(self, follow_up: str, earlier: str) -> str | None:
+        """An elliptical follow-up as the question it stands for: "E quello di OpenAI?" after
+        "Chi è il CEO di AWS?" is "Chi è il CEO di OpenAI?" (the earlier question with its last
+        name replaced by the follow-up's names). None when the follow-up is not one: it asks
+        for a kind of answer of its own, or holds a topic word that is not a name."""
+        names = self.names_in(follow_up)
+        topic = self.topic_words(follow_up)
+        if not names or question_type(follow_up).name or not all(stems & names for stems in topic):
+            return None
+        spans = [m for m in _NAME.finditer(earlier) if m.group(0).lower() in self.names_in(earlier)]
+        if not spans:
+            return None
+        last = spans[-1]
+        ordered = [n for n in _names(follow_up) if n in names]
+        wording = " ".join(m.group(0) for m in _NAME.finditer(follow_up) if m.group(0).lower() in ordered)
+        return earlier[: last.start()] + wording + earlier[last.end() :]
+
     def _read_question(self, query: str, answer_type: QuestionType | None) -> _Reading | None:
         wanted = answer_type or question_type(query)
         query = self._short_forms(query)
