@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from bot.engines.offline.retrieval import question_names
 from bot.knowledge.articles import KnowledgeBase, Passage
 
 
@@ -74,20 +75,30 @@ class ParaphraseIndex:
         self._embedder = embedder or shared_embedder()
         self.passages = knowledge.passages
         self._texts: list[str] = []
+        self._names: list[frozenset[str]] = []  # what each of the passages' questions names
         self._starts: list[int] = []  # where each passage's texts start in ``_texts``
         for passage in self.passages:
             self._starts.append(len(self._texts))
-            self._texts.extend(_texts_of(passage, knowledge))
+            own = _texts_of(passage, knowledge)
+            asked = [q for questions in passage.questions.values() for q in questions]
+            self._texts.extend(own + asked)
+            self._names.extend([frozenset()] * len(own) + [frozenset(question_names(q)) for q in asked])
+        self._named = [(k, named) for k, named in enumerate(self._names) if named]
         self._vectors: np.ndarray | None = None
         self._lock = threading.Lock()
 
     def closest(self, question: str, limit: int = 2) -> list[tuple[Passage, float]]:
         """The ``limit`` passages nearest the question, with their cosine similarity (the best
-        of their texts'), nearest first."""
+        of their texts'), nearest first. A question a passage answers counts only when it names
+        nothing the asker did not name ("Is NBW shipping?" is not "Is Oslo shipping?")."""
         if not self.passages:
             return []
         vectors = self._passage_vectors()
         similarity = vectors @ self._embedder.embed_question(question)
+        names = frozenset(question_names(question))
+        for k, named in self._named:
+            if not named <= names:
+                similarity[k] = -1.0
         best = np.maximum.reduceat(similarity, self._starts)
         order = np.argsort(-best, kind="stable")[:limit]
         return [(self.passages[i], float(best[i])) for i in order]
@@ -105,5 +116,4 @@ def _texts_of(passage: Passage, knowledge: KnowledgeBase) -> list[str]:
     for point in article.key_points if article else ():
         if passage.id in point.cite:
             texts.extend(point.texts.values())
-    texts.extend(q for questions in passage.questions.values() for q in questions)
     return texts or [passage.id]

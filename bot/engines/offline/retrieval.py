@@ -147,7 +147,13 @@ class PassageIndex:
             return None
         i = self._position[passage.id]
         score = self._bm25.get_scores(sorted(set().union(*(c.stems for c in reading.concepts))))[i]
-        return self._match(i, reading, float(score))
+        # Only the questions the passage answers that name nothing the asker did not name lend
+        # their words here: found by meaning, a passage has not shown its own words fit.
+        found = self._found_in(i, reading.concepts, *self._lent(i, reading.names), reading.names, reading.asked)
+        if not found:
+            return None
+        typed = holds(self._kinds[i], reading.wanted.name)
+        return Match(passage, float(score), found[0] / reading.total, found[1], typed)
 
     def names_in(self, text: str) -> frozenset[str]:
         """The proper names a question names, lower-cased, long forms as their acronyms."""
@@ -436,6 +442,11 @@ def _found(concept: _Concept, terms: frozenset[str], related: frozenset[str], ha
     if concept.stems & terms or (concept.role and has_role):
         return 1.0
     return SYNONYM_SHARE if concept.stems & related or concept.related & terms else 0.0
+
+
+def question_names(text: str) -> list[str]:
+    """The proper names a text names, lower-cased (see ``_names``)."""
+    return _names(text)
 
 
 def _names(text: str) -> list[str]:
