@@ -7,7 +7,7 @@ trap. ``MIN_SIMILARITY`` and ``MIN_COVERAGE_BY_MEANING`` in bot/engines/offline/
 were chosen from this output on the training sets, never on a hold-out:
 
     .venv/bin/python bench/paraphrase_calibration.py eval/dev-questions.jsonl eval/questions.jsonl \
-        eval/holdout-v2.jsonl eval/holdout-v3.jsonl eval/training-v4.jsonl
+        eval/holdout-v2.jsonl eval/holdout-v3.jsonl eval/holdout.jsonl
 
 Follow-ups are read alone here (the engine reads them with the previous question too).
 """

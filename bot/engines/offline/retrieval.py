@@ -126,7 +126,7 @@ class PassageIndex:
         self._idf = self._inverse_document_frequency()
         commonness("")  # load the frequency table now, not on the first question
 
-    def search(self, query: str, *, limit: int = 3, answer_type: QuestionType | None = None) -> list[Match]:
+    def search(self, query: str, *, limit: int | None = 3, answer_type: QuestionType | None = None) -> list[Match]:
         reading = self._read_question(query, answer_type)
         if reading is None:
             return []
