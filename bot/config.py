@@ -74,6 +74,8 @@ class Settings:
     knowledge_poll_seconds: float = 30.0
     prompt_knowledge_tokens: int = 8000
     digest_post_timeout: float = 30.0  # seconds for one digest post: past it the outcome is unknown
+    # --- offline engine paraphrases (issue 12) ---
+    offline_paraphrases: bool = True  # find passages by meaning (sentence embeddings, ~120 MiB once used)
 
     @property
     def resolved_engine(self) -> str:
@@ -125,6 +127,10 @@ class Settings:
             stream_answers=_flag(env, "BRIEFBOT_STREAM_ANSWERS") if env.get("BRIEFBOT_STREAM_ANSWERS") else True,
             knowledge_poll_seconds=_number(env, "BRIEFBOT_KNOWLEDGE_POLL_SECONDS", 30.0, float),
             prompt_knowledge_tokens=_number(env, "BRIEFBOT_PROMPT_KNOWLEDGE_TOKENS", 8000, int),
+            # --- offline engine paraphrases (issue 12) ---
+            offline_paraphrases=(
+                _flag(env, "BRIEFBOT_OFFLINE_PARAPHRASES") if env.get("BRIEFBOT_OFFLINE_PARAPHRASES") else True
+            ),
         )
 
 
