@@ -89,6 +89,8 @@ class Settings:
     handoff_scan: float = 5.0  # seconds between two looks for lapsed questions
     handoff_attempts: int = 3  # answers tried per question (the first one included) before giving up
     handoff_max_age: float = 600.0  # seconds after which a lapsed question gets "please ask again" instead
+    # offline engine paraphrases (issue 12)
+    offline_paraphrases: bool = True  # find passages by meaning (sentence embeddings, ~120 MiB once used)
 
     @property
     def resolved_engine(self) -> str:
@@ -143,6 +145,9 @@ class Settings:
             **_scale_out(env),
             **_observability(env),
             **_handoff(env),
+            offline_paraphrases=(
+                _flag(env, "BRIEFBOT_OFFLINE_PARAPHRASES") if env.get("BRIEFBOT_OFFLINE_PARAPHRASES") else True
+            ),
         )
 
 

@@ -119,7 +119,7 @@ class Briefer:
         """Answer from ``knowledge`` from now on. The engines (and the search index) are built
         first and swapped in at once, so a question never sees half of the change; safe to
         call from a worker thread while questions are answered."""
-        offline = OfflineEngine(knowledge)
+        offline = OfflineEngine(knowledge, paraphrases=self.settings.offline_paraphrases)
         model_engine = None
         if self.model is not None and not self.model_rejected:
             budget = self.settings.prompt_knowledge_tokens

@@ -86,7 +86,7 @@ class FollowUps:
         articles = tuple(
             replace(a, passages=tuple(replace(p, questions={}) for p in a.passages)) for a in self.knowledge.articles
         )
-        return OfflineEngine(KnowledgeBase(articles))
+        return OfflineEngine(KnowledgeBase(articles), paraphrases=False)  # the text itself, not its meaning
 
     def _reading_order(self, cited: Sequence[str]) -> list[str]:
         """Newest article first. Within the article the reply came from, the passages after

@@ -68,6 +68,17 @@ class _Concept:
     role: bool = False  # a role word ("heads", "capo"): found in any passage that names a role
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A question as the index reads it."""
+
+    wanted: QuestionType
+    concepts: list[_Concept]
+    total: float  # the weight of all its words
+    names: frozenset[str]  # the proper names it names
+    asked: list[_Concept]  # the agent nouns it asks for ("which *maker*")
+
+
 class PassageIndex:
     def __init__(self, knowledge: KnowledgeBase, synonyms: Synonyms | None = None) -> None:
         import bm25s
@@ -115,31 +126,79 @@ class PassageIndex:
         self._idf = self._inverse_document_frequency()
         commonness("")  # load the frequency table now, not on the first question
 
-    def search(self, query: str, *, limit: int = 3, answer_type: QuestionType | None = None) -> list[Match]:
+    def search(self, query: str, *, limit: int | None = 3, answer_type: QuestionType | None = None) -> list[Match]:
+        reading = self._read_question(query, answer_type)
+        if reading is None:
+            return []
+        scores = self._bm25.get_scores(sorted(set().union(*(c.stems for c in reading.concepts))))
+        matches = []
+        for i in self._candidates(reading.concepts):  # the others hold none of the question's words
+            match = self._match(i, reading, float(scores[i]))
+            if match is not None:
+                matches.append(match)
+        matches.sort(key=lambda m: (m.typed, round(m.coverage, 2), m.together, m.score), reverse=True)
+        return matches[:limit]
+
+    def judge(self, query: str, passage: Passage, *, answer_type: QuestionType | None = None) -> Match | None:
+        """How ``passage`` stands to the question, with the same checks as ``search`` (for a
+        passage found another way: by meaning, ``paraphrases``); None when it cannot answer."""
+        reading = self._read_question(query, answer_type)
+        if reading is None:
+            return None
+        i = self._position[passage.id]
+        score = self._bm25.get_scores(sorted(set().union(*(c.stems for c in reading.concepts))))[i]
+        # Only the questions the passage answers that name nothing the asker did not name lend
+        # their words here: found by meaning, a passage has not shown its own words fit.
+        found = self._found_in(i, reading.concepts, *self._lent(i, reading.names), reading.names, reading.asked)
+        if not found:
+            return None
+        typed = holds(self._kinds[i], reading.wanted.name)
+        return Match(passage, float(score), found[0] / reading.total, found[1], typed)
+
+    def names_in(self, text: str) -> frozenset[str]:
+        """The proper names a question names, lower-cased, long forms as their acronyms."""
+        return frozenset(n for n in _names(self._short_forms(text)) if n not in self._stopwords)
+
+    def about_others(self, follow_up: str, earlier: str) -> str | None:
+        """An elliptical follow-up as the question it stands for: "E quello di OpenAI?" after
+        "Chi è il CEO di AWS?" is "Chi è il CEO di OpenAI?" (the earlier question with its last
+        name replaced by the follow-up's names). None when the follow-up is not one: it asks
+        for a kind of answer of its own, or holds a topic word that is not a name."""
+        names = self.names_in(follow_up)
+        topic = self.topic_words(follow_up)
+        if not names or question_type(follow_up).name or not all(stems & names for stems in topic):
+            return None
+        spans = [m for m in _NAME.finditer(earlier) if m.group(0).lower() in self.names_in(earlier)]
+        if not spans:
+            return None
+        last = spans[-1]
+        ordered = [n for n in _names(follow_up) if n in names]
+        wording = " ".join(m.group(0) for m in _NAME.finditer(follow_up) if m.group(0).lower() in ordered)
+        return earlier[: last.start()] + wording + earlier[last.end() :]
+
+    def _read_question(self, query: str, answer_type: QuestionType | None) -> _Reading | None:
         wanted = answer_type or question_type(query)
         query = self._short_forms(query)
         concepts = self._concepts(query, wanted)
         if not any(not c.filler for c in concepts):
-            return []
-        scores = self._bm25.get_scores(sorted(set().union(*(c.stems for c in concepts))))
-        total = sum(c.weight for c in concepts)
+            return None
         # Names that are also stop words ("AI" / Italian "ai") cannot be checked: they are not indexed.
         names = frozenset(n for n in _names(query) if n not in self._stopwords)
-        asked = self._thing_asked(query, concepts)
-        matches = []
-        for i in self._candidates(concepts):  # the others hold none of the question's words
-            passage, score = self.passages[i], scores[i]
-            # Read with every question the passage answers; when that does not put the words
-            # together, read with only the questions that name nothing the asker did not name.
-            found = self._found_in(i, concepts, self._terms[i], self._related[i], names, asked)
-            if found and not found[1]:
-                found = self._found_in(i, concepts, *self._lent(i, names), names, asked) or found
-            if found:
-                weight, together = found
-                typed = holds(self._kinds[i], wanted.name)
-                matches.append(Match(passage, float(score), weight / total, together, typed))
-        matches.sort(key=lambda m: (m.typed, round(m.coverage, 2), m.together, m.score), reverse=True)
-        return matches[:limit]
+        total = sum(c.weight for c in concepts)
+        return _Reading(wanted, concepts, total, names, self._thing_asked(query, concepts))
+
+    def _match(self, i: int, reading: _Reading, score: float) -> Match | None:
+        concepts, names, asked = reading.concepts, reading.names, reading.asked
+        # Read with every question the passage answers; when that does not put the words
+        # together, read with only the questions that name nothing the asker did not name.
+        found = self._found_in(i, concepts, self._terms[i], self._related[i], names, asked)
+        if found and not found[1]:
+            found = self._found_in(i, concepts, *self._lent(i, names), names, asked) or found
+        if not found:
+            return None
+        weight, together = found
+        typed = holds(self._kinds[i], reading.wanted.name)
+        return Match(self.passages[i], score, weight / reading.total, together, typed)
 
     def _found_in(
         self,
@@ -383,6 +442,11 @@ def _found(concept: _Concept, terms: frozenset[str], related: frozenset[str], ha
     if concept.stems & terms or (concept.role and has_role):
         return 1.0
     return SYNONYM_SHARE if concept.stems & related or concept.related & terms else 0.0
+
+
+def question_names(text: str) -> list[str]:
+    """The proper names a text names, lower-cased (see ``_names``)."""
+    return _names(text)
 
 
 def _names(text: str) -> list[str]:

