@@ -666,6 +666,31 @@ async def test_a_digest_post_that_hangs_ends_the_pass_within_the_post_timeout(sl
     assert "may not have been posted" in status
 
 
+async def test_a_discord_digest_post_that_hangs_ends_the_pass_within_the_post_timeout(fake_discord, tmp_path):
+    import datetime as dt
+
+    from bot.store.database import Store, Subscription
+    from tests.discord_helpers import TOKEN
+    from tests.fakes.discord_server import CHANNEL_ID, GUILD_ID
+
+    store = Store(f"sqlite:///{tmp_path / 'bot.sqlite3'}")
+    store.save_subscription(
+        Subscription("discord", str(CHANNEL_ID), str(GUILD_ID), f"{dt.datetime.now(dt.UTC):%H:%M}", "UTC", "en")
+    )
+    store.close()
+    fake_discord.hang("POST", rf"/channels/{CHANNEL_ID}/messages", 120)
+    env = bot_env(tmp_path, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake_discord.api_url,
+                  BRIEFBOT_DIGEST_POST_TIMEOUT="2")  # fmt: skip
+    started = time.monotonic()
+    async with bot_process(env, "digest", "--once") as bot:
+        code = await bot.exit_code(limit=60)
+    elapsed = time.monotonic() - started
+    assert elapsed < 2 + 12, elapsed  # the post timeout plus the interpreter's start, not 120 s
+    assert code == 1 and ": unconfirmed: TimeoutError" in bot.log, bot.log  # never posted twice: not retried blind
+    posts = [r for r in fake_discord.requests if r.method == "POST" and r.path == f"/channels/{CHANNEL_ID}/messages"]
+    assert len(posts) == 1
+
+
 async def test_a_transient_digest_error_is_retried_on_the_next_pass(slack_api, tmp_path):
     _due_slack_subscription(tmp_path)
     slack_api.fail("chat.postMessage", "internal_error")

@@ -92,6 +92,7 @@ class _Failure:
     times: int
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds without an answer first (a hung call)
 
 
 class FakeDiscord:
@@ -153,6 +154,12 @@ class FakeDiscord:
         if status == 429:  # as Discord sends it (discord.py takes a 429 without "Via" for a Cloudflare ban)
             headers = {"Via": "1.1 google", "Retry-After": str(body.get("retry_after", 1)), "X-RateLimit-Scope": "user"}
         self._failures.append(_Failure(method, path_pattern, status, times, body, headers))
+
+    def hang(self, method: str, path_pattern: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` matching requests get no answer for ``seconds`` (then a 504, as a
+        gateway in front of Discord would give)."""
+        body = {"message": "scripted hang", "code": 0}
+        self._failures.append(_Failure(method, path_pattern, 504, times, body, delay=seconds))
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a gateway DISPATCH to the connection of the guild's shard (a DM's: shard 0)."""
@@ -415,6 +422,7 @@ class FakeDiscord:
         for failure in self._failures:
             if failure.times and failure.method == request.method and re.fullmatch(failure.pattern, path):
                 failure.times -= 1
+                await asyncio.sleep(failure.delay)
                 response = _json(failure.body, status=failure.status)
                 response.headers.update(failure.headers)
                 return response
