@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bot.engines.offline.answer_types import QuestionType, evidence_in, holds, question_type
+from bot.engines.offline.answer_types import QuestionType, evidence_in, holds, question_type, units_in
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.synonyms import Synonyms
 from bot.engines.offline.word_frequency import commonness
@@ -115,6 +115,7 @@ class PassageIndex:
             for fields in self._fields
         ]
         self._kinds = [evidence_in(p.texts) for p in self.passages]
+        self._units = [units_in(p.texts) for p in self.passages]
         # Which passages hold a stem (as a word, or through a synonym): a question reads only
         # the passages that hold one of its words, not all of them (1,000 articles: ~11,000).
         self._holding = _postings(self._terms)
@@ -152,7 +153,7 @@ class PassageIndex:
         found = self._found_in(i, reading.concepts, *self._lent(i, reading.names), reading.names, reading.asked)
         if not found:
             return None
-        typed = holds(self._kinds[i], reading.wanted.name)
+        typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
 
     def names_in(self, text: str) -> frozenset[str]:
@@ -197,7 +198,7 @@ class PassageIndex:
         if not found:
             return None
         weight, together = found
-        typed = holds(self._kinds[i], reading.wanted.name)
+        typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
         return Match(self.passages[i], score, weight / reading.total, together, typed)
 
     def _found_in(
