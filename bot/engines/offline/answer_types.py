@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from bot.engines.offline.language_data import all_languages, language_data
 from bot.grounding.quantities import read, tokens
@@ -65,7 +66,7 @@ def units_named(text: str) -> frozenset[str]:
     """The units a question names ("in euros", "quanti gigawatt"), with the quantity reader's
     unit words (``bot/grounding/lang/<language>.yaml``), in either language."""
     words = [t.text for t in tokens(text.lower())]
-    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    pairs = [f"{a} {b}" for a, b in pairwise(words)]
     found = set()
     for data in all_languages():
         units = word_lists(data.language).units
