@@ -209,17 +209,16 @@ class PassageIndex:
         attributes = frozenset().union(*(d.attribute_words for d in all_languages()))
         kind_words = self._kind_words | links
 
-        def thing(k: int) -> _Concept | None:
-            if 0 <= k < len(tokens) and tokens[k] not in names:
-                return by_word.get(tokens[k])
-            return None
+        def thing(k: int, owner: str = "") -> _Concept | None:
+            # A thing may itself look like a name ("GPUs"), but is not its own owner.
+            return by_word.get(tokens[k]) if 0 <= k < len(tokens) and tokens[k] != owner else None
 
         owned, valued = [], []
         for k, word in enumerate(tokens):
             if word in names:
-                if k + 1 < len(tokens) and tokens[k + 1] in marks and (found := thing(k + 2)):
+                if k + 1 < len(tokens) and tokens[k + 1] in marks and (found := thing(k + 2, word)):
                     owned.append((word, found))
-                if k >= 2 and tokens[k - 1] in links and (found := thing(k - 2)):
+                if k >= 2 and tokens[k - 1] in links and (found := thing(k - 2, word)):
                     owned.append((word, found))
             elif word in attributes and k <= 3:
                 after = k + 1
