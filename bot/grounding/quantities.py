@@ -20,7 +20,7 @@ _TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}|[$€£%]|[^\W_]+(?:[.,]\d+)*")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _GLUED = re.compile(r"(\d+(?:[.,]\d+)*)([^\W\d_]{1,3})")
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})+")
-_CURRENCY_SYMBOLS = {"$": "usd", "€": "eur"}
+_CURRENCY_SYMBOLS = {"$": "usd", "€": "eur", "£": "gbp"}
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from bot.engines.offline.language_data import all_languages, language_data
+from bot.grounding.quantities import read, tokens
+from bot.grounding.wordlists import word_lists
 
 # Which kinds of evidence satisfy each question type.
 ACCEPTS = {
@@ -39,6 +42,13 @@ class QuestionType:
     name: str | None
     absorbed: frozenset[str]  # the question's words that only named the type
     roles: frozenset[str] = frozenset()  # role words: found in any passage that names a role
+    # The units the amount asked for is in ("in euros": eur): a passage answers only with an
+    # amount in one of them, not with the same deal's value in dollars.
+    units: frozenset[str] = frozenset()
+
+
+# The kinds of answer that are a quantity, whose unit the question may name.
+_QUANTITY_TYPES = ("amount", "count", "duration")
 
 
 def question_type(text: str) -> QuestionType:
@@ -47,8 +57,26 @@ def question_type(text: str) -> QuestionType:
     for data in all_languages():
         for answer_type in data.answer_types:
             if any(cue.search(lowered) for cue in answer_type.cues):
-                return QuestionType(answer_type.name, answer_type.absorb, answer_type.roles)
+                units = units_named(lowered) if answer_type.name in _QUANTITY_TYPES else frozenset()
+                return QuestionType(answer_type.name, answer_type.absorb, answer_type.roles, units)
     return QuestionType(None, frozenset())
+
+
+def units_named(text: str) -> frozenset[str]:
+    """The units a question names ("in euros", "quanti gigawatt"), with the quantity reader's
+    unit words (``bot/grounding/lang/<language>.yaml``), in either language."""
+    words = [t.text for t in tokens(text.lower())]
+    pairs = [f"{a} {b}" for a, b in pairwise(words)]
+    found = set()
+    for data in all_languages():
+        units = word_lists(data.language).units
+        found.update(units[w] for w in words + pairs if w in units)
+    return frozenset(found)
+
+
+def units_in(texts: dict[str, str]) -> frozenset[str]:
+    """The units of the quantities a passage states, read in each of its languages."""
+    return frozenset(q.unit for language, text in texts.items() for q in read(text, language).quantities if q.unit)
 
 
 def is_instruction(text: str) -> bool:
@@ -80,5 +108,9 @@ def _evidence(language: str) -> dict[str, re.Pattern[str]]:
     }
 
 
-def holds(kinds: frozenset[str], wanted: str | None) -> bool:
+def holds(kinds: frozenset[str], wanted: str | None, units: frozenset[str] = frozenset(), asked=frozenset()) -> bool:
+    """Whether a passage holding ``kinds`` of answer (and quantities in ``units``) answers a
+    question of type ``wanted`` that asks for a quantity in one of ``asked`` units."""
+    if asked and not asked & units:
+        return False  # "in euros" is not answered by an amount in dollars
     return wanted is None or any(k in kinds for k in ACCEPTS[wanted])

@@ -127,7 +127,15 @@ class OfflineEngine:
         someone the previous question did not ("E quello di OpenAI?" after "Chi è il CEO di
         AWS?" asks about OpenAI: read with the previous question, AWS's CEO would answer it)."""
         earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
-        return earlier if self.index.names_in(question) <= self.index.names_in(earlier) else ""
+        names = self.index.names_in(question)
+        if not names <= self.index.names_in(earlier):
+            return ""
+        # "And how did Microsoft react?" after a question about Microsoft's exclusivity: a
+        # name with a word of its own that the previous question lacks asks something new
+        # about that name, which the previous answer does not answer.
+        earlier_words = set().union(*self.index.topic_words(earlier))
+        new_words = [w for w in self.index.topic_words(question) if not w & names and not w & earlier_words]
+        return "" if names and new_words else earlier
 
     def _nearest_answering(self, text: str, wanted: QuestionType, matches: list[Match]) -> list[Match]:
         if not any(m.typed for m in matches):

@@ -35,6 +35,9 @@ class LanguageData:
     kind_words: frozenset[str]  # "kind of / tipo di": may stand between
     which_span: int  # how many topic words after "which" name the thing (English compounds end with it)
     agent_endings: tuple[str, ...]  # endings of agent nouns ("maker", "produttore")
+    owner_links: frozenset[str]  # "the CEO *of* Google", "il CEO *di* Google": the name owns the word before
+    owner_marks: frozenset[str]  # "Google*'s* CEO": the name owns the word after
+    attribute_words: frozenset[str]  # "which *model* of GPU": asks for a named value of the thing
     answer_types: tuple[AnswerType, ...]
     evidence: dict[str, tuple[re.Pattern[str], ...]]
     instructions: tuple[re.Pattern[str], ...]  # text aimed at the bot, not a question
@@ -54,6 +57,9 @@ def language_data(language: str) -> LanguageData:
         kind_words=frozenset(raw["kind_words"].split()),
         which_span=int(raw["which_span"]),
         agent_endings=tuple(raw["agent_endings"].split()),
+        owner_links=frozenset((raw.get("owner_links") or "").split()),
+        owner_marks=frozenset((raw.get("owner_marks") or "").split()),
+        attribute_words=frozenset((raw.get("attribute_words") or "").split()),
         answer_types=tuple(
             AnswerType(
                 t["type"], _compiled(t["cues"]), frozenset(t.get("absorb") or ()), frozenset(t.get("roles") or ())

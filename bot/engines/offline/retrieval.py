@@ -22,12 +22,16 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bot.engines.offline.answer_types import QuestionType, evidence_in, holds, question_type
+from bot.engines.offline.answer_types import QuestionType, evidence_in, holds, question_type, units_in
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.synonyms import Synonyms
 from bot.engines.offline.word_frequency import commonness
 from bot.knowledge.articles import KnowledgeBase, Passage
 from bot.language.text import words
+
+_TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)  # as ``words``, keeping the case
+_OWNER_NEAR = 5  # words: how close a thing must stand to the name that owns it ("Microsoft's Azure")
+_VALUE_NEAR = 3  # words: how close a named value must stand to the thing ("GB200 GPUs")
 
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
 _NEAR = 14  # words: how close two question words must stand in a passage to be read together
@@ -57,6 +61,7 @@ class _Field:
     is_question: bool = False  # a question the passage answers (editor- or ingest-written)
     names: frozenset[str] = frozenset()  # a question's proper names, lower-cased
     is_translation: bool = False  # the passage's own text, in one of its languages
+    named_at: frozenset[int] = frozenset()  # the positions of proper names and codes ("Nvidia", "GB200")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class _Reading:
     total: float  # the weight of all its words
     names: frozenset[str]  # the proper names it names
     asked: list[_Concept]  # the agent nouns it asks for ("which *maker*")
+    owned: list[tuple[str, _Concept]] = ()  # (name, thing): "Microsoft's GPUs"
+    valued: list[_Concept] = ()  # things whose named value is asked for ("which *model* of GPU")
 
 
 class PassageIndex:
@@ -115,6 +122,7 @@ class PassageIndex:
             for fields in self._fields
         ]
         self._kinds = [evidence_in(p.texts) for p in self.passages]
+        self._units = [units_in(p.texts) for p in self.passages]
         # Which passages hold a stem (as a word, or through a synonym): a question reads only
         # the passages that hold one of its words, not all of them (1,000 articles: ~11,000).
         self._holding = _postings(self._terms)
@@ -152,7 +160,8 @@ class PassageIndex:
         found = self._found_in(i, reading.concepts, *self._lent(i, reading.names), reading.names, reading.asked)
         if not found:
             return None
-        typed = holds(self._kinds[i], reading.wanted.name)
+        typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
+        typed = typed and self._attributed(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
 
     def names_in(self, text: str) -> frozenset[str]:
@@ -185,7 +194,56 @@ class PassageIndex:
         # Names that are also stop words ("AI" / Italian "ai") cannot be checked: they are not indexed.
         names = frozenset(n for n in _names(query) if n not in self._stopwords)
         total = sum(c.weight for c in concepts)
-        return _Reading(wanted, concepts, total, names, self._thing_asked(query, concepts))
+        owned, valued = self._attributions(query, concepts, names)
+        return _Reading(wanted, concepts, total, names, self._thing_asked(query, concepts), owned, valued)
+
+    def _attributions(
+        self, text: str, concepts: list[_Concept], names: frozenset[str]
+    ) -> tuple[list[tuple[str, _Concept]], list[_Concept]]:
+        """What the question attributes to a name ("Microsoft's GPUs", "il CEO di Google") and
+        the things whose named value it asks for ("which model of GPU"), as its concepts."""
+        tokens = words(text)
+        by_word = {w: c for c in concepts if not c.filler and not c.role for w in c.stems}
+        links = frozenset().union(*(d.owner_links for d in all_languages()))
+        marks = frozenset().union(*(d.owner_marks for d in all_languages()))
+        attributes = frozenset().union(*(d.attribute_words for d in all_languages()))
+        kind_words = self._kind_words | links
+
+        def thing(k: int, owner: str = "") -> _Concept | None:
+            # A thing may itself look like a name ("GPUs"), but is not its own owner.
+            return by_word.get(tokens[k]) if 0 <= k < len(tokens) and tokens[k] != owner else None
+
+        owned, valued = [], []
+        for k, word in enumerate(tokens):
+            if word in names:
+                if k + 1 < len(tokens) and tokens[k + 1] in marks and (found := thing(k + 2, word)):
+                    owned.append((word, found))
+                if k >= 2 and tokens[k - 1] in links and (found := thing(k - 2, word)):
+                    owned.append((word, found))
+            elif word in attributes and k <= 3:
+                after = k + 1
+                while after < len(tokens) and tokens[after] in kind_words:
+                    after += 1
+                found = thing(after) if after > k + 1 else thing(k - 1)
+                if found:
+                    valued.append(found)
+        return owned, valued
+
+    def _attributed(self, i: int, reading: _Reading) -> bool:
+        """Whether passage ``i`` gives what the question attributes: each owned thing next to its
+        owner's name, and a named value next to each thing whose value is asked for."""
+        fields = [f for f in self._fields[i] if f.is_translation]
+        lenders = fields + [f for f in self._fields[i] if f.is_question and f.names <= reading.names]
+        for name, concept in reading.owned:
+            owner, things = frozenset({name}), [_positions(_all(concept), f) for f in lenders]
+            # Only a thing the passage holds can be someone else's there; one it lacks is left to coverage.
+            pairs = zip(lenders, things, strict=True)
+            if any(things) and not any(_near(_positions(owner, f), t, _OWNER_NEAR) for f, t in pairs):
+                return False
+        for concept in reading.valued:
+            if not any(_valued(f, _positions(_all(concept), f), reading.names) for f in fields):
+                return False
+        return True
 
     def _match(self, i: int, reading: _Reading, score: float) -> Match | None:
         concepts, names, asked = reading.concepts, reading.names, reading.asked
@@ -197,7 +255,8 @@ class PassageIndex:
         if not found:
             return None
         weight, together = found
-        typed = holds(self._kinds[i], reading.wanted.name)
+        typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
+        typed = typed and self._attributed(i, reading)
         return Match(self.passages[i], score, weight / reading.total, together, typed)
 
     def _found_in(
@@ -361,6 +420,7 @@ class PassageIndex:
             field.is_question,
             field.names,
             field.is_translation,
+            field.named_at,
         )
 
     def _field(
@@ -384,7 +444,11 @@ class PassageIndex:
             for start in _occurrences(form, tokens):
                 for i in range(start, start + len(form)):
                     stems[i] = stems[i] | {acronym}
-        return _Field(tuple(stems), tuple(related), is_bag, is_question, names)
+        cased = _TOKEN.findall(text)
+        named_at = frozenset(
+            k for k, w in enumerate(cased) if _CODE_LIKE.fullmatch(w) or (k > 0 and w[:1].isupper())
+        ) if len(cased) == len(tokens) else frozenset()
+        return _Field(tuple(stems), tuple(related), is_bag, is_question, names, named_at=named_at)
 
     def _read_word(self, w: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
         content = w not in self._stopwords and not w.isdigit()
@@ -403,6 +467,22 @@ class PassageIndex:
                 frequency[term] = frequency.get(term, 0) + 1
         self._unseen_idf = math.log(1 + count / 0.5)
         return {t: math.log(1 + count / f) for t, f in frequency.items()}
+
+
+def _all(concept: _Concept) -> frozenset[str]:
+    return concept.stems | concept.related
+
+
+def _near(first: tuple[int, ...], second: tuple[int, ...], distance: int) -> bool:
+    return any(abs(a - b) <= distance for a in first for b in second)
+
+
+def _valued(field: _Field, things: tuple[int, ...], asked_names: frozenset[str]) -> bool:
+    """Whether a proper name or code the question did not name stands next to the thing."""
+    values = [
+        k for k in field.named_at if k not in things and not (field.stems[k] & asked_names)
+    ]
+    return _near(things, tuple(values), _VALUE_NEAR)
 
 
 def _union(groups) -> frozenset[str]:
