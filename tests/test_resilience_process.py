@@ -651,16 +651,22 @@ async def _slack_digest_status(env, slack_api) -> str:
     return blocks_text(replies[-1])
 
 
-async def test_a_digest_post_that_hangs_ends_the_pass_within_the_post_timeout(slack_api, tmp_path):
-    _due_slack_subscription(tmp_path)
-    slack_api.hang("chat.postMessage", 120)
-    env = slack_env(tmp_path, slack_api, BRIEFBOT_DIGEST_POST_TIMEOUT="2")
+async def _digest_pass_ends_unconfirmed(env) -> None:
+    """``digest --once`` with a post that hangs (and a 2 s post timeout) ends the pass at once,
+    the post "unconfirmed": never retried blind, so never posted twice."""
     started = time.monotonic()
     async with bot_process(env, "digest", "--once") as bot:
         code = await bot.exit_code(limit=60)
     elapsed = time.monotonic() - started
     assert elapsed < 2 + 12, elapsed  # the post timeout plus the interpreter's start, not 120 s
-    assert code == 1 and ": unconfirmed: TimeoutError" in bot.log, bot.log  # never posted twice: not retried blind
+    assert code == 1 and ": unconfirmed: TimeoutError" in bot.log, bot.log
+
+
+async def test_a_digest_post_that_hangs_ends_the_pass_within_the_post_timeout(slack_api, tmp_path):
+    _due_slack_subscription(tmp_path)
+    slack_api.hang("chat.postMessage", 120)
+    env = slack_env(tmp_path, slack_api, BRIEFBOT_DIGEST_POST_TIMEOUT="2")
+    await _digest_pass_ends_unconfirmed(env)
     status = await _slack_digest_status(env, slack_api)
     assert "Daily digest at" in status and "Paused" not in status  # the subscription is kept, not paused
     assert "may not have been posted" in status
@@ -681,12 +687,7 @@ async def test_a_discord_digest_post_that_hangs_ends_the_pass_within_the_post_ti
     fake_discord.hang("POST", rf"/channels/{CHANNEL_ID}/messages", 120)
     env = bot_env(tmp_path, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake_discord.api_url,
                   BRIEFBOT_DIGEST_POST_TIMEOUT="2")  # fmt: skip
-    started = time.monotonic()
-    async with bot_process(env, "digest", "--once") as bot:
-        code = await bot.exit_code(limit=60)
-    elapsed = time.monotonic() - started
-    assert elapsed < 2 + 12, elapsed  # the post timeout plus the interpreter's start, not 120 s
-    assert code == 1 and ": unconfirmed: TimeoutError" in bot.log, bot.log  # never posted twice: not retried blind
+    await _digest_pass_ends_unconfirmed(env)
     posts = [r for r in fake_discord.requests if r.method == "POST" and r.path == f"/channels/{CHANNEL_ID}/messages"]
     assert len(posts) == 1
 
