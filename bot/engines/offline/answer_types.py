@@ -29,6 +29,8 @@ ACCEPTS = {
     "person": ("role", "name", "organisation"),
     "reason": ("reason",),
     "opinion": ("opinion",),
+    "hypothetical": ("condition",),
+    "percentage": ("percentage",),
 }
 # A proper name: a capitalised word that does not start its sentence, or an acronym/camel-case
 # word anywhere (AWS, OpenAI).

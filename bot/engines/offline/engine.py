@@ -83,6 +83,8 @@ class OfflineEngine:
         if standing_for is not None:
             question, history = standing_for, ()  # "and OpenAI's?": the earlier question, about OpenAI
         wanted = question_type(question)
+        if self.index.missing_head(question, wanted):
+            return []  # "What is Google's cloud revenue?": no article speaks of revenue at all
         own_words = self.index.topic_words(question, wanted)
         matches = self.index.search(question, limit=None, answer_type=wanted) if own_words else []
         lacks_topic = not matches or matches[0].coverage < MIN_COVERAGE

@@ -36,6 +36,9 @@ _VALUE_NEAR = 3  # words: how close a named value must stand to the thing ("GB20
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
 _NEAR = 14  # words: how close two question words must stand in a passage to be read together
 SYNONYM_SHARE = 0.7  # a word found only through a synonym counts for this share of its weight
+# A head word this common (wordfreq Zipf above ~5.5: "thing", "time") says too little about what
+# is asked to refuse over it.
+MIN_HEAD_RARITY = 0.6
 FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a topic word's ~1-3
 
 
@@ -163,6 +166,41 @@ class PassageIndex:
         typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
         typed = typed and self._attributed(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
+
+    def missing_head(self, text: str, answer_type: QuestionType | None = None) -> str | None:
+        """The word a question centres on ("What is Google's cloud *revenue*?", "Quanti
+        *dipendenti*...?") when no passage holds it nor a synonym of it: then none answers,
+        however many of its other words they share. None when every head word is found, or
+        the head is too common a word to say what is asked (wordfreq)."""
+        wanted = answer_type or question_type(text)
+        text = self._short_forms(text)
+        lowered = text.lower()
+        names = self.names_in(text)
+        skip = self._stopwords | self._filler | self._type_words | wanted.absorbed
+        for data in all_languages():
+            for cue in data.head_cues:
+                found = cue.search(lowered)
+                if found is None:
+                    continue
+                phrase = []
+                for word in words(lowered[found.end() :]):
+                    if word in data.head_stops:
+                        break
+                    if word not in skip and word not in names and not word.isdigit() and len(word) > 2:
+                        phrase.append(word)
+                if not phrase:
+                    continue
+                head = phrase[-1] if data.head_last else phrase[0]
+                if commonness(head) >= MIN_HEAD_RARITY and not self._anywhere(head):
+                    return head
+        return None
+
+    def _anywhere(self, word: str) -> bool:
+        """Whether some passage holds the word, or a synonym of it, in either language."""
+        stems = frozenset(s.stemWord(word) for s in self._stemmers.values()) | {word}
+        if any(s in self._holding for s in stems | self._expand(word)):
+            return True
+        return any(stems & related for related in self._related)
 
     def names_in(self, text: str) -> frozenset[str]:
         """The proper names a question names, lower-cased, long forms as their acronyms."""
