@@ -186,11 +186,14 @@ class PassageIndex:
                 for word in words(lowered[found.end() :]):
                     if word in data.head_stops:
                         break
-                    if word not in skip and word not in names and not word.isdigit() and len(word) > 2:
+                    if word not in self._stopwords and word not in names and not word.isdigit() and len(word) > 2:
                         phrase.append(word)
                 if not phrase:
                     continue
                 head = phrase[-1] if data.head_last else phrase[0]
+                # A head that names the kind of answer ("the total *value*") is the type gate's to check.
+                if head in skip:
+                    continue
                 if commonness(head) >= MIN_HEAD_RARITY and not self._anywhere(head):
                     return head
         return None
