@@ -106,6 +106,8 @@ async def test_a_hypothetical_is_answered_by_a_passage_that_states_the_condition
         "How many employees will the Turin battery plant have?",
         "Qual è il fatturato dello stabilimento di batterie di Torino?",
         "Quanti dipendenti avrà lo stabilimento di batterie di Torino?",
+        "How many people work at the Turin battery plant?",
+        "Where are Nordlicht's Turin battery warehouses?",
     ],
 )
 async def test_a_question_centred_on_a_thing_no_passage_mentions_is_refused(tmp_path, make_briefer, question):

@@ -36,9 +36,9 @@ _VALUE_NEAR = 3  # words: how close a named value must stand to the thing ("GB20
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
 _NEAR = 14  # words: how close two question words must stand in a passage to be read together
 SYNONYM_SHARE = 0.7  # a word found only through a synonym counts for this share of its weight
-# A head word this common (wordfreq Zipf above ~5.5: "thing", "time") says too little about what
+# A head word this common (wordfreq Zipf above ~6: "thing", "time") says too little about what
 # is asked to refuse over it.
-MIN_HEAD_RARITY = 0.6
+MIN_HEAD_RARITY = 0.4
 FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a topic word's ~1-3
 
 
@@ -176,7 +176,9 @@ class PassageIndex:
         text = self._short_forms(text)
         lowered = text.lower()
         names = self.names_in(text)
-        skip = self._stopwords | self._filler | self._type_words | wanted.absorbed
+        # Only the words naming the kind asked for are not the head: in "how many *people*" the
+        # people are what is counted, though "people" names a kind elsewhere ("which people").
+        skip = self._stopwords | self._filler | wanted.absorbed
         for data in all_languages():
             for cue in data.head_cues:
                 found = cue.search(lowered)
@@ -186,16 +188,23 @@ class PassageIndex:
                 for word in words(lowered[found.end() :]):
                     if word in data.head_stops:
                         break
-                    if word not in self._stopwords and word not in names and not word.isdigit() and len(word) > 2:
+                    if word in self._stopwords or word in self._filler or word in names or word.isdigit():
+                        continue  # "the *main* challenger", "the *Amazon* exec": not the head
+                    if len(word) > 2:
                         phrase.append(word)
                 if not phrase:
                     continue
-                head = phrase[-1] if data.head_last else phrase[0]
-                # A head that names the kind of answer ("the total *value*") is the type gate's to check.
-                if head in skip:
-                    continue
-                if commonness(head) >= MIN_HEAD_RARITY and not self._anywhere(head):
-                    return head
+                if wanted.name == "count":
+                    # What is counted is the topic, however common a word, and "how many people
+                    # work..." has no stop word before its verb: every word of it is checked.
+                    heads = [w for w in phrase if w not in skip]
+                else:
+                    head = phrase[-1] if data.head_last else phrase[0]
+                    # A head naming the kind of answer ("the total *value*") is the type gate's to check.
+                    heads = [head] if head not in skip and commonness(head) >= MIN_HEAD_RARITY else []
+                for head in heads:
+                    if not self._anywhere(head):
+                        return head
         return None
 
     def _anywhere(self, word: str) -> bool:
