@@ -126,3 +126,18 @@ async def test_a_question_centred_on_a_thing_no_passage_mentions_is_refused(tmp_
 async def test_a_question_centred_on_a_thing_a_passage_holds_is_answered(tmp_path, make_briefer, question, passage):
     reply = await briefer_for(tmp_path, make_briefer, BASE).answer(question)
     assert not reply.refused and reply.citations[0].id == f"plant/{passage}"
+
+
+WITH_SUPPLIERS = BASE + """\
+  - id: p6
+    it: "Nordlicht avrà bisogno di 3.000 tecnici per lo stabilimento, una squadra che solo pochi partner locali con grandi centri di formazione come Comau, Prima Industrie e Stellantis possono aiutare a formare."
+    en: "Nordlicht will need 3,000 technicians for the plant, a workforce that only a few local partners with large training centres such as Comau, Prima Industrie and Stellantis can help it train."
+"""
+
+
+async def test_a_quantity_answers_only_for_the_name_it_stands_next_to(tmp_path, make_briefer):
+    briefer = briefer_for(tmp_path, make_briefer, WITH_SUPPLIERS)
+    own = await briefer.answer("How many technicians will Nordlicht need for the plant?")
+    other = await briefer.answer("How many technicians will Stellantis provide for the plant?")
+    assert not own.refused and own.citations[0].id == "plant/p6"
+    assert other.refused and not other.citations

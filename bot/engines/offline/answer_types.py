@@ -100,6 +100,12 @@ def evidence_in(texts: dict[str, str]) -> frozenset[str]:
     return frozenset(kinds)
 
 
+def evidence_spans(text: str, language: str, wanted: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds an answer of the kind ``wanted`` asks for (character spans)."""
+    patterns = _evidence(language)
+    return [m.span() for kind in ACCEPTS[wanted] if kind in patterns for m in patterns[kind].finditer(text)]
+
+
 @cache
 def _evidence(language: str) -> dict[str, re.Pattern[str]]:
     """Each kind's patterns as one alternation: one search per kind (indexing 1,000 articles

@@ -22,7 +22,14 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bot.engines.offline.answer_types import QuestionType, evidence_in, holds, question_type, units_in
+from bot.engines.offline.answer_types import (
+    QuestionType,
+    evidence_in,
+    evidence_spans,
+    holds,
+    question_type,
+    units_in,
+)
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.synonyms import Synonyms
 from bot.engines.offline.word_frequency import commonness
@@ -31,6 +38,11 @@ from bot.language.text import words
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)  # as ``words``, keeping the case
 _OWNER_NEAR = 5  # words: how close a thing must stand to the name that owns it ("Microsoft's Azure")
+# words: how close a quantity must stand to each name a "how much / how many" question names: "How
+# many GPUs will Microsoft provide?" is not answered by OpenAI's need for GPUs in a sentence that
+# lists Microsoft among possible suppliers 17 words away.
+_QUANTITY_NEAR = 14
+_QUANTITY_TYPES = ("amount", "count")
 _VALUE_NEAR = 3  # words: how close a named value must stand to the thing ("GB200 GPUs")
 
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
@@ -164,7 +176,7 @@ class PassageIndex:
         if not found:
             return None
         typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
-        typed = typed and self._attributed(i, reading)
+        typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
 
     def missing_head(self, text: str, answer_type: QuestionType | None = None) -> str | None:
@@ -306,8 +318,23 @@ class PassageIndex:
             return None
         weight, together = found
         typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
-        typed = typed and self._attributed(i, reading)
+        typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(self.passages[i], score, weight / reading.total, together, typed)
+
+    def _quantity_of_names(self, i: int, reading: _Reading) -> bool:
+        """For "how much / how many" about a name: whether, in one of passage ``i``'s texts, a
+        quantity stands within ``_QUANTITY_NEAR`` words of every name asked about that it names."""
+        if reading.wanted.name not in _QUANTITY_TYPES or not reading.names:
+            return True
+        for language, text in self.passages[i].texts.items():
+            tokens = [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(self._short_forms(text))]
+            spans = evidence_spans(text, language, reading.wanted.name)
+            quantities = [n for n, (start, end, _) in enumerate(tokens) if any(a < end and start < b for a, b in spans)]
+            named = [[n for n, (*_, word) in enumerate(tokens) if word == name] for name in reading.names]
+            named = [positions for positions in named if positions]  # a name it lacks is left to coverage
+            if all(any(abs(p - q) <= _QUANTITY_NEAR for p in positions for q in quantities) for positions in named):
+                return True
+        return False
 
     def _found_in(
         self,
