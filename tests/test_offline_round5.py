@@ -130,8 +130,12 @@ async def test_a_question_centred_on_a_thing_a_passage_holds_is_answered(tmp_pat
 
 WITH_SUPPLIERS = BASE + """\
   - id: p6
-    it: "Nordlicht avrà bisogno di 3.000 tecnici per lo stabilimento, una squadra che solo pochi partner locali con grandi centri di formazione come Comau, Prima Industrie e Stellantis possono aiutare a formare."
-    en: "Nordlicht will need 3,000 technicians for the plant, a workforce that only a few local partners with large training centres such as Comau, Prima Industrie and Stellantis can help it train."
+    it: >-
+      Nordlicht avrà bisogno di 3.000 tecnici per lo stabilimento, una squadra che solo pochi partner
+      locali con grandi centri di formazione come Comau, Prima Industrie e Stellantis possono aiutare a formare.
+    en: >-
+      Nordlicht will need 3,000 technicians for the plant, a workforce that only a few local partners
+      with large training centres such as Comau, Prima Industrie and Stellantis can help it train.
 """
 
 
