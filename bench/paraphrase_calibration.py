@@ -35,6 +35,8 @@ def main(files: list[str]) -> None:
             if is_instruction(question):
                 continue
             wanted = question_type(question)
+            if engine.index.missing_head(question, wanted):
+                continue  # refused before any reading: no passage speaks of what it centres on
             if _answers(engine.index.search(question, answer_type=wanted)):
                 continue
             (passage, similarity), *_ = engine.paraphrases.closest(question, limit=1)

@@ -179,9 +179,11 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
         "person",
         "reason",
         "opinion",
+        "hypothetical",
+        "percentage",
     }
-    assert data.question_words and data.filler and data.instructions
-    assert set(data.evidence) >= {"date", "duration", "amount", "count", "role", "reason"}
+    assert data.question_words and data.filler and data.instructions and data.head_cues
+    assert set(data.evidence) >= {"date", "duration", "amount", "count", "role", "reason", "condition", "percentage"}
 
 
 ACRONYM_ARTICLE = """\

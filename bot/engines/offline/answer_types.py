@@ -29,6 +29,8 @@ ACCEPTS = {
     "person": ("role", "name", "organisation"),
     "reason": ("reason",),
     "opinion": ("opinion",),
+    "hypothetical": ("condition",),
+    "percentage": ("percentage",),
 }
 # A proper name: a capitalised word that does not start its sentence, or an acronym/camel-case
 # word anywhere (AWS, OpenAI).
@@ -96,6 +98,12 @@ def evidence_in(texts: dict[str, str]) -> frozenset[str]:
         if _TWO_NAMES.search(text):
             kinds.add("name")
     return frozenset(kinds)
+
+
+def evidence_spans(text: str, language: str, wanted: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds an answer of the kind ``wanted`` asks for (character spans)."""
+    patterns = _evidence(language)
+    return [m.span() for kind in ACCEPTS[wanted] if kind in patterns for m in patterns[kind].finditer(text)]
 
 
 @cache

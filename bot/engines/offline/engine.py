@@ -29,9 +29,12 @@ MIN_COVERAGE = 0.55
 # capitalisation") shares words and sounds alike, but not enough of both. Calibrated with
 # bench/paraphrase_calibration.py on the training sets (eval/dev-questions, questions, holdout,
 # holdout-v2, holdout-v3), never on a hold-out (round 3: holdout-v4): the highest trap there scores
-# 1.02, and 9 of the 15 right passages that hold the kind of answer reach 1.05.
+# 1.02, and 9 of the 15 right passages that hold the kind of answer reach 1.05. Round 5: with the
+# missing-head gate (``PassageIndex.missing_head``) refusing first, the highest trap left on
+# eval/train-r5 and every earlier set (v2-v5, dev, shipped, old hold-out) scores 0.89, so 0.95
+# (a margin of 0.06) lets five more right paraphrases through and no trap.
 MIN_SIMILARITY = 0.5
-MIN_MEANING_SCORE = 1.05
+MIN_MEANING_SCORE = 0.95
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
 MAX_BRIEF_POINTS = 6  # and at most this many articles in a briefing: the newest, or those asked for
 SCOPE_TITLES = 3  # articles named when a question is not covered
@@ -83,6 +86,8 @@ class OfflineEngine:
         if standing_for is not None:
             question, history = standing_for, ()  # "and OpenAI's?": the earlier question, about OpenAI
         wanted = question_type(question)
+        if self.index.missing_head(question, wanted):
+            return []  # "What is Google's cloud revenue?": no article speaks of revenue at all
         own_words = self.index.topic_words(question, wanted)
         matches = self.index.search(question, limit=None, answer_type=wanted) if own_words else []
         lacks_topic = not matches or matches[0].coverage < MIN_COVERAGE

@@ -41,6 +41,11 @@ class LanguageData:
     answer_types: tuple[AnswerType, ...]
     evidence: dict[str, tuple[re.Pattern[str], ...]]
     instructions: tuple[re.Pattern[str], ...]  # text aimed at the bot, not a question
+    # "What is Google's cloud *revenue*?": where the thing a question centres on starts, the
+    # words that end its noun phrase, and whether the head is the phrase's last word (English).
+    head_cues: tuple[re.Pattern[str], ...] = ()
+    head_stops: frozenset[str] = frozenset()
+    head_last: bool = True
 
 
 @cache
@@ -68,6 +73,9 @@ def language_data(language: str) -> LanguageData:
         ),
         evidence={kind: _compiled(patterns) for kind, patterns in raw["evidence"].items()},
         instructions=_compiled(raw.get("instructions") or []),
+        head_cues=_compiled(raw.get("head_cues") or []),
+        head_stops=frozenset((raw.get("head_stops") or "").split()),
+        head_last=bool(raw.get("head_last", True)),
     )
 
 

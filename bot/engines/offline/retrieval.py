@@ -22,7 +22,14 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from bot.engines.offline.answer_types import QuestionType, evidence_in, holds, question_type, units_in
+from bot.engines.offline.answer_types import (
+    QuestionType,
+    evidence_in,
+    evidence_spans,
+    holds,
+    question_type,
+    units_in,
+)
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.synonyms import Synonyms
 from bot.engines.offline.word_frequency import commonness
@@ -31,11 +38,19 @@ from bot.language.text import words
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)  # as ``words``, keeping the case
 _OWNER_NEAR = 5  # words: how close a thing must stand to the name that owns it ("Microsoft's Azure")
+# words: how close a quantity must stand to each name a "how much / how many" question names: "How
+# many GPUs will Microsoft provide?" is not answered by OpenAI's need for GPUs in a sentence that
+# lists Microsoft among possible suppliers 17 words away.
+_QUANTITY_NEAR = 14
+_QUANTITY_TYPES = ("amount", "count")
 _VALUE_NEAR = 3  # words: how close a named value must stand to the thing ("GB200 GPUs")
 
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
 _NEAR = 14  # words: how close two question words must stand in a passage to be read together
 SYNONYM_SHARE = 0.7  # a word found only through a synonym counts for this share of its weight
+# A head word this common (wordfreq Zipf above ~6: "thing", "time") says too little about what
+# is asked to refuse over it.
+MIN_HEAD_RARITY = 0.4
 FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a topic word's ~1-3
 
 
@@ -161,8 +176,55 @@ class PassageIndex:
         if not found:
             return None
         typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
-        typed = typed and self._attributed(i, reading)
+        typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
+
+    def missing_head(self, text: str, answer_type: QuestionType | None = None) -> str | None:
+        """The word a question centres on ("What is Google's cloud *revenue*?", "Quanti
+        *dipendenti*...?") when no passage holds it nor a synonym of it: then none answers,
+        however many of its other words they share. None when every head word is found, or
+        the head is too common a word to say what is asked (wordfreq)."""
+        wanted = answer_type or question_type(text)
+        text = self._short_forms(text)
+        lowered = text.lower()
+        names = self.names_in(text)
+        # Only the words naming the kind asked for are not the head: in "how many *people*" the
+        # people are what is counted, though "people" names a kind elsewhere ("which people").
+        skip = self._stopwords | self._filler | wanted.absorbed
+        for data in all_languages():
+            for cue in data.head_cues:
+                found = cue.search(lowered)
+                if found is None:
+                    continue
+                phrase = []
+                for word in words(lowered[found.end() :]):
+                    if word in data.head_stops:
+                        break
+                    if word in self._stopwords or word in self._filler or word in names or word.isdigit():
+                        continue  # "the *main* challenger", "the *Amazon* exec": not the head
+                    if len(word) > 2:
+                        phrase.append(word)
+                if not phrase:
+                    continue
+                if wanted.name == "count":
+                    # What is counted is the topic, however common a word, and "how many people
+                    # work..." has no stop word before its verb: every word of it is checked.
+                    heads = [w for w in phrase if w not in skip]
+                else:
+                    head = phrase[-1] if data.head_last else phrase[0]
+                    # A head naming the kind of answer ("the total *value*") is the type gate's to check.
+                    heads = [head] if head not in skip and commonness(head) >= MIN_HEAD_RARITY else []
+                for head in heads:
+                    if not self._anywhere(head):
+                        return head
+        return None
+
+    def _anywhere(self, word: str) -> bool:
+        """Whether some passage holds the word, or a synonym of it, in either language."""
+        stems = frozenset(s.stemWord(word) for s in self._stemmers.values()) | {word}
+        if any(s in self._holding for s in stems | self._expand(word)):
+            return True
+        return any(stems & related for related in self._related)
 
     def names_in(self, text: str) -> frozenset[str]:
         """The proper names a question names, lower-cased, long forms as their acronyms."""
@@ -256,8 +318,23 @@ class PassageIndex:
             return None
         weight, together = found
         typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
-        typed = typed and self._attributed(i, reading)
+        typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(self.passages[i], score, weight / reading.total, together, typed)
+
+    def _quantity_of_names(self, i: int, reading: _Reading) -> bool:
+        """For "how much / how many" about a name: whether, in one of passage ``i``'s texts, a
+        quantity stands within ``_QUANTITY_NEAR`` words of every name asked about that it names."""
+        if reading.wanted.name not in _QUANTITY_TYPES or not reading.names:
+            return True
+        for language, text in self.passages[i].texts.items():
+            tokens = [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(self._short_forms(text))]
+            spans = evidence_spans(text, language, reading.wanted.name)
+            quantities = [n for n, (start, end, _) in enumerate(tokens) if any(a < end and start < b for a, b in spans)]
+            named = [[n for n, (*_, word) in enumerate(tokens) if word == name] for name in reading.names]
+            named = [positions for positions in named if positions]  # a name it lacks is left to coverage
+            if all(any(abs(p - q) <= _QUANTITY_NEAR for p in positions for q in quantities) for positions in named):
+                return True
+        return False
 
     def _found_in(
         self,
