@@ -92,3 +92,64 @@ def test_an_unreadable_cut_model_falls_back_to_py3langids_own(tmp_path):
     cut.write_bytes(b"{not json")
     assert load_identifier(tmp_path).classify("Quanto vale l'accordo?")[0] == "it"
     assert detect_language("Who signed the deal?") == "en"
+
+
+def _words() -> list[str]:
+    """The lists' own words, the articles' and questions' words as written and lowercased, and odd ones."""
+    from wordfreq import get_frequency_dict
+
+    words = {w for lang in ("en", "it") for w in get_frequency_dict(lang, "small")}
+    for text in _sentences():
+        for token in re.findall(r"[\w'’.,%$€-]+", text):
+            words.update((token, token.lower(), token.strip(".,")))
+    words.update(["nvidia", "zzyzx", "straße", "perché", "ΩΜΈΓΑ", "l'accordo", "2025", "38", "co-founder", "ÿ", ""])
+    return sorted(words)
+
+
+def test_the_compact_word_table_gives_wordfreqs_own_zipf_values(tmp_path):
+    from wordfreq import zipf_frequency
+
+    from bot.grounding import word_zipf
+
+    table = word_zipf._table(tmp_path)
+    assert table is not None and len(table) > 50000
+    assert list(tmp_path.glob("wordfreq-*-zipf-*.tsv")), "the table is kept in the cache folder"
+    words = _words()
+    for language in ("en", "it"):
+        ours = {w: (table.zipf(w, word_zipf.LANGUAGES.index(language)) if word_zipf._PLAIN.fullmatch(w)
+                    else word_zipf.zipf(w, language)) for w in words}  # fmt: skip
+        theirs = {w: zipf_frequency(w, language, wordlist="small") for w in words}
+        assert ours == theirs
+    assert word_zipf.zipf("the", "en") > 7 and word_zipf.zipf("zzyzx", "it") == 0.0
+
+
+def test_the_verifier_judges_words_without_importing_wordfreq(tmp_path):
+    from bot.grounding import word_zipf
+
+    word_zipf._table(tmp_path)  # the table, built once
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "import bot.grounding.word_zipf as w\n"
+        "w._table = lambda folder=Path(sys.argv[1]), t=w._table: t(folder)\n"
+        "from bot.grounding.vocabulary import is_function_word, is_ordinary\n"
+        "found = [is_ordinary('Oggi', 'it'), is_ordinary('Nvidia', 'en'), is_function_word('the', 'en'),\n"
+        "         is_function_word('deal', 'en'), is_ordinary('Today', 'en')]\n"
+        "print(json.dumps([found, 'wordfreq' in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    assert json.loads(done.stdout) == [[True, False, True, False, True], False]
+
+
+def test_an_unreadable_word_table_falls_back_to_wordfreq(tmp_path):
+    from bot.grounding import word_zipf
+
+    word_zipf._table(tmp_path)
+    [table] = tmp_path.glob("wordfreq-*-zipf-*.tsv")
+    table.write_text("the\tnot a number\n")
+    word_zipf._table.cache_clear()
+    try:
+        assert word_zipf._table(tmp_path) is None
+    finally:
+        word_zipf._table.cache_clear()
