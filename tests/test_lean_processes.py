@@ -153,3 +153,40 @@ def test_an_unreadable_word_table_falls_back_to_wordfreq(tmp_path):
         assert word_zipf._table(tmp_path) is None
     finally:
         word_zipf._table.cache_clear()
+
+
+def _open_store_apart(url: str) -> list:
+    script = (
+        "import json, sys\n"
+        "from bot.store.database import Store\n"
+        "from bot.store import migrator\n"
+        "store = Store(sys.argv[1], upgrade_apart=True)\n"
+        "print(json.dumps([migrator.status(store.engine).describe(), 'alembic' in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_a_long_running_process_upgrades_a_new_database_without_loading_alembic(tmp_path):
+    from bot.store import migrator
+
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    described, alembic_loaded = _open_store_apart(url)
+    assert migrator.head_revision() in described and not alembic_loaded
+    assert _open_store_apart(url)[1] is False  # at head: nothing to upgrade, here or in a child
+
+
+def test_a_schema_the_child_cannot_upgrade_is_reported_by_the_process_itself(tmp_path):
+    import sqlalchemy as sa
+
+    database = tmp_path / "odd.sqlite3"
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.begin() as db:  # at a revision newer than this briefbot knows: the upgrade must refuse it
+        db.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
+        db.execute(sa.text("INSERT INTO alembic_version VALUES ('9999')"))
+    engine.dispose()
+    script = "import sys\nfrom bot.store.database import Store\nStore(sys.argv[1], upgrade_apart=True)\n"
+    done = subprocess.run([sys.executable, "-c", script, f"sqlite:///{database}"], cwd=ROOT, capture_output=True,
+                          text=True)  # fmt: skip
+    assert done.returncode != 0
+    assert "StoreError: cannot open the database" in done.stderr and "9999" in done.stderr

@@ -185,12 +185,14 @@ class Briefer:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None
-    ) -> Briefer:
+        cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None,
+        long_running: bool = False,
+    ) -> Briefer:  # fmt: skip
+        """``long_running``: a schema upgrade, when one is due, runs in a child process."""
         prompts = load_prompts(settings.prompts_dir)
         if model is None and settings.resolved_engine == "openai":
             model = _model_from_settings(settings)
-        store = store or Store(settings.database_url)
+        store = store or Store(settings.database_url, upgrade_apart=long_running)
         knowledge = load_live_knowledge(settings.knowledge_dir, store)
         return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
 
