@@ -190,3 +190,54 @@ def test_a_schema_the_child_cannot_upgrade_is_reported_by_the_process_itself(tmp
                           text=True)  # fmt: skip
     assert done.returncode != 0
     assert "StoreError: cannot open the database" in done.stderr and "9999" in done.stderr
+
+
+async def test_start_up_steps_begin_only_once_the_platform_is_connected():
+    import asyncio
+
+    from bot.core.startup import StartUp
+    from bot.observability.readiness import Readiness
+
+    readiness, ran = Readiness(), []
+    readiness.waiting("knowledge", "warming up")  # what the steps themselves make ready: not waited for
+    readiness.waiting("slack", "connecting over Socket Mode")
+    startup = StartUp()
+
+    async def step():
+        ran.append("warm-up")
+
+    startup.begin(step, after=lambda: readiness.settled(ignoring=("knowledge",), limit=5))
+    await asyncio.sleep(0.2)
+    assert ran == [] and not startup.done
+    readiness.ready("slack")
+    await asyncio.wait_for(startup.wait(), 2)
+    assert ran == ["warm-up"]
+
+
+async def test_no_start_up_step_runs_when_the_process_stops_before_connecting():
+    from bot.core.startup import StartUp
+
+    ran = []
+
+    async def step():
+        ran.append("warm-up")
+
+    async def stopping() -> bool:
+        return False
+
+    startup = StartUp()
+    startup.begin(step, after=stopping)
+    await startup.wait()
+    assert ran == [] and startup.done
+
+
+async def test_the_briefer_builds_its_search_index_on_first_use_not_when_made(make_briefer):
+    briefer = make_briefer()
+    assert briefer._built is None  # made before connecting: nothing built yet
+    assert briefer.knowledge.articles and briefer.engine_name == "offline"  # known without building
+    assert briefer._built is None
+    reply = await briefer.answer("How much is the deal worth?")
+    assert "$38 billion" in reply.text and briefer.offline.index is not None
+    assert "knowledge" in await briefer.readiness.problems()
+    briefer.warm_up()  # what a long-running process runs once connected (here the index is already built)
+    assert "knowledge" not in await briefer.readiness.problems()
