@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from bot.grounding import word_zipf
+from bot.grounding.word_zipf import zipf as _table_zipf
 
 ORDINARY_ZIPF = 3.0  # seen at least once per million words in the language
 OWN_LANGUAGE_MARGIN = 1.0  # and ten times more often in it than in the other language...
@@ -18,7 +18,7 @@ _STEMMERS = {"it": "italian", "en": "english"}
 
 @lru_cache(maxsize=16384)
 def zipf(word: str, language: str) -> float:
-    return word_zipf.zipf(word, language)
+    return _table_zipf(word, language)
 
 
 @lru_cache(maxsize=16384)
