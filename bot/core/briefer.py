@@ -367,14 +367,16 @@ class Briefer:
         switches this process to the offline engine (one line says so); an unreachable server
         is reported and the model kept, since it may come back (the circuit breaker copes)."""
         check = getattr(self.model, "check", None)
-        if self.model_engine is None or check is None:
+        if self.model is None or self.model_rejected or check is None:  # asked without building the engines
             return
         try:
             await asyncio.wait_for(check(), self.settings.answer_deadline)
         except ModelRejected as error:
             self.model_problem = str(error)
-            self.model_rejected = True  # knowledge reloads keep it off too
-            self._engines = replace(self._engines, model_engine=None)
+            self.model_rejected = True  # knowledge reloads, and the first build if still to come, keep it off too
+            with self._building:
+                if self._built is not None:
+                    self._built = replace(self._built, model_engine=None)
             logger.error("model: %s: answering with the offline engine", error)
         except (ModelError, TimeoutError) as error:
             reason = str(error) or f"no answer within {self.settings.answer_deadline:g} s"
