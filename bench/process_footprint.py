@@ -20,7 +20,10 @@ Measured per process (median of ``--runs`` runs):
 - after bursts: VmRSS after each of ``--bursts`` bursts of ``--questions`` mentions (all sent
   at once, every one answered before the next burst); growth is last burst minus first.
 
-    .venv/bin/python bench/process_footprint.py [--runs 3] [--only slack-http,discord] [--bursts 3]
+    .venv/bin/python bench/process_footprint.py [--runs 3] [--only slack-http,discord] [--bursts 3] [--restart]
+
+Each bot run starts on a new SQLite file: a first start, which upgrades the schema (in a child
+process) before connecting; ``--restart`` upgrades it first, untimed, as at any later start.
 
 Not covered: the digest scheduler and ``serve``; PostgreSQL (each run uses a fresh SQLite file);
 CPU time; RSS is what ``/proc`` reports, shared library pages included.
@@ -251,6 +254,12 @@ async def measure(case: Case, fakes: Fakes, args) -> Measure:
         log = Path(folder) / "process.log"
         async with aiohttp.ClientSession() as session:
             driver = Driver(fakes, case.platform, port, session)
+            if args.restart and not case.bare:  # the database already at head, as at any start but the first
+                upgrade = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "bot", "db", "upgrade", cwd=ROOT, env=fakes.env(case, Path(folder)),
+                    stdout=asyncio.subprocess.DEVNULL,
+                )
+                await upgrade.wait()
             with open(log, "wb") as out:
                 started = time.perf_counter()
                 process = await asyncio.create_subprocess_exec(
@@ -360,6 +369,8 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=30, help="mentions per burst")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds after ready before the idle RSS")
     parser.add_argument("--only", default="", help="comma-separated: slack-http, slack-socket, discord")
+    parser.add_argument("--restart", action="store_true",
+                        help="bring each bot's fresh database to head first (untimed): a restart, not a first start")
     return asyncio.run(main_async(parser.parse_args()))
 
 

@@ -92,3 +92,152 @@ def test_an_unreadable_cut_model_falls_back_to_py3langids_own(tmp_path):
     cut.write_bytes(b"{not json")
     assert load_identifier(tmp_path).classify("Quanto vale l'accordo?")[0] == "it"
     assert detect_language("Who signed the deal?") == "en"
+
+
+def _words() -> list[str]:
+    """The lists' own words, the articles' and questions' words as written and lowercased, and odd ones."""
+    from wordfreq import get_frequency_dict
+
+    words = {w for lang in ("en", "it") for w in get_frequency_dict(lang, "small")}
+    for text in _sentences():
+        for token in re.findall(r"[\w'’.,%$€-]+", text):
+            words.update((token, token.lower(), token.strip(".,")))
+    words.update(["nvidia", "zzyzx", "straße", "perché", "ΩΜΈΓΑ", "l'accordo", "2025", "38", "co-founder", "ÿ", ""])
+    return sorted(words)
+
+
+def test_the_compact_word_table_gives_wordfreqs_own_zipf_values(tmp_path):
+    from wordfreq import zipf_frequency
+
+    from bot.grounding import word_zipf
+
+    table = word_zipf._table(tmp_path)
+    assert table is not None and len(table) > 50000
+    assert list(tmp_path.glob("wordfreq-*-zipf-*.tsv")), "the table is kept in the cache folder"
+    words = _words()
+    for language in ("en", "it"):
+        ours = {w: (table.zipf(w, word_zipf.LANGUAGES.index(language)) if word_zipf._PLAIN.fullmatch(w)
+                    else word_zipf.zipf(w, language)) for w in words}  # fmt: skip
+        theirs = {w: zipf_frequency(w, language, wordlist="small") for w in words}
+        assert ours == theirs
+    assert word_zipf.zipf("the", "en") > 7 and word_zipf.zipf("zzyzx", "it") == 0.0
+
+
+def test_the_verifier_judges_words_without_importing_wordfreq(tmp_path):
+    from bot.grounding import word_zipf
+
+    word_zipf._table(tmp_path)  # the table, built once
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "import bot.grounding.word_zipf as w\n"
+        "w._table = lambda folder=Path(sys.argv[1]), t=w._table: t(folder)\n"
+        "from bot.grounding.vocabulary import is_function_word, is_ordinary\n"
+        "found = [is_ordinary('Oggi', 'it'), is_ordinary('Nvidia', 'en'), is_function_word('the', 'en'),\n"
+        "         is_function_word('deal', 'en'), is_ordinary('Today', 'en')]\n"
+        "print(json.dumps([found, 'wordfreq' in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    assert json.loads(done.stdout) == [[True, False, True, False, True], False]
+
+
+def test_an_unreadable_word_table_falls_back_to_wordfreq(tmp_path):
+    from bot.grounding import word_zipf
+
+    word_zipf._table(tmp_path)
+    [table] = tmp_path.glob("wordfreq-*-zipf-*.tsv")
+    table.write_text("the\tnot a number\n")
+    word_zipf._table.cache_clear()
+    try:
+        assert word_zipf._table(tmp_path) is None
+    finally:
+        word_zipf._table.cache_clear()
+
+
+def _open_store_apart(url: str) -> list:
+    script = (
+        "import json, sys\n"
+        "from bot.store.database import Store\n"
+        "from bot.store import migrator\n"
+        "store = Store(sys.argv[1], upgrade_apart=True)\n"
+        "print(json.dumps([migrator.status(store.engine).describe(), 'alembic' in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, url], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_a_long_running_process_upgrades_a_new_database_without_loading_alembic(tmp_path):
+    from bot.store import migrator
+
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    described, alembic_loaded = _open_store_apart(url)
+    assert migrator.head_revision() in described and not alembic_loaded
+    assert _open_store_apart(url)[1] is False  # at head: nothing to upgrade, here or in a child
+
+
+def test_a_schema_the_child_cannot_upgrade_is_reported_by_the_process_itself(tmp_path):
+    import sqlalchemy as sa
+
+    database = tmp_path / "odd.sqlite3"
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.begin() as db:  # at a revision newer than this briefbot knows: the upgrade must refuse it
+        db.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
+        db.execute(sa.text("INSERT INTO alembic_version VALUES ('9999')"))
+    engine.dispose()
+    script = "import sys\nfrom bot.store.database import Store\nStore(sys.argv[1], upgrade_apart=True)\n"
+    done = subprocess.run([sys.executable, "-c", script, f"sqlite:///{database}"], cwd=ROOT, capture_output=True,
+                          text=True)  # fmt: skip
+    assert done.returncode != 0
+    assert "StoreError: cannot open the database" in done.stderr and "9999" in done.stderr
+
+
+async def test_start_up_steps_begin_only_once_the_platform_is_connected():
+    import asyncio
+
+    from bot.core.startup import StartUp
+    from bot.observability.readiness import Readiness
+
+    readiness, ran = Readiness(), []
+    readiness.waiting("knowledge", "warming up")  # what the steps themselves make ready: not waited for
+    readiness.waiting("slack", "connecting over Socket Mode")
+    startup = StartUp()
+
+    async def step():
+        ran.append("warm-up")
+
+    startup.begin(step, after=lambda: readiness.settled(ignoring=("knowledge",), limit=5))
+    await asyncio.sleep(0.2)
+    assert ran == [] and not startup.done
+    readiness.ready("slack")
+    await asyncio.wait_for(startup.wait(), 2)
+    assert ran == ["warm-up"]
+
+
+async def test_no_start_up_step_runs_when_the_process_stops_before_connecting():
+    from bot.core.startup import StartUp
+
+    ran = []
+
+    async def step():
+        ran.append("warm-up")
+
+    async def stopping() -> bool:
+        return False
+
+    startup = StartUp()
+    startup.begin(step, after=stopping)
+    await startup.wait()
+    assert ran == [] and startup.done
+
+
+async def test_the_briefer_builds_its_search_index_on_first_use_not_when_made(make_briefer):
+    briefer = make_briefer()
+    assert briefer._built is None  # made before connecting: nothing built yet
+    assert briefer.knowledge.articles and briefer.engine_name == "offline"  # known without building
+    assert briefer._built is None
+    reply = await briefer.answer("How much is the deal worth?")
+    assert "$38 billion" in reply.text and briefer.offline.index is not None
+    assert "knowledge" in await briefer.readiness.problems()
+    briefer.warm_up()  # what a long-running process runs once connected (here the index is already built)
+    assert "knowledge" not in await briefer.readiness.problems()

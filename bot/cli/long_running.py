@@ -17,6 +17,8 @@ from bot.store.retention import enforce_retention
 
 logger = logging.getLogger(__name__)
 
+CONNECT_WAIT = 10.0  # seconds the warm-up waits for the platform's connection before starting anyway
+
 
 async def run_long(briefer, serve):
     """Run ``serve(briefer)`` and return its result; it returns once ``briefer.lifecycle`` is asked
@@ -34,7 +36,8 @@ async def run_long(briefer, serve):
 
 async def _run(briefer, serve, settings):
     lifecycle = briefer.lifecycle
-    briefer.startup.begin(in_thread(briefer.warm_up), briefer.check_model)  # answers wait for these
+    # Answers wait for these; they start once the platform is connected.
+    briefer.startup.begin(in_thread(briefer.warm_up), briefer.check_model, after=lambda: _connected(briefer))
     tidy = asyncio.create_task(enforce_retention(briefer))
     watch = KnowledgeWatcher(briefer, settings.knowledge_dir, interval=settings.knowledge_poll_seconds)
     watching = asyncio.create_task(watch.run())
@@ -51,6 +54,19 @@ async def _run(briefer, serve, settings):
     if lifecycle.stopping:
         logger.info("stopped")
     return result
+
+
+async def _connected(briefer) -> bool:
+    """True once the platform's connections are ready (at most ``CONNECT_WAIT`` seconds: a platform
+    that takes longer gets its warm-up anyway); False when the process is asked to stop first."""
+    stopping = asyncio.create_task(briefer.lifecycle.stop_requested.wait())
+    connected = asyncio.create_task(briefer.readiness.settled(ignoring=("knowledge",), limit=CONNECT_WAIT))
+    try:
+        await asyncio.wait((stopping, connected), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (stopping, connected):
+            task.cancel()
+    return not briefer.lifecycle.stopping
 
 
 @contextlib.asynccontextmanager

@@ -163,9 +163,8 @@ def _digest(args, settings: Settings) -> int:
     if args.serve:
         from bot.cli.long_running import run_long
 
-        return asyncio.run(
-            _run_with_briefer(settings, lambda b: run_long(b, lambda _: run_digest_command(settings, b, args)))
-        )
+        serve = lambda b: run_long(b, lambda _: run_digest_command(settings, b, args))  # noqa: E731
+        return asyncio.run(_run_with_briefer(settings, serve, long_running=True))
     return asyncio.run(_run_with_briefer(settings, lambda b: run_digest_command(settings, b, args)))
 
 
@@ -194,7 +193,7 @@ def _db(args, settings: Settings) -> int:
 def _serve_forever(settings: Settings, serve) -> int:
     from bot.cli.long_running import run_long
 
-    asyncio.run(_run_with_briefer(settings, lambda b: run_long(b, serve)))
+    asyncio.run(_run_with_briefer(settings, lambda b: run_long(b, serve), long_running=True))
     return 0
 
 
@@ -205,10 +204,10 @@ def _with_briefer(settings: Settings, call):
     return asyncio.run(_run_with_briefer(settings, call))
 
 
-async def _run_with_briefer(settings: Settings, call):
+async def _run_with_briefer(settings: Settings, call, *, long_running: bool = False):
     from bot.core.briefer import Briefer
 
-    briefer = Briefer.from_settings(settings)
+    briefer = Briefer.from_settings(settings, long_running=long_running)
     try:
         return await call(briefer)
     finally:

@@ -9,10 +9,14 @@ engine when the model is down or its answer is not grounded, store the turn, rep
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
+import ctypes.util
 import functools
 import gc
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
@@ -113,21 +117,45 @@ class Briefer:
             timeout = min(settings.model_timeout, settings.answer_deadline)  # the judge is bounded like an answer
             self.judge = Judge(model, model_name=settings.judge_model or None, timeout=timeout, guard=self.guard)
         self.model_rejected = False
-        self.use_knowledge(knowledge)
+        # The first knowledge's engines (and search index) are built on first use: by the warm-up
+        # in a long-running process, once it is connected, not before it connects.
+        self._first_knowledge: KnowledgeBase | None = knowledge
+        self._built: _Engines | None = None
+        self._building = threading.Lock()
+
+    @property
+    def _engines(self) -> _Engines:
+        engines = self._built
+        if engines is None:
+            with self._building:
+                if self._built is None:
+                    self._built = self._build_engines(self._first_knowledge)
+                    self._first_knowledge = None
+                engines = self._built
+        return engines
+
+    @_engines.setter
+    def _engines(self, engines: _Engines) -> None:
+        with self._building:
+            self._built = engines
+            self._first_knowledge = None
 
     def use_knowledge(self, knowledge: KnowledgeBase) -> None:
         """Answer from ``knowledge`` from now on. The engines (and the search index) are built
         first and swapped in at once, so a question never sees half of the change; safe to
         call from a worker thread while questions are answered."""
+        self._engines = self._build_engines(knowledge)
+        if getattr(self, "_warmed", False):
+            self._knowledge_readiness()
+
+    def _build_engines(self, knowledge: KnowledgeBase) -> _Engines:
         offline = OfflineEngine(knowledge, paraphrases=self.settings.offline_paraphrases)
         model_engine = None
         if self.model is not None and not self.model_rejected:
             budget = self.settings.prompt_knowledge_tokens
             model_engine = ModelEngine(self.model, knowledge, self.prompts, budget_tokens=budget, index=offline.index)
         # Follow-ups are checked lazily for new knowledge (``warm_up`` checks the first's at start).
-        self._engines = _Engines(knowledge, offline, model_engine, FollowUps(knowledge, offline))
-        if getattr(self, "_warmed", False):
-            self._knowledge_readiness()
+        return _Engines(knowledge, offline, model_engine, FollowUps(knowledge, offline))
 
     def _knowledge_readiness(self) -> None:
         if self.knowledge.articles:
@@ -137,6 +165,10 @@ class Briefer:
 
     @property
     def knowledge(self) -> KnowledgeBase:
+        if self._built is None:  # not worth building the engines for
+            first = self._first_knowledge
+            if first is not None:
+                return first
         return self._engines.knowledge
 
     @property
@@ -153,12 +185,14 @@ class Briefer:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None
-    ) -> Briefer:
+        cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None,
+        long_running: bool = False,
+    ) -> Briefer:  # fmt: skip
+        """``long_running``: a schema upgrade, when one is due, runs in a child process."""
         prompts = load_prompts(settings.prompts_dir)
         if model is None and settings.resolved_engine == "openai":
             model = _model_from_settings(settings)
-        store = store or Store(settings.database_url)
+        store = store or Store(settings.database_url, upgrade_apart=long_running)
         knowledge = load_live_knowledge(settings.knowledge_dir, store)
         return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
 
@@ -169,6 +203,8 @@ class Briefer:
 
     @property
     def engine_name(self) -> str:
+        if self._built is None:  # the name the engines will have, without building them
+            return self.model.name if self.model is not None and not self.model_rejected else OfflineEngine.name
         return self.model_engine.name if self.model_engine else self.offline.name
 
     async def answer(
@@ -324,20 +360,23 @@ class Briefer:
         self._knowledge_readiness()
         gc.collect()
         gc.freeze()
+        _release_free_memory()
 
     async def check_model(self) -> None:
         """Long-running processes ask at start whether the model takes the key: a rejected key
         switches this process to the offline engine (one line says so); an unreachable server
         is reported and the model kept, since it may come back (the circuit breaker copes)."""
         check = getattr(self.model, "check", None)
-        if self.model_engine is None or check is None:
+        if self.model is None or self.model_rejected or check is None:  # asked without building the engines
             return
         try:
             await asyncio.wait_for(check(), self.settings.answer_deadline)
         except ModelRejected as error:
             self.model_problem = str(error)
-            self.model_rejected = True  # knowledge reloads keep it off too
-            self._engines = replace(self._engines, model_engine=None)
+            self.model_rejected = True  # knowledge reloads, and the first build if still to come, keep it off too
+            with self._building:
+                if self._built is not None:
+                    self._built = replace(self._built, model_engine=None)
             logger.error("model: %s: answering with the offline engine", error)
         except (ModelError, TimeoutError) as error:
             reason = str(error) or f"no answer within {self.settings.answer_deadline:g} s"
@@ -531,6 +570,13 @@ class Briefer:
             )
         )
         await self._stored(self.store.add_turns, conversation_id, turns)
+
+
+def _release_free_memory() -> None:
+    """Give the C allocator's free pages back to the system: the warm-up frees much of what it
+    allocated (parsing, building the index), and glibc otherwise keeps it resident for good."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def _model_from_settings(settings: Settings) -> ChatModel:

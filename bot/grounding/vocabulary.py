@@ -1,9 +1,12 @@
-"""Word knowledge the verifier needs: is a word ordinary vocabulary in a language (wordfreq),
+"""Word knowledge the verifier needs: is a word ordinary vocabulary in a language (wordfreq's
+lists, read from a compact table: ``bot.grounding.word_zipf``),
 is it a content word, and its stem (Snowball, the same stemmers as retrieval)."""
 
 from __future__ import annotations
 
 from functools import cache, lru_cache
+
+from bot.grounding.word_zipf import zipf as _table_zipf
 
 ORDINARY_ZIPF = 3.0  # seen at least once per million words in the language
 OWN_LANGUAGE_MARGIN = 1.0  # and ten times more often in it than in the other language...
@@ -15,9 +18,7 @@ _STEMMERS = {"it": "italian", "en": "english"}
 
 @lru_cache(maxsize=16384)
 def zipf(word: str, language: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, language, wordlist="small")
+    return _table_zipf(word, language)
 
 
 @lru_cache(maxsize=16384)

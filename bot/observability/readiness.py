@@ -8,8 +8,10 @@ state the library knows). The store is asked at each probe by the endpoint itsel
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,16 @@ class Readiness:
         """``part`` is ready when ``check()`` (sync or async) returns None, else it names the reason."""
         self._waiting.pop(part, None)
         self._checks[part] = check
+
+    async def settled(self, *, ignoring: tuple[str, ...] = (), limit: float) -> bool:
+        """Wait until no part but those ``ignoring`` is registered as waiting (checks are not
+        asked), for at most ``limit`` seconds; whether that happened."""
+        deadline = time.monotonic() + limit
+        while any(part not in ignoring for part in self._waiting):
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return True
 
     async def problems(self) -> dict[str, str]:
         """What is not ready, part by part (empty: ready)."""

@@ -336,12 +336,14 @@ class AcceptedQuestion:
 
 
 class Store:
-    def __init__(self, url: str, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, url: str, *, clock: Callable[[], float] = time.time, upgrade_apart: bool = False) -> None:
+        """``upgrade_apart``: a schema behind is upgraded by a child process (a long-running one
+        then never holds Alembic)."""
         self.clock = clock
         self.engine = _create_engine(url)
         self.dialect = self.engine.dialect.name
         try:
-            ensure_schema(self.engine, metadata)
+            ensure_schema(self.engine, metadata, apart=upgrade_apart)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the database {_safe_url(self.engine)}: {_reason(exc)}") from None
         except SchemaError as exc:

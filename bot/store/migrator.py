@@ -7,7 +7,9 @@ Processes starting together take turns: on PostgreSQL under a transaction-scoped
 under an exclusive lock on a file beside the database. A database made before migrations
 (briefbot's tables, no ``alembic_version``) is checked against the first revision and stamped
 with it, never dropped. Alembic loads only when the schema is not already at head, so a normal
-start costs two small queries (the table names, the revision).
+start costs two small queries (the table names, the revision); a long-running process that finds
+it behind runs the upgrade in a child process (``apart``), so as not to hold Alembic (about 14 MiB)
+for its whole life.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,6 +30,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 logger = logging.getLogger(__name__)
+
+UPGRADE_APART_TIMEOUT = 600.0  # seconds: a long migration, or others' turns under the lock
 
 
 _scratch_run = ContextVar("scratch_run", default=False)  # on a throw-away database: nothing to log
@@ -83,11 +90,32 @@ def _revision_numbers() -> list[str]:
     return sorted(m.group(1) for p in VERSIONS.iterdir() if (m := _REVISION_FILE.match(p.name)))
 
 
-def ensure_schema(engine: sa.Engine, metadata: sa.MetaData) -> None:
+def ensure_schema(engine: sa.Engine, metadata: sa.MetaData, *, apart: bool = False) -> None:
     """Bring the database to head at start (or after it lost its tables): one query when it is
-    already there (Alembic not even imported), otherwise the upgrade under the lock."""
-    if not _up_to_date(engine, metadata):
-        upgrade(engine, metadata)
+    already there (Alembic not even imported), otherwise the upgrade under the lock; ``apart``: by
+    ``briefbot db upgrade`` in a child process first (here again if that did not do it, which
+    also gives its error)."""
+    if _up_to_date(engine, metadata):
+        return
+    if apart and _upgrade_in_child(engine) and _up_to_date(engine, metadata):
+        return
+    upgrade(engine, metadata)
+
+
+def _upgrade_in_child(engine: sa.Engine) -> bool:
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return False  # a database of this process alone
+    # The URL (maybe with a password) goes in the child's environment, never on its command line.
+    env = {**os.environ, "BRIEFBOT_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    try:
+        done = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, capture_output=True,
+                              timeout=UPGRADE_APART_TIMEOUT)  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as error:
+        logger.warning("schema upgrade in a child process failed (%s): upgrading here", type(error).__name__)
+        return False
+    if done.returncode == 0:
+        logger.info("%s", done.stdout.decode(errors="replace").strip())
+    return done.returncode == 0
 
 
 def upgrade(engine: sa.Engine, metadata: sa.MetaData, revision: str = "head") -> SchemaStatus:
