@@ -260,3 +260,18 @@ def test_the_warm_up_leaves_the_sentence_embedder_for_the_first_question_that_ne
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert "after warm-up False" in done.stdout, done.stdout + done.stderr
     assert "after an ordinary question False False" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_entry_modules_leave_the_engines_the_verifier_and_ingest_for_after_connecting():
+    deferred = ("bot.grounding", "bot.engines.offline.engine", "bot.engines.model.engine", "bot.core.follow_ups",
+                "bot.core.verified_stream", "bot.ingest.pipeline", "bot.ingest.sources")  # fmt: skip
+    script = (
+        "import importlib, json, sys\n"
+        f"for name in {ENTRY_MODULES!r}: importlib.import_module(name)\n"
+        "from bot.core.briefer import OFFLINE_ENGINE_NAME\n"
+        f"loaded = sorted(m for m in {deferred!r} if m in sys.modules)\n"
+        "from bot.engines.offline.engine import OfflineEngine\n"
+        "print(json.dumps([loaded, OFFLINE_ENGINE_NAME == OfflineEngine.name]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [[], True]
