@@ -213,6 +213,8 @@ async def test_an_answered_discord_question_is_never_answered_again(fake_discord
         await asyncio.sleep(0.5)
         await fake_discord.dispatch("MESSAGE_CREATE", question)
         await wait_until(lambda: posts_to(fake_discord, thread))
+        # answered means posted AND marked done (killed in between, it is answered again: README)
+        await wait_until(lambda: question_row(shared_store, f"discord:{thread}")[1] == "done")
         a.signal(signal.SIGKILL)
         await a.exit_code()
     async with bot_process(env, "discord") as b:

@@ -22,6 +22,7 @@ events only to that connection (DMs to shard 0). ``deliveries`` records which sh
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -109,6 +110,7 @@ class FakeDiscord:
         self.identify_payloads: list[dict[str, Any]] = []
         self.close_code_on_identify: int | None = None  # e.g. 4014: a privileged intent not enabled
         self._failures: list[_Failure] = []
+        self._closing = asyncio.Event()  # ends the hung calls at once when the fake stops
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
@@ -138,6 +140,7 @@ class FakeDiscord:
         return self
 
     async def __aexit__(self, *exc_info) -> None:
+        self._closing.set()
         for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
@@ -422,7 +425,9 @@ class FakeDiscord:
         for failure in self._failures:
             if failure.times and failure.method == request.method and re.fullmatch(failure.pattern, path):
                 failure.times -= 1
-                await asyncio.sleep(failure.delay)
+                if failure.delay:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._closing.wait(), failure.delay)
                 response = _json(failure.body, status=failure.status)
                 response.headers.update(failure.headers)
                 return response
