@@ -68,6 +68,9 @@ class CannedBriefer:
     async def brief(self, *, lang: str = "it", conversation_id: str | None = None, user: str | None = None) -> Reply:
         return self._give()
 
+    async def streams(self) -> bool:
+        return False
+
     async def has_conversation(self, conversation_id: str) -> bool:
         return False
 

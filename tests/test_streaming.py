@@ -211,3 +211,23 @@ async def test_streamed_questions_count_against_the_asker_s_rate_limit(fake_open
     [limited] = await collect(briefer, "Tell me about the deal", user="slack:T1:U1")
     assert limited.extras.get("transient") and limited.text.startswith("You've asked more than 1 questions")
     assert len(fake_openai.requests) == 1
+
+
+async def test_a_question_streamed_while_the_start_up_check_rejects_the_key_gets_the_offline_answer(
+    make_briefer, fake_openai
+):
+    """A process takes questions while its model's key is still being checked: a stream begun
+    then waits for the check, and with the key rejected it is the offline answer, whole."""
+    fake_openai.api_key = "sk-the-right-key"  # the briefer's key, sk-test-key, is rejected
+    briefer = make_briefer(fake_openai)
+    assert briefer.can_stream  # until the check has run
+
+    async def slow_check() -> None:
+        await asyncio.sleep(0.3)
+        await briefer.check_model()
+
+    briefer.startup.begin(slow_check)
+    replies = [reply async for reply in briefer.answer_stream("Quanto vale l'accordo?")]
+    assert len(replies) == 1 and replies[0].engine == "offline" and not replies[0].refused
+    assert "38 miliardi" in replies[0].text
+    assert not [r for r in fake_openai.requests if r.path.endswith("/chat/completions")]

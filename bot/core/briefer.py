@@ -201,6 +201,12 @@ class Briefer:
         """Whether ``answer_stream`` gives an answer claim by claim (a model that streams)."""
         return self.settings.stream_answers and self.model_engine is not None and self.model_engine.can_stream
 
+    async def streams(self) -> bool:
+        """Whether an answer asked now streams: decided once the start-up checks are over (a
+        rejected key switches the model off), so an adapter never opens a stream for nothing."""
+        await self.startup.wait()
+        return self.can_stream
+
     @property
     def engine_name(self) -> str:
         if self._built is None:  # the name the engines will have, without building them
@@ -244,6 +250,7 @@ class Briefer:
         verification are never yielded. Other engines yield the complete reply once. The stream
         goes through the same guard as ``answer`` (deadline, breaker, model slots) and the same
         rate limit."""
+        await self.startup.wait()  # the model's start-up check may still switch the model off
         if not self.can_stream:
             yield await self.answer(question, conversation_id=conversation_id, lang=lang, user=user)
             return

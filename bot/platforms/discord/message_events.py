@@ -133,7 +133,7 @@ async def answer_in(target: discord.abc.Messageable, question: str, conversation
     """Answer ``question`` (the briefing when empty) in ``target`` for ``user`` (as the rate limit
     knows them), streamed when the model streams, with the feedback and follow-up buttons under it;
     ``may_post``: see ``show_reply``."""
-    streaming = bool(question) and getattr(briefer, "can_stream", False)
+    streaming = bool(question) and await briefer.streams()
     if streaming:
         replies = briefer.answer_stream(question, conversation_id=conversation, user=user)
     elif question:

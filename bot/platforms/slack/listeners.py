@@ -232,7 +232,7 @@ class SlackListeners:
                     conversation_id=cid, workspace=team, thread=thread_ts or "", user_id=user,
                 ))  # fmt: skip
             async with ticket.holding():
-                if question and not recovered and getattr(self.briefer, "can_stream", False):
+                if question and not recovered and await self.briefer.streams():
                     if not await ticket.confirm():
                         return
                     replies = self.briefer.answer_stream(question, conversation_id=cid, user=asker)
