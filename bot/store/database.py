@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import random
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -853,12 +854,28 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _pragmas(connection, _record):  # several processes share the file: WAL + waiting on locks
         cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; only a power cut loses the last commit
         cursor.close()
 
     return engine
+
+
+def _use_wal(cursor, attempts: int = 50) -> None:
+    """Switch a new database file to WAL (it stays so). SQLite answers a switch that meets another
+    connection's lock with "database is locked" at once, without its busy timeout, which happens
+    only while processes open a new file together: so wait a moment and try again."""
+    for attempt in range(attempts):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 def _safe_url(engine: sa.Engine) -> str:
