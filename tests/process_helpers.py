@@ -19,6 +19,7 @@ from tests.slack_helpers import BOT_TOKEN, SIGNING_SECRET, SlackSender
 
 ROOT = Path(__file__).resolve().parent.parent
 START_LIMIT = 30.0  # seconds: a safety net against a hung start, never part of an assertion
+WAIT_LIMIT = 30.0  # seconds: the same, for ``wait_until``
 
 
 def free_port() -> int:
@@ -116,3 +117,12 @@ async def slack_http_bot(env: dict[str, str], fake_slack):
         aiohttp.ClientSession() as session,
     ):
         yield bot, SlackSender(session, base + "/slack/events", fake_slack)
+
+
+async def wait_until(condition, limit: float = WAIT_LIMIT) -> None:
+    """Poll ``condition()`` until it is true; past ``limit`` seconds, fail the test."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)

@@ -13,7 +13,7 @@ import pytest
 from bot.store.database import Store, accepted_questions, processed_events
 from tests.conftest import postgres_url_or_skip
 from tests.fakes.openai_server import Delay
-from tests.process_helpers import bot_env, bot_process, slack_env, slack_http_bot
+from tests.process_helpers import bot_env, bot_process, slack_env, slack_http_bot, wait_until
 from tests.slack_helpers import blocks_text, mention
 from tests.support import GROUNDED_ANSWER
 
@@ -44,14 +44,6 @@ def question_row(url: str, key: str):
         return store.accepted_question(key)
     finally:
         store.close()
-
-
-async def wait_until(condition, limit: float = WAIT) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 def model_calls(fake_openai) -> int:

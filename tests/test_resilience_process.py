@@ -15,7 +15,7 @@ import time
 import pytest
 
 from tests.fakes.openai_server import Delay, Trickle
-from tests.process_helpers import ROOT, bot_env, bot_process, slack_env, slack_http_bot
+from tests.process_helpers import ROOT, bot_env, bot_process, slack_env, slack_http_bot, wait_until
 from tests.slack_helpers import DM_CHANNEL, SIGNING_SECRET, blocks_text, mention, message
 from tests.support import GROUNDED_ANSWER
 
@@ -28,14 +28,6 @@ ONE_PIECE = {"BRIEFBOT_STREAM_ANSWERS": "false"}
 def answers(fake_slack) -> list[str]:
     """The text of every reply the bot showed (posts, updates, response_url posts)."""
     return [blocks_text(call) for call in fake_slack.replies()]
-
-
-async def wait_until(condition, limit: float = WAIT) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 # --- 1. SIGTERM finishes the work in flight ---------------------------------------------------
