@@ -241,3 +241,18 @@ async def test_the_briefer_builds_its_search_index_on_first_use_not_when_made(ma
     assert "knowledge" in await briefer.readiness.problems()
     briefer.warm_up()  # what a long-running process runs once connected (here the index is already built)
     assert "knowledge" not in await briefer.readiness.problems()
+
+
+def test_the_entry_modules_leave_the_engines_the_verifier_and_ingest_for_after_connecting():
+    deferred = ("bot.grounding", "bot.engines.offline.engine", "bot.engines.model.engine", "bot.core.follow_ups",
+                "bot.core.verified_stream", "bot.ingest.pipeline", "bot.ingest.sources")  # fmt: skip
+    script = (
+        "import importlib, json, sys\n"
+        f"for name in {ENTRY_MODULES!r}: importlib.import_module(name)\n"
+        "from bot.core.briefer import OFFLINE_ENGINE_NAME\n"
+        f"loaded = sorted(m for m in {deferred!r} if m in sys.modules)\n"
+        "from bot.engines.offline.engine import OfflineEngine\n"
+        "print(json.dumps([loaded, OFFLINE_ENGINE_NAME == OfflineEngine.name]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [[], True]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.answers.reply import Citation, Reply
-from bot.grounding import citation_groups
 from bot.knowledge.articles import KnowledgeBase
 
 
@@ -20,6 +19,8 @@ class Draft:
 def to_reply(draft: Draft, knowledge: KnowledgeBase, *, language: str, engine: str, **extra) -> Reply:
     """Number the cited passages [1], [2]... in order of appearance and attach their quotes.
     Short ids ("[p3]", "[openai-aws/p9, p10]") resolve as the verifier resolves them."""
+    from bot.grounding import citation_groups  # the verifier's modules load with the first answer
+
     groups = [] if draft.refused else citation_groups(draft.text, knowledge)
     ids = list(dict.fromkeys(i for g in groups for i in g.resolved))
     text = draft.text

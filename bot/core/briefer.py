@@ -20,23 +20,18 @@ import threading
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from bot.answers.drafts import Draft, to_reply
 from bot.answers.reply import Reply
 from bot.config import Settings
-from bot.core.follow_ups import FollowUps
 from bot.core.lifecycle import Lifecycle
 from bot.core.rate_limit import RateLimiter
 from bot.core.startup import StartUp
-from bot.core.verified_reply import decide, log_failures
-from bot.core.verified_stream import VerifiedStream
 from bot.engines.model.chat_model import ChatModel, ModelError, ModelRejected
-from bot.engines.model.engine import ModelEngine
 from bot.engines.model.guard import CircuitBreaker, ModelGuard
 from bot.engines.model.prompts import Prompts, load_prompts
 from bot.engines.model.slots import Busy, ModelSlots
-from bot.engines.offline.engine import OfflineEngine
-from bot.grounding import verify
 from bot.knowledge.articles import KnowledgeBase
 from bot.knowledge.live import load_live_knowledge
 from bot.language.detection import detect_language
@@ -48,6 +43,17 @@ from bot.observability.metrics import VERIFICATION_SECONDS
 from bot.observability.readiness import Readiness
 from bot.observability.trace import AnswerTrace, start_trace, timed
 from bot.store.database import Store, StoreError, Turn
+
+if TYPE_CHECKING:
+    from bot.core.follow_ups import FollowUps
+    from bot.core.verified_stream import VerifiedStream
+    from bot.engines.model.engine import ModelEngine
+    from bot.engines.offline.engine import OfflineEngine
+
+# The engines, the verifier and the search index load with the first answer (in a long-running
+# process: the warm-up, once connected), not with the process: importing them is most of what the
+# process would otherwise do before connecting (README.md, "Footprint").
+OFFLINE_ENGINE_NAME = "offline"
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +155,10 @@ class Briefer:
             self._knowledge_readiness()
 
     def _build_engines(self, knowledge: KnowledgeBase) -> _Engines:
+        from bot.core.follow_ups import FollowUps
+        from bot.engines.model.engine import ModelEngine
+        from bot.engines.offline.engine import OfflineEngine
+
         offline = OfflineEngine(knowledge, paraphrases=self.settings.offline_paraphrases)
         model_engine = None
         if self.model is not None and not self.model_rejected:
@@ -210,7 +220,7 @@ class Briefer:
     @property
     def engine_name(self) -> str:
         if self._built is None:  # the name the engines will have, without building them
-            return self.model.name if self.model is not None and not self.model_rejected else OfflineEngine.name
+            return self.model.name if self.model is not None and not self.model_rejected else OFFLINE_ENGINE_NAME
         return self.model_engine.name if self.model_engine else self.offline.name
 
     async def answer(
@@ -266,6 +276,8 @@ class Briefer:
             reply = self._reply(self.offline.refusal(language), language, engine.name)
             yield self._observed(asked, await self._finish(reply, question, history, conversation_id))
             return
+        from bot.core.verified_stream import VerifiedStream
+
         qualify = functools.partial(engine.qualify_ids, passages=prompt.passages)
         stream = VerifiedStream(engine.knowledge, qualify, language=language, given=prompt.given)
         pieces = self.guard.stream(lambda: engine.answer_pieces(prompt))
@@ -466,6 +478,9 @@ class Briefer:
             return default
 
     async def _checked(self, draft: Draft, language: str, *, question: str | None, fallback) -> Reply:
+        from bot.core.verified_reply import decide, log_failures
+        from bot.grounding import verify
+
         engine = self.model_engine.name
         if draft.refused:
             return self._reply(self.offline.refusal(language), language, engine)

@@ -14,12 +14,14 @@ import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.answers.reply import Reply
-from bot.ingest.pipeline import Overrides, parse_tags
-from bot.ingest.publish import IngestService
-from bot.ingest.sources import Source, SourceError, fetch_url
 from bot.knowledge.live import load_live_knowledge
+
+if TYPE_CHECKING:  # the ingest modules load with the first article added, not with the process
+    from bot.ingest.pipeline import Overrides
+    from bot.ingest.sources import Source
 
 USAGE = (
     "Usage: `/news add <url> [it|en] [date=YYYY-MM-DD] [tags=a,b] [lang=it|en]`, `/news list`, `/news remove <id>`."
@@ -75,12 +77,17 @@ class NewsCommands:
         except ValueError as error:
             return NewsResult(f"{error}. {USAGE}")
         await progress(f"Fetching {url} …")
+        from bot.ingest.sources import fetch_url
+
         return await self.add_from(lambda: asyncio.to_thread(fetch_url, url), overrides, language, progress)
 
     async def add_from(
         self, read: Callable[[], Awaitable[Source]], overrides: Overrides, language: str, progress: Progress
     ) -> NewsResult:
         """Ingest what ``read`` returns (a fetched page, a shared file), publish it, brief on it."""
+        from bot.ingest.publish import IngestService
+        from bot.ingest.sources import SourceError
+
         try:
             source = await read()
             translating = " (and translating them: this can take a minute)" if self.briefer.model else ""
@@ -119,6 +126,8 @@ class NewsCommands:
 
 
 def _options(words: list[str]) -> tuple[str, Overrides]:
+    from bot.ingest.pipeline import Overrides, parse_tags
+
     language, values = "it", {}
     for word in words:
         key, sep, value = word.partition("=")

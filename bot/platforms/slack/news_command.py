@@ -14,8 +14,6 @@ import asyncio
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.ingest.pipeline import NO_OVERRIDES
-from bot.ingest.sources import fetch_url
 from bot.language.languages import DEFAULT_LANGUAGE
 from bot.news.chat_command import NewsCommands
 from bot.platforms.slack.digest_command import is_slack_admin
@@ -77,6 +75,9 @@ class SlackNewsCommand:
         article = shared[0]
         url, name = article["url_private_download"], article.get("name") or "the file"
         await say(f"Reading {name} …")
+        from bot.ingest.pipeline import NO_OVERRIDES  # the ingest modules load with the first article added
+        from bot.ingest.sources import fetch_url
+
         headers = {"Authorization": f"Bearer {self.token}"}
         read = lambda: asyncio.to_thread(fetch_url, url, headers=headers)  # noqa: E731
         result = await self.commands.add_from(read, NO_OVERRIDES, DEFAULT_LANGUAGE, say)
