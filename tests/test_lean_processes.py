@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.language.detection import detect_language
 from bot.language.identifier import _full_identifier, load_identifier
 from tests.process_helpers import ROOT, slack_env, slack_http_bot
@@ -65,6 +67,8 @@ def test_the_cut_identifier_answers_exactly_as_py3langid_restricted_to_it_and_en
     full = _full_identifier()
     texts = _sentences()
     assert len(texts) > 100
+    # other scripts walk rows no Italian or English text reaches: read from the file when reached
+    texts += ["Ποιος υπέγραψε τη συμφωνία;", "Кто подписал соглашение?", "谁签署了协议？", "🚀🚀 deal!!", "ÿ" * 40]
     assert [cut.classify(t) for t in texts] == [full.classify(t) for t in texts]
 
 
@@ -86,10 +90,15 @@ def test_a_process_detects_languages_without_unpacking_py3langids_model(tmp_path
     assert json.loads(done.stdout) == ["it", "en"]
 
 
-def test_an_unreadable_cut_model_falls_back_to_py3langids_own(tmp_path):
+@pytest.mark.parametrize("damage", ["garbled", "cut short"])
+def test_an_unreadable_cut_model_falls_back_to_py3langids_own(tmp_path, damage):
     load_identifier(tmp_path)
     [cut] = tmp_path.glob("py3langid-*.bin")
-    cut.write_bytes(b"{not json")
+    if damage == "garbled":
+        cut.write_bytes(b"{not json")
+    else:
+        with open(cut, "r+b") as file:
+            file.truncate(cut.stat().st_size // 2)
     assert load_identifier(tmp_path).classify("Quanto vale l'accordo?")[0] == "it"
     assert detect_language("Who signed the deal?") == "en"
 
