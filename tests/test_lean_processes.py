@@ -284,3 +284,35 @@ def test_the_entry_modules_leave_the_engines_the_verifier_and_ingest_for_after_c
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == [[], True]
+
+
+async def test_a_discord_process_answers_while_discord_py_still_receives_its_guilds(tmp_path):
+    """A bot in many guilds receives them over seconds after the gateway's READY, and discord.py
+    declares itself ready 2 s after the last: the warm-up starts at READY, so a question asked
+    meanwhile is answered at once, while /readyz still says the guilds are coming in."""
+    import asyncio
+
+    import aiohttp
+
+    from tests.discord_helpers import TOKEN, is_message_to
+    from tests.fakes.discord_server import CHANNEL_ID, GUILD_ID, FakeDiscord
+    from tests.process_helpers import bot_env, bot_process, free_port
+
+    guilds = {GUILD_ID: CHANNEL_ID} | {GUILD_ID + 100 * n: CHANNEL_ID + 100 * n for n in range(1, 12)}
+    async with FakeDiscord(guilds=guilds) as fake:
+        fake.guild_pace = 1.5  # the question's guild first, the last about 16 s after READY
+        health = free_port()
+        env = bot_env(tmp_path, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=fake.api_url,
+                      DISCORD_GATEWAY_URL=fake.gateway_url, BRIEFBOT_HEALTH_PORT=str(health))  # fmt: skip
+        async with bot_process(env, "discord", ready_url=f"http://127.0.0.1:{health}/healthz") as bot:
+            await asyncio.wait_for(fake.wait_for_identify(), 30)
+            question = fake.mention("How much is the deal worth?")
+            await fake.dispatch("MESSAGE_CREATE", question)
+            await asyncio.wait_for(fake.wait_for(is_message_to(int(question["id"]))), 12)  # in its thread
+
+            async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{health}/readyz") as got:
+                status, body = got.status, await got.json()
+            assert status == 503 and list(body["not_ready"]) == ["discord"], (body, bot.log)
+            assert "receiving the guilds" in body["not_ready"]["discord"]
+            reply = [m for m in fake.created_messages if "38" in m.get("content", "")]
+            assert reply, fake.created_messages

@@ -57,10 +57,12 @@ async def _run(briefer, serve, settings):
 
 
 async def _connected(briefer) -> bool:
-    """True once the platform's connections are ready (at most ``CONNECT_WAIT`` seconds: a platform
+    """True once the platform's connections are up, ready or still preparing (at most ``CONNECT_WAIT`` s: a platform
     that takes longer gets its warm-up anyway); False when the process is asked to stop first."""
     stopping = asyncio.create_task(briefer.lifecycle.stop_requested.wait())
-    connected = asyncio.create_task(briefer.readiness.settled(ignoring=("knowledge",), limit=CONNECT_WAIT))
+    connected = asyncio.create_task(
+        briefer.readiness.settled(ignoring=("knowledge",), connected=True, limit=CONNECT_WAIT)
+    )
     try:
         await asyncio.wait((stopping, connected), return_when=asyncio.FIRST_COMPLETED)
     finally:

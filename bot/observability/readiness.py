@@ -23,28 +23,38 @@ class Readiness:
     def __init__(self) -> None:
         self._waiting: dict[str, str] = {}  # part -> why it is not ready
         self._checks: dict[str, Check] = {}
+        self._connected: set[str] = set()  # waiting parts whose connection is up all the same
 
     def waiting(self, part: str, reason: str) -> None:
         if self._waiting.get(part) != reason:
             logger.debug("not ready: %s: %s", part, reason)
         self._waiting[part] = reason
         self._checks.pop(part, None)
+        self._connected.discard(part)
+
+    def connected(self, part: str, reason: str) -> None:
+        """``part``'s connection is up and takes traffic, but it is still preparing (``reason``):
+        /readyz says not ready until ``ready``, while start-up work may begin."""
+        self.waiting(part, reason)
+        self._connected.add(part)
 
     def ready(self, part: str) -> None:
         if part in self._waiting:
             logger.debug("ready: %s", part)
         self._waiting.pop(part, None)
+        self._connected.discard(part)
 
     def check(self, part: str, check: Check) -> None:
         """``part`` is ready when ``check()`` (sync or async) returns None, else it names the reason."""
         self._waiting.pop(part, None)
         self._checks[part] = check
 
-    async def settled(self, *, ignoring: tuple[str, ...] = (), limit: float) -> bool:
+    async def settled(self, *, ignoring: tuple[str, ...] = (), connected: bool = False, limit: float) -> bool:
         """Wait until no part but those ``ignoring`` is registered as waiting (checks are not
-        asked), for at most ``limit`` seconds; whether that happened."""
+        asked; with ``connected``, a part whose connection is up counts as settled), for at most
+        ``limit`` seconds; whether that happened."""
         deadline = time.monotonic() + limit
-        while any(part not in ignoring for part in self._waiting):
+        while any(part not in ignoring and not (connected and part in self._connected) for part in self._waiting):
             if time.monotonic() >= deadline:
                 return False
             await asyncio.sleep(0.02)

@@ -109,6 +109,10 @@ class FakeDiscord:
         self.created_messages: list[dict[str, Any]] = []  # what users would see, after nonce dedupe
         self.identify_payloads: list[dict[str, Any]] = []
         self.close_code_on_identify: int | None = None  # e.g. 4014: a privileged intent not enabled
+        # Seconds between a connection's GUILD_CREATE events after the first (0: all at once): a bot
+        # in many guilds receives them over seconds, and discord.py waits for the last before on_ready.
+        self.guild_pace = 0.0
+        self._guild_streams: set[asyncio.Task] = set()
         self._failures: list[_Failure] = []
         self._closing = asyncio.Event()  # ends the hung calls at once when the fake stops
         self._changed = asyncio.Condition()
@@ -141,6 +145,8 @@ class FakeDiscord:
 
     async def __aexit__(self, *exc_info) -> None:
         self._closing.set()
+        for stream in self._guild_streams:
+            stream.cancel()
         for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
@@ -343,8 +349,11 @@ class FakeDiscord:
                     break
                 guilds = [g for g in self.guilds if shard_of(g, shard_count) == shard_id]
                 await socket.send_str(self._frame("READY", self._ready(guilds, [shard_id, shard_count])))
-                for guild_id in guilds:
-                    await socket.send_str(self._frame("GUILD_CREATE", self._guild(guild_id)))
+                await self._send_guilds(socket, guilds[:1])
+                if self.guild_pace:  # the others one by one, while the connection goes on
+                    self._guild_streams.add(asyncio.create_task(self._send_guilds(socket, guilds[1:])))
+                else:
+                    await self._send_guilds(socket, guilds[1:])
                 async with self._changed:
                     self._shards[socket] = (shard_id, shard_count)
                     self._sockets.append(socket)
@@ -353,6 +362,14 @@ class FakeDiscord:
             self._sockets.remove(socket)
         self._shards.pop(socket, None)
         return socket
+
+    async def _send_guilds(self, socket: web.WebSocketResponse, guilds: list[int]) -> None:
+        for guild_id in guilds:
+            if self.guild_pace:
+                await asyncio.sleep(self.guild_pace)
+            if socket.closed:
+                return
+            await socket.send_str(self._frame("GUILD_CREATE", self._guild(guild_id)))
 
     def _record_identify(self, data: dict[str, Any]) -> None:
         self.identify_payloads.append({k: v for k, v in data.items() if k != "token"})

@@ -93,7 +93,12 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
         ))  # fmt: skip
         log.info("Invite the bot with: %s", invite_url(self.application_id, self.settings.discord_guild_id))
 
-    # What /readyz says of the gateway: READY (or RESUMED) up, a dropped connection down.
+    # What /readyz says of the gateway: READY (or RESUMED) up, a dropped connection down. Between
+    # the gateway's READY (on_connect) and on_ready, discord.py waits for the guilds to stream in
+    # (2 s after the last one): messages are answered meanwhile, so start-up work begins then.
+    async def on_connect(self) -> None:
+        self.briefer.readiness.connected("discord", "connected, receiving the guilds")
+
     async def on_ready(self) -> None:
         self.briefer.readiness.ready("discord")
 
