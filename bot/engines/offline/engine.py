@@ -103,7 +103,15 @@ class OfflineEngine:
             if _answers(combined) and self.index.contains(combined[0].passage, own_words):
                 matches = combined
         if not _answers(matches):
-            return self._by_meaning(question, wanted, history, matches)
+            # The passage nearest in meaning; else the best one that answers by words: one that
+            # holds more of the question's words, scattered over a long sentence, may rank first
+            # and not answer, while another holds nearly as many together ("Che cosa fornirà AWS
+            # a OpenAI?": the list of suppliers names both, the deal's passage says what).
+            found = self._by_meaning(question, wanted, history, matches)
+            answering = [m for m in matches[1:] if _answers([m])]
+            if found or not answering:
+                return found
+            matches = answering
         best = matches[0]
         chosen = [best]
         for other in matches[1:2]:
