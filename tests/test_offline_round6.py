@@ -36,3 +36,54 @@ async def test_ordinary_italian_phrasings_are_answered(make_briefer, question, p
 async def test_the_same_phrasings_about_what_the_article_does_not_say_are_refused(make_briefer, question):
     reply = await make_briefer().answer(question)
     assert reply.refused and not reply.citations
+
+
+EXPLAINED = """\
+id: port
+title: "Il porto di Vela cambia gestore"
+title_en: "The port of Vela changes operator"
+language: it
+published: 2026-04-01
+passages:
+  - id: p1
+    it: "La gara crea però un conflitto di interessi: Marenord, infatti, controlla anche il terminal rivale di Sasso."
+    en: "The tender creates a conflict of interest: Marenord, in fact, also controls the rival terminal at Sasso."
+  - id: p2
+    it: "Marenord gestirà il porto di Vela per dieci anni."
+    en: "Marenord will run the port of Vela for ten years."
+"""
+
+
+@pytest.mark.parametrize("question", ["Why is there a conflict of interest?", "Perché c'è un conflitto di interessi?"])
+async def test_why_is_answered_by_an_explanation_after_a_colon(tmp_path, make_briefer, question):
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "port.yaml").write_text(EXPLAINED, encoding="utf-8")
+    reply = await make_briefer(knowledge_dir=folder, offline_paraphrases=False).answer(question)
+    assert not reply.refused and reply.citations[0].id == "port/p1"
+
+
+@pytest.mark.parametrize(
+    "question", ["Why does Marenord control the Sasso terminal?", "Perché Marenord controlla il terminal di Sasso?"]
+)
+async def test_the_explanation_does_not_answer_why_about_what_it_says(tmp_path, make_briefer, question):
+    # What follows the colon explains the conflict; it does not say why Marenord controls Sasso.
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "port.yaml").write_text(EXPLAINED, encoding="utf-8")
+    reply = await make_briefer(knowledge_dir=folder).answer(question)
+    assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("why is it a paradox?", "openai-aws/p9"), ("Perché si parla di paradosso?", "openai-aws/p9")],
+)
+async def test_why_the_shipped_article_speaks_of_a_paradox(make_briefer, question, passage):
+    reply = await make_briefer().answer(question)
+    assert not reply.refused and reply.citations[0].id == passage
+
+
+async def test_why_amazon_funds_anthropic_is_still_refused(make_briefer):
+    reply = await make_briefer().answer("Why did Amazon decide to fund Anthropic?")
+    assert reply.refused and not reply.citations

@@ -106,6 +106,12 @@ def evidence_spans(text: str, language: str, wanted: str) -> list[tuple[int, int
     return [m.span() for kind in ACCEPTS[wanted] if kind in patterns for m in patterns[kind].finditer(text)]
 
 
+def explanation_spans(text: str, language: str) -> list[tuple[int, int]]:
+    """Where ``text`` explains what stands before a colon (``evidence.explanation``)."""
+    pattern = _evidence(language).get("explanation")
+    return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+
 @cache
 def _evidence(language: str) -> dict[str, re.Pattern[str]]:
     """Each kind's patterns as one alternation: one search per kind (indexing 1,000 articles

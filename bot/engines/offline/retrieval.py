@@ -26,6 +26,7 @@ from bot.engines.offline.answer_types import (
     QuestionType,
     evidence_in,
     evidence_spans,
+    explanation_spans,
     holds,
     question_type,
     units_in,
@@ -137,6 +138,9 @@ class PassageIndex:
             for fields in self._fields
         ]
         self._kinds = [evidence_in(p.texts) for p in self.passages]
+        # The words an explanation after a colon explains ("a paradox: Amazon, in fact, ..."): a
+        # "why" about them is answered there, a "why" about the rest of the sentence is not.
+        self._explained = [self._explained_words(p) for p in self.passages]
         self._units = [units_in(p.texts) for p in self.passages]
         # Which passages hold a stem (as a word, or through a synonym): a question reads only
         # the passages that hold one of its words, not all of them (1,000 articles: ~11,000).
@@ -175,7 +179,7 @@ class PassageIndex:
         found = self._found_in(i, reading.concepts, *self._lent(i, reading.names), reading.names, reading.asked)
         if not found:
             return None
-        typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
+        typed = self._holds(i, reading, *self._lent(i, reading.names))
         typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
 
@@ -317,9 +321,36 @@ class PassageIndex:
         if not found:
             return None
         weight, together = found
-        typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
+        typed = self._holds(i, reading, self._terms[i], self._related[i])
         typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(self.passages[i], score, weight / reading.total, together, typed)
+
+    def _holds(self, i: int, reading: _Reading, terms: frozenset[str], related: frozenset[str]) -> bool:
+        """Whether passage ``i`` holds the kind of answer asked for: for "why", also an
+        explanation after a colon of every topic word of the question the passage holds, when
+        they all stand before it ("Why is it a paradox?", not "Why does Amazon fund Anthropic?")."""
+        wanted = reading.wanted
+        if holds(self._kinds[i], wanted.name, self._units[i], wanted.units):
+            return True
+        explained = self._explained[i]
+        if wanted.name != "reason" or not explained:
+            return False
+        topic = [c for c in reading.concepts if not c.filler and _found(c, terms, related)]
+        return bool(topic) and all(_found(c, *explained) for c in topic)
+
+    def _explained_words(self, passage: Passage) -> tuple[frozenset[str], frozenset[str]]:
+        """The stems (and their synonyms' stems) of the words before a colon that an
+        explanation follows, in any of the passage's languages."""
+        stems, related = set(), set()
+        for language, text in passage.texts.items():
+            spans = explanation_spans(text, language)
+            if not spans:
+                continue
+            for word in words(text[: spans[0][0]]):
+                known = self._read_word(word, language)
+                stems.update(known[0])
+                related.update(known[1])
+        return frozenset(stems), frozenset(related)
 
     def _quantity_of_names(self, i: int, reading: _Reading) -> bool:
         """For "how much / how many" about a name: whether, in one of passage ``i``'s texts, a
