@@ -87,3 +87,31 @@ async def test_why_the_shipped_article_speaks_of_a_paradox(make_briefer, questio
 async def test_why_amazon_funds_anthropic_is_still_refused(make_briefer):
     reply = await make_briefer().answer("Why did Amazon decide to fund Anthropic?")
     assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("How long does the partnership run for?", "openai-aws/p3"),
+        ("How much are they paying?", "openai-aws/p3"),
+        ("Di quanti soldi parliamo?", "openai-aws/p3"),
+    ],
+)
+async def test_a_question_asking_only_for_a_quantity_is_answered_by_meaning(make_briefer, question, passage):
+    # None of their words is the article's: the passage nearest in meaning that states the
+    # quantity answers.
+    reply = await make_briefer().answer(question)
+    assert not reply.refused and reply.citations[0].id == passage
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many engineers will work on the project?",  # too far in meaning from any passage
+        "Quanto vale l'accordo in euro?",  # the passage states dollars
+        "How much is Google paying?",  # names someone: never read this way
+    ],
+)
+async def test_a_quantity_the_article_does_not_state_is_still_refused(make_briefer, question):
+    reply = await make_briefer().answer(question)
+    assert reply.refused and not reply.citations

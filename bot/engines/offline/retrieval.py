@@ -183,6 +183,11 @@ class PassageIndex:
         typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
 
+    def holds_kind(self, passage: Passage, wanted: QuestionType) -> bool:
+        """Whether ``passage`` holds the kind of answer asked for (in the unit asked for)."""
+        i = self._position[passage.id]
+        return holds(self._kinds[i], wanted.name, self._units[i], wanted.units)
+
     def missing_head(self, text: str, answer_type: QuestionType | None = None) -> str | None:
         """The word a question centres on ("What is Google's cloud *revenue*?", "Quanti
         *dipendenti*...?") when no passage holds it nor a synonym of it: then none answers,
