@@ -115,3 +115,31 @@ async def test_a_question_asking_only_for_a_quantity_is_answered_by_meaning(make
 async def test_a_quantity_the_article_does_not_state_is_still_refused(make_briefer, question):
     reply = await make_briefer().answer(question)
     assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Will OpenAI renew the contract after the seven years?",
+        "OpenAI rinnoverà il contratto dopo i sette anni?",
+        "Will Amazon stop funding Anthropic?",
+        "Is Amazon going to stop funding Anthropic?",
+    ],
+)
+async def test_what_will_happen_is_refused_when_no_passage_says_it(make_briefer, question):
+    # The deal's passage and the Anthropic passage hold most of these words; neither says it will happen.
+    reply = await make_briefer().answer(question)
+    assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Will the new systems be energy efficient?",
+        "Will the systems be ready by 2026?",
+        "I nuovi sistemi saranno efficienti?",
+    ],
+)
+async def test_what_will_happen_is_answered_when_a_passage_says_it(make_briefer, question):
+    reply = await make_briefer().answer(question)
+    assert not reply.refused and reply.citations[0].id == "openai-aws/p12"

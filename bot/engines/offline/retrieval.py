@@ -100,6 +100,7 @@ class _Reading:
     asked: list[_Concept]  # the agent nouns it asks for ("which *maker*")
     owned: list[tuple[str, _Concept]] = ()  # (name, thing): "Microsoft's GPUs"
     valued: list[_Concept] = ()  # things whose named value is asked for ("which *model* of GPU")
+    future: bool = False  # a yes/no question about what will happen ("Will OpenAI renew...?")
 
 
 class PassageIndex:
@@ -266,7 +267,8 @@ class PassageIndex:
         names = frozenset(n for n in _names(query) if n not in self._stopwords)
         total = sum(c.weight for c in concepts)
         owned, valued = self._attributions(query, concepts, names)
-        return _Reading(wanted, concepts, total, names, self._thing_asked(query, concepts), owned, valued)
+        future = any(p.search(query) for d in all_languages() for p in d.future_cues)
+        return _Reading(wanted, concepts, total, names, self._thing_asked(query, concepts), owned, valued, future)
 
     def _attributions(
         self, text: str, concepts: list[_Concept], names: frozenset[str]
@@ -335,6 +337,12 @@ class PassageIndex:
         explanation after a colon of every topic word of the question the passage holds, when
         they all stand before it ("Why is it a paradox?", not "Why does Amazon fund Anthropic?")."""
         wanted = reading.wanted
+        if reading.future:
+            # What will happen is answered only by a passage that says all of it: "Will OpenAI
+            # renew the contract?" is not answered by the passage about the contract.
+            has_role = "role" in self._kinds[i]
+            if not all(_found(c, terms, related, has_role) for c in reading.concepts if not c.filler):
+                return False
         if holds(self._kinds[i], wanted.name, self._units[i], wanted.units):
             return True
         explained = self._explained[i]
