@@ -143,3 +143,21 @@ async def test_what_will_happen_is_refused_when_no_passage_says_it(make_briefer,
 async def test_what_will_happen_is_answered_when_a_passage_says_it(make_briefer, question):
     reply = await make_briefer().answer(question)
     assert not reply.refused and reply.citations[0].id == "openai-aws/p12"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Will AWS raise its prices for OpenAI?",  # "raise" is a generic verb, but here it is the event
+        "Will OpenAI leave Microsoft entirely?",  # "leave" only meets "parte" through a synonym
+        "OpenAI abbandonerà del tutto Microsoft?",
+    ],
+)
+async def test_the_event_asked_about_must_be_said_as_such(make_briefer, question):
+    reply = await make_briefer().answer(question)
+    assert reply.refused and not reply.citations
+
+
+async def test_words_about_the_article_need_not_be_in_the_passage(make_briefer):
+    reply = await make_briefer().answer("According to the article, will the systems be ready by 2026?")
+    assert not reply.refused and reply.citations[0].id == "openai-aws/p12"

@@ -48,6 +48,8 @@ class LanguageData:
     head_last: bool = True
     # "Will OpenAI renew the contract?": a yes/no question about what will happen.
     future_cues: tuple[re.Pattern[str], ...] = ()
+    # Filler words that speak of the article or of asking ("according", "articolo"), not of an event.
+    asking_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -79,6 +81,7 @@ def language_data(language: str) -> LanguageData:
         head_stops=frozenset((raw.get("head_stops") or "").split()),
         head_last=bool(raw.get("head_last", True)),
         future_cues=_compiled(raw.get("future_cues") or []),
+        asking_words=frozenset((raw.get("asking_words") or "").split()),
     )
 
 

@@ -114,11 +114,14 @@ class PassageIndex:
         self._stopwords = set(STOPWORDS_ITALIAN) | set(STOPWORDS_EN_PLUS)
         self._stopwords.update(*(d.question_words for d in data))
         self._filler = frozenset().union(*(d.filler for d in data)) - self._stopwords
+        self._asking = frozenset().union(*(d.asking_words for d in data))
         self._which = {w: d for d in data for w in d.which_words}
         self._kind_words = frozenset().union(*(d.kind_words for d in data))
         # Words that name a kind of answer ("value", "anni", "opinion") say what is asked, not about what.
         self._type_words = frozenset(w for d in data for t in d.answer_types for w in t.absorb) - self._stopwords
         self._synonyms = synonyms or Synonyms({lang: s.stemWord for lang, s in self._stemmers.items()})
+        # The generic words as the index holds them (their stems in both languages).
+        self._generic = self._filler | {s.stemWord(w) for w in self._filler for s in self._stemmers.values()}
         self.passages = knowledge.passages
         self._position = {p.id: i for i, p in enumerate(self.passages)}
         self._word_cache: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
@@ -337,12 +340,10 @@ class PassageIndex:
         explanation after a colon of every topic word of the question the passage holds, when
         they all stand before it ("Why is it a paradox?", not "Why does Amazon fund Anthropic?")."""
         wanted = reading.wanted
-        if reading.future:
+        if reading.future and not all(self._says(c, i, terms, related) for c in reading.concepts):
             # What will happen is answered only by a passage that says all of it: "Will OpenAI
             # renew the contract?" is not answered by the passage about the contract.
-            has_role = "role" in self._kinds[i]
-            if not all(_found(c, terms, related, has_role) for c in reading.concepts if not c.filler):
-                return False
+            return False
         if holds(self._kinds[i], wanted.name, self._units[i], wanted.units):
             return True
         explained = self._explained[i]
@@ -350,6 +351,17 @@ class PassageIndex:
             return False
         topic = [c for c in reading.concepts if not c.filler and _found(c, terms, related)]
         return bool(topic) and all(_found(c, *explained) for c in topic)
+
+    def _says(self, concept: _Concept, i: int, terms: frozenset[str], related: frozenset[str]) -> bool:
+        """Whether passage ``i`` says a word of a question about what will happen: the word
+        itself, or a synonym that is not a generic word ("leave" is not said by "parte"). A
+        generic verb is the event there ("Will AWS *raise* prices?"): it must be found as such;
+        words about the article or the asking need not be."""
+        if concept.stems & terms or (concept.role and "role" in self._kinds[i]):
+            return True
+        if concept.filler:
+            return bool(concept.stems & self._asking)
+        return bool((concept.related - self._generic) & terms or concept.stems & related)
 
     def _explained_words(self, passage: Passage) -> tuple[frozenset[str], frozenset[str]]:
         """The stems (and their synonyms' stems) of the words before a colon that an
