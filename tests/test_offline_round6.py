@@ -161,3 +161,23 @@ async def test_the_event_asked_about_must_be_said_as_such(make_briefer, question
 async def test_words_about_the_article_need_not_be_in_the_passage(make_briefer):
     reply = await make_briefer().answer("According to the article, will the systems be ready by 2026?")
     assert not reply.refused and reply.citations[0].id == "openai-aws/p12"
+
+
+async def test_which_companies_is_answered_by_the_passage_naming_several(make_briefer):
+    # The positioning passage (p10) names only Amazon and ranked first; p6 names AWS, Microsoft and Google.
+    reply = await make_briefer().answer("Quali aziende sono in grado di fornire un'infrastruttura del genere?")
+    assert not reply.refused and reply.citations[0].id == "openai-aws/p6"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "OpenAI and AWS signed...": one company besides the one asked about is not a list of them.
+        "Which cloud players could handle OpenAI's needs?",
+        # The Garman passage names AWS and OpenAI, not cloud giants that could carry such loads.
+        "Quali colossi del cloud possono reggere carichi del genere?",
+    ],
+)
+async def test_which_companies_is_not_answered_by_a_passage_naming_one_besides_those_asked(make_briefer, question):
+    reply = await make_briefer().answer(question)
+    assert reply.refused or reply.citations[0].id == "openai-aws/p6"

@@ -24,6 +24,7 @@ ACCEPTS = {
     "amount": ("amount",),
     "count": ("count", "amount"),
     "organisation": ("organisation",),
+    "organisations": ("organisations",),
     "role": ("role",),
     "speaker": ("role",),
     "person": ("role", "name", "organisation"),

@@ -145,6 +145,8 @@ class PassageIndex:
         # The words an explanation after a colon explains ("a paradox: Amazon, in fact, ..."): a
         # "why" about them is answered there, a "why" about the rest of the sentence is not.
         self._explained = [self._explained_words(p) for p in self.passages]
+        # The organisations each passage names together ("AWS, Microsoft and Google"), each as its words.
+        self._listed = [self._listed_names(p) for p in self.passages]
         self._units = [units_in(p.texts) for p in self.passages]
         # Which passages hold a stem (as a word, or through a synonym): a question reads only
         # the passages that hold one of its words, not all of them (1,000 articles: ~11,000).
@@ -344,6 +346,11 @@ class PassageIndex:
             # What will happen is answered only by a passage that says all of it: "Will OpenAI
             # renew the contract?" is not answered by the passage about the contract.
             return False
+        if wanted.name == "organisations":
+            # "Which companies could provide...?": two or more organisations named together,
+            # besides those the question names ("AWS and OpenAI" does not answer "which
+            # companies could serve OpenAI").
+            return any(sum(1 for item in listed if not item & reading.names) >= 2 for listed in self._listed[i])
         if holds(self._kinds[i], wanted.name, self._units[i], wanted.units):
             return True
         explained = self._explained[i]
@@ -362,6 +369,16 @@ class PassageIndex:
         if concept.filler:
             return bool(concept.stems & self._asking)
         return bool((concept.related - self._generic) & terms or concept.stems & related)
+
+    def _listed_names(self, passage: Passage) -> list[list[frozenset[str]]]:
+        """The lists of organisations the passage names together, in each language: each list
+        as its items, each item as its lower-cased words (acronyms as the index reads them)."""
+        lists = []
+        for language, text in passage.texts.items():
+            for start, end in evidence_spans(text, language, "organisations"):
+                items = re.split(r",\s*|\s+(?:and|or|e|o)\s+", self._short_forms(text[start:end]))
+                lists.append([frozenset(words(item)) for item in items if item.strip()])
+        return lists
 
     def _explained_words(self, passage: Passage) -> tuple[frozenset[str], frozenset[str]]:
         """The stems (and their synonyms' stems) of the words before a colon that an
