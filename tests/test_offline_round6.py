@@ -181,3 +181,13 @@ async def test_which_companies_is_answered_by_the_passage_naming_several(make_br
 async def test_which_companies_is_not_answered_by_a_passage_naming_one_besides_those_asked(make_briefer, question):
     reply = await make_briefer().answer(question)
     assert reply.refused or reply.citations[0].id == "openai-aws/p6"
+
+
+async def test_a_follow_up_asking_only_for_another_kind_of_answer_is_read_with_the_previous_question(make_briefer):
+    # "tempo" only names the kind of answer (a duration), and a synonym of it in the Anthropic
+    # passage must not make the follow-up look like a question of its own.
+    briefer = make_briefer()
+    first = await briefer.answer("Quanto vale l'intesa con AWS?", conversation_id="tempo")
+    assert first.citations[0].id == "openai-aws/p3"
+    reply = await briefer.answer("E per quanto tempo?", conversation_id="tempo")
+    assert not reply.refused and reply.citations[0].id == "openai-aws/p3"

@@ -98,7 +98,7 @@ class OfflineEngine:
             return []  # "What is Google's cloud revenue?": no article speaks of revenue at all
         own_words = self.index.topic_words(question, wanted)
         matches = self.index.search(question, limit=None, answer_type=wanted) if own_words else []
-        lacks_topic = not matches or matches[0].coverage < MIN_COVERAGE
+        lacks_topic = not matches or matches[0].coverage < MIN_COVERAGE or not matches[0].typed
         if lacks_topic and history:
             # A follow-up ("what did he say?"): read it with the previous question. Only when
             # the new question adds nothing the chosen passage lacks, so that a new topic is
@@ -108,7 +108,9 @@ class OfflineEngine:
             earlier = self._earlier_question(question, history)
             kind = wanted if wanted.name else question_type(earlier)
             combined = self.index.search(f"{earlier} {question}", answer_type=kind) if earlier else []
-            if _answers(combined) and self.index.contains(combined[0].passage, own_words):
+            # Words that only name the kind of answer ("e per quanto *tempo*?") add no topic.
+            added = [w for w in own_words if not self.index.names_a_kind(w)]
+            if _answers(combined) and self.index.contains(combined[0].passage, added):
                 matches = combined
         if not _answers(matches):
             # The passage nearest in meaning; else the best one that answers by words: one that

@@ -189,6 +189,10 @@ class PassageIndex:
         typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
 
+    def names_a_kind(self, stems: frozenset[str]) -> bool:
+        """Whether a question word (as its stems) only names a kind of answer ("tempo", "value")."""
+        return bool(stems & self._type_words)
+
     def holds_kind(self, passage: Passage, wanted: QuestionType) -> bool:
         """Whether ``passage`` holds the kind of answer asked for (in the unit asked for)."""
         i = self._position[passage.id]
