@@ -191,3 +191,52 @@ async def test_a_follow_up_asking_only_for_another_kind_of_answer_is_read_with_t
     assert first.citations[0].id == "openai-aws/p3"
     reply = await briefer.answer("E per quanto tempo?", conversation_id="tempo")
     assert not reply.refused and reply.citations[0].id == "openai-aws/p3"
+
+
+MINE = """\
+id: mine
+title: "Una miniera a Kessel"
+title_en: "A mine at Kessel"
+language: it
+published: 2026-05-01
+passages:
+  - id: p1
+    it: "La nuova miniera darà lavoro a 800 persone della valle."
+    en: "The new mine will employ 800 people from the valley."
+  - id: p2
+    it: "Il progetto della miniera solleva però interrogativi sull'acqua e sulla salute degli abitanti della valle."
+    en: "The mine project however raises questions about water and the health of the valley's residents."
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What worries does the mine project bring up for the valley?",
+        "Quali timori suscita il progetto della miniera nella valle?",
+    ],
+)
+async def test_concerns_are_answered_by_the_passage_that_reports_them(tmp_path, make_briefer, question):
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(MINE, encoding="utf-8")
+    reply = await make_briefer(knowledge_dir=folder, offline_paraphrases=False).answer(question)
+    assert not reply.refused and reply.citations[0].id == "mine/p2"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What concerns come with so much computing power sitting with a handful of firms?",
+        "What issues does centralising computing power bring up?",
+    ],
+)
+async def test_the_concerns_about_concentrated_computing_power(make_briefer, question):
+    reply = await make_briefer().answer(question)
+    assert not reply.refused and reply.citations[0].id == "openai-aws/p11"
+
+
+@pytest.mark.parametrize("question", ["What risks does the deal pose for Microsoft?", "Quali rischi corre Google?"])
+async def test_concerns_the_article_does_not_report_are_refused(make_briefer, question):
+    reply = await make_briefer().answer(question)
+    assert reply.refused and not reply.citations

@@ -25,6 +25,7 @@ ACCEPTS = {
     "count": ("count", "amount"),
     "organisation": ("organisation",),
     "organisations": ("organisations",),
+    "concern": ("concern",),
     "role": ("role",),
     "speaker": ("role",),
     "person": ("role", "name", "organisation"),
