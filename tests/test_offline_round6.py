@@ -240,3 +240,14 @@ async def test_the_concerns_about_concentrated_computing_power(make_briefer, que
 async def test_concerns_the_article_does_not_report_are_refused(make_briefer, question):
     reply = await make_briefer().answer(question)
     assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize("question", ["What is Matt Garman's job?", "Che incarico ha Matt Garman?"])
+async def test_a_persons_job_is_their_role(make_briefer, question):
+    reply = await make_briefer(offline_paraphrases=False).answer(question)
+    assert not reply.refused and reply.citations[0].id == "openai-aws/p8"
+
+
+async def test_a_job_the_article_does_not_give_is_refused(make_briefer):
+    reply = await make_briefer().answer("What is Sam Altman's job?")
+    assert reply.refused and not reply.citations
