@@ -251,3 +251,17 @@ async def test_a_persons_job_is_their_role(make_briefer, question):
 async def test_a_job_the_article_does_not_give_is_refused(make_briefer):
     reply = await make_briefer().answer("What is Sam Altman's job?")
     assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        # "così / tanta" only stress a word: the passage that holds the others answers.
+        ("Chi può fornire una potenza di calcolo così grande?", "openai-aws/p6"),
+        ("Quali colossi possono offrire tanta potenza?", "openai-aws/p6"),
+        ("Perché la potenza di calcolo è così importante?", "openai-aws/p5"),
+    ],
+)
+async def test_intensifiers_only_stress_a_word(make_briefer, question, passage):
+    reply = await make_briefer().answer(question)
+    assert not reply.refused and passage in [c.id for c in reply.citations]  # quoted first or second
