@@ -110,6 +110,8 @@ async def test_a_question_asking_only_for_a_quantity_is_answered_by_meaning(make
         "How many engineers will work on the project?",  # too far in meaning from any passage
         "Quanto vale l'accordo in euro?",  # the passage states dollars
         "How much is Google paying?",  # names someone: never read this way
+        "How much does it cost to train a model?",  # the articles speak of models: it is about that
+        "Quanto costa addestrare un modello?",
     ],
 )
 async def test_a_quantity_the_article_does_not_state_is_still_refused(make_briefer, question):

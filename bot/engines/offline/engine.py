@@ -152,11 +152,14 @@ class OfflineEngine:
         uses ("How long does the partnership run for?", "Di quanti soldi parliamo?"): the
         passage nearest it in meaning answers when it holds that kind of answer, shares none of
         the question's words (so none of them points elsewhere) and is at least
-        MIN_KIND_SIMILARITY close. A question that names someone is never read this way."""
+        MIN_KIND_SIMILARITY close. A question that names someone, or uses a word some passage
+        uses, is never read this way."""
         if self.paraphrases is None or wanted.name not in KIND_ALONE_TYPES or self.index.names_in(question):
             return []
-        if any(m.typed for m in matches):
-            return []  # a passage with the kind of answer holds some of its words: the word checks decided
+        if any(m.typed for m in matches) or self.index.uses_any(question, wanted):
+            # Some passage uses one of its words ("How much does it cost to train a *model*?"):
+            # the question is about that, and the word checks decided.
+            return []
         for passage, similarity in self.paraphrases.closest(question, limit=1):
             if similarity < MIN_KIND_SIMILARITY or not self.index.holds_kind(passage, wanted):
                 return []

@@ -189,6 +189,10 @@ class PassageIndex:
         typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
 
+    def uses_any(self, question: str, answer_type: QuestionType | None = None) -> bool:
+        """Whether some passage uses one of the question's topic words as such (not a synonym)."""
+        return any(stems & self._holding.keys() for stems in self.topic_words(question, answer_type))
+
     def names_a_kind(self, stems: frozenset[str]) -> bool:
         """Whether a question word (as its stems) only names a kind of answer ("tempo", "value")."""
         return bool(stems & self._type_words)
