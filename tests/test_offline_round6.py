@@ -267,3 +267,11 @@ async def test_a_job_the_article_does_not_give_is_refused(make_briefer):
 async def test_intensifiers_only_stress_a_word(make_briefer, question, passage):
     reply = await make_briefer().answer(question)
     assert not reply.refused and passage in [c.id for c in reply.citations]  # quoted first or second
+
+
+@pytest.mark.parametrize("question", ["Which companies does Amazon fund?", "Quali aziende finanzia Amazon?"])
+async def test_which_companies_is_answered_by_one_named_when_the_passage_says_all_the_rest(make_briefer, question):
+    # The list of cloud giants (p6) ranks first but does not answer; the Anthropic passage holds
+    # every word of the question and names a company besides Amazon.
+    reply = await make_briefer().answer(question)
+    assert not reply.refused and reply.citations[0].id == "openai-aws/p9"

@@ -147,6 +147,11 @@ class PassageIndex:
         self._explained = [self._explained_words(p) for p in self.passages]
         # The organisations each passage names together ("AWS, Microsoft and Google"), each as its words.
         self._listed = [self._listed_names(p) for p in self.passages]
+        # The proper names each passage names (lower-cased, long forms as their acronyms).
+        self._named = [
+            frozenset(n for t in p.texts.values() for n in _names(self._short_forms(t))) - self._stopwords
+            for p in self.passages
+        ]
         self._units = [units_in(p.texts) for p in self.passages]
         # Which passages hold a stem (as a word, or through a synonym): a question reads only
         # the passages that hold one of its words, not all of them (1,000 articles: ~11,000).
@@ -169,7 +174,14 @@ class PassageIndex:
             match = self._match(i, reading, float(scores[i]))
             if match is not None:
                 matches.append(match)
-        matches.sort(key=lambda m: (m.typed, round(m.coverage, 2), m.together, m.score), reverse=True)
+        # "Which companies...": a passage naming several of them together comes first.
+        plural = reading.wanted.name == "organisations"
+        listing = {
+            m.passage.id for m in matches if plural and self._lists_organisations(self._position[m.passage.id], reading)
+        }
+        matches.sort(
+            key=lambda m: (m.typed, m.passage.id in listing, round(m.coverage, 2), m.together, m.score), reverse=True
+        )
         return matches[:limit]
 
     def judge(self, query: str, passage: Passage, *, answer_type: QuestionType | None = None) -> Match | None:
@@ -358,7 +370,13 @@ class PassageIndex:
             # "Which companies could provide...?": two or more organisations named together,
             # besides those the question names ("AWS and OpenAI" does not answer "which
             # companies could serve OpenAI").
-            return any(sum(1 for item in listed if not item & reading.names) >= 2 for listed in self._listed[i])
+            if self._lists_organisations(i, reading):
+                return True
+            # A passage that holds every topic word of the question as such (not a synonym) and
+            # names one organisation besides those asked about answers too ("Which companies does
+            # Amazon fund?": Anthropic); a passage with a list ranks first (see ``search``).
+            said = all(c.stems & terms for c in reading.concepts if not c.filler)
+            return said and bool(self._named[i] - reading.names)
         if holds(self._kinds[i], wanted.name, self._units[i], wanted.units):
             return True
         explained = self._explained[i]
@@ -377,6 +395,10 @@ class PassageIndex:
         if concept.filler:
             return bool(concept.stems & self._asking)
         return bool((concept.related - self._generic) & terms or concept.stems & related)
+
+    def _lists_organisations(self, i: int, reading: _Reading) -> bool:
+        """Whether passage ``i`` names two or more organisations together besides those asked about."""
+        return any(sum(1 for item in listed if not item & reading.names) >= 2 for listed in self._listed[i])
 
     def _listed_names(self, passage: Passage) -> list[list[frozenset[str]]]:
         """The lists of organisations the passage names together, in each language: each list
