@@ -275,3 +275,13 @@ async def test_which_companies_is_answered_by_one_named_when_the_passage_says_al
     # every word of the question and names a company besides Amazon.
     reply = await make_briefer().answer(question)
     assert not reply.refused and reply.citations[0].id == "openai-aws/p9"
+
+
+async def test_why_about_the_previous_answer_is_answered_by_its_explanation(make_briefer):
+    # "odd" is no word of the article: the passage the previous answer quoted explains the
+    # paradox after a colon, and answers.
+    briefer = make_briefer()
+    reply = await briefer.answer("Which competitor of OpenAI gets money from Amazon?", conversation_id="odd")
+    assert reply.citations[0].id == "openai-aws/p9"
+    reply = await briefer.answer("Why is that odd?", conversation_id="odd")
+    assert not reply.refused and reply.citations[0].id == "openai-aws/p9"

@@ -120,7 +120,7 @@ class OfflineEngine:
             found = self._by_meaning(question, wanted, history, matches)
             answering = [m for m in matches[1:] if _answers([m])]
             if not found and not answering:
-                found = self._by_kind_alone(question, wanted, matches)
+                found = self._by_kind_alone(question, wanted, matches) or self._why_of_answer(question, wanted, history)
             if found or not answering:
                 return found
             matches = answering
@@ -167,6 +167,19 @@ class OfflineEngine:
                 return []  # it holds some of the question's words, and they did not make it answer
             return [Match(passage, 0.0, 0.0, True)]
         return []
+
+    def _why_of_answer(self, question: str, wanted: QuestionType, history: Sequence[Turn]) -> list[Match]:
+        """A "why" follow-up about the previous answer in words no passage uses ("Why is that
+        odd?", "E perché è strano?"): the passage the previous answer quoted, when it explains
+        something after a colon ("a paradox: Amazon, in fact, ..."). Never when the follow-up
+        names someone or uses a word some passage uses."""
+        if wanted.name != "reason" or self.index.names_in(question) or self.index.uses_any(question, wanted):
+            return []
+        previous = next((t for t in reversed(history) if t.role == "assistant"), None)
+        cited = self.knowledge.passage(previous.citations[0]) if previous and previous.citations else None
+        if cited is None or not self.index.explains(cited):
+            return []
+        return [Match(cited, 0.0, 0.0, True)]
 
     def _earlier_question(self, question: str, history: Sequence[Turn]) -> str:
         """The previous question, to read a follow-up with; none when the follow-up names

@@ -205,6 +205,10 @@ class PassageIndex:
         """Whether some passage uses one of the question's topic words as such (not a synonym)."""
         return any(stems & self._holding.keys() for stems in self.topic_words(question, answer_type))
 
+    def explains(self, passage: Passage) -> bool:
+        """Whether ``passage`` explains something after a colon ("a paradox: Amazon, in fact, ...")."""
+        return bool(self._explained[self._position[passage.id]][0])
+
     def names_a_kind(self, stems: frozenset[str]) -> bool:
         """Whether a question word (as its stems) only names a kind of answer ("tempo", "value")."""
         return bool(stems & self._type_words)
