@@ -285,3 +285,11 @@ async def test_why_about_the_previous_answer_is_answered_by_its_explanation(make
     assert reply.citations[0].id == "openai-aws/p9"
     reply = await briefer.answer("Why is that odd?", conversation_id="odd")
     assert not reply.refused and reply.citations[0].id == "openai-aws/p9"
+
+
+async def test_what_we_know_about_a_name_is_what_the_article_says_about_it(make_briefer):
+    # "Cosa sappiamo di X?" frames a question like "cosa dice l'articolo di X?"
+    reply = await make_briefer().answer("Cosa sappiamo di Anthropic?")
+    assert not reply.refused and reply.citations[0].id == "openai-aws/p9"
+    reply = await make_briefer().answer("Cosa sappiamo di Oracle?")
+    assert reply.refused and not reply.citations
