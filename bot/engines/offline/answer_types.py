@@ -24,6 +24,8 @@ ACCEPTS = {
     "amount": ("amount",),
     "count": ("count", "amount"),
     "organisation": ("organisation",),
+    "organisations": ("organisations",),
+    "concern": ("concern",),
     "role": ("role",),
     "speaker": ("role",),
     "person": ("role", "name", "organisation"),
@@ -104,6 +106,12 @@ def evidence_spans(text: str, language: str, wanted: str) -> list[tuple[int, int
     """Where ``text`` holds an answer of the kind ``wanted`` asks for (character spans)."""
     patterns = _evidence(language)
     return [m.span() for kind in ACCEPTS[wanted] if kind in patterns for m in patterns[kind].finditer(text)]
+
+
+def explanation_spans(text: str, language: str) -> list[tuple[int, int]]:
+    """Where ``text`` explains what stands before a colon (``evidence.explanation``)."""
+    pattern = _evidence(language).get("explanation")
+    return [m.span() for m in pattern.finditer(text)] if pattern else []
 
 
 @cache

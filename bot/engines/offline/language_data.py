@@ -46,6 +46,10 @@ class LanguageData:
     head_cues: tuple[re.Pattern[str], ...] = ()
     head_stops: frozenset[str] = frozenset()
     head_last: bool = True
+    # "Will OpenAI renew the contract?": a yes/no question about what will happen.
+    future_cues: tuple[re.Pattern[str], ...] = ()
+    # Filler words that speak of the article or of asking ("according", "articolo"), not of an event.
+    asking_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -76,6 +80,8 @@ def language_data(language: str) -> LanguageData:
         head_cues=_compiled(raw.get("head_cues") or []),
         head_stops=frozenset((raw.get("head_stops") or "").split()),
         head_last=bool(raw.get("head_last", True)),
+        future_cues=_compiled(raw.get("future_cues") or []),
+        asking_words=frozenset((raw.get("asking_words") or "").split()),
     )
 
 

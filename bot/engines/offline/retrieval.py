@@ -26,6 +26,7 @@ from bot.engines.offline.answer_types import (
     QuestionType,
     evidence_in,
     evidence_spans,
+    explanation_spans,
     holds,
     question_type,
     units_in,
@@ -99,6 +100,7 @@ class _Reading:
     asked: list[_Concept]  # the agent nouns it asks for ("which *maker*")
     owned: list[tuple[str, _Concept]] = ()  # (name, thing): "Microsoft's GPUs"
     valued: list[_Concept] = ()  # things whose named value is asked for ("which *model* of GPU")
+    future: bool = False  # a yes/no question about what will happen ("Will OpenAI renew...?")
 
 
 class PassageIndex:
@@ -112,11 +114,14 @@ class PassageIndex:
         self._stopwords = set(STOPWORDS_ITALIAN) | set(STOPWORDS_EN_PLUS)
         self._stopwords.update(*(d.question_words for d in data))
         self._filler = frozenset().union(*(d.filler for d in data)) - self._stopwords
+        self._asking = frozenset().union(*(d.asking_words for d in data))
         self._which = {w: d for d in data for w in d.which_words}
         self._kind_words = frozenset().union(*(d.kind_words for d in data))
         # Words that name a kind of answer ("value", "anni", "opinion") say what is asked, not about what.
         self._type_words = frozenset(w for d in data for t in d.answer_types for w in t.absorb) - self._stopwords
         self._synonyms = synonyms or Synonyms({lang: s.stemWord for lang, s in self._stemmers.items()})
+        # The generic words as the index holds them (their stems in both languages).
+        self._generic = self._filler | {s.stemWord(w) for w in self._filler for s in self._stemmers.values()}
         self.passages = knowledge.passages
         self._position = {p.id: i for i, p in enumerate(self.passages)}
         self._word_cache: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
@@ -137,6 +142,16 @@ class PassageIndex:
             for fields in self._fields
         ]
         self._kinds = [evidence_in(p.texts) for p in self.passages]
+        # The words an explanation after a colon explains ("a paradox: Amazon, in fact, ..."): a
+        # "why" about them is answered there, a "why" about the rest of the sentence is not.
+        self._explained = [self._explained_words(p) for p in self.passages]
+        # The organisations each passage names together ("AWS, Microsoft and Google"), each as its words.
+        self._listed = [self._listed_names(p) for p in self.passages]
+        # The proper names each passage names (lower-cased, long forms as their acronyms).
+        self._named = [
+            frozenset(n for t in p.texts.values() for n in _names(self._short_forms(t))) - self._stopwords
+            for p in self.passages
+        ]
         self._units = [units_in(p.texts) for p in self.passages]
         # Which passages hold a stem (as a word, or through a synonym): a question reads only
         # the passages that hold one of its words, not all of them (1,000 articles: ~11,000).
@@ -159,7 +174,14 @@ class PassageIndex:
             match = self._match(i, reading, float(scores[i]))
             if match is not None:
                 matches.append(match)
-        matches.sort(key=lambda m: (m.typed, round(m.coverage, 2), m.together, m.score), reverse=True)
+        # "Which companies...": a passage naming several of them together comes first.
+        plural = reading.wanted.name == "organisations"
+        listing = {
+            m.passage.id for m in matches if plural and self._lists_organisations(self._position[m.passage.id], reading)
+        }
+        matches.sort(
+            key=lambda m: (m.typed, m.passage.id in listing, round(m.coverage, 2), m.together, m.score), reverse=True
+        )
         return matches[:limit]
 
     def judge(self, query: str, passage: Passage, *, answer_type: QuestionType | None = None) -> Match | None:
@@ -175,9 +197,26 @@ class PassageIndex:
         found = self._found_in(i, reading.concepts, *self._lent(i, reading.names), reading.names, reading.asked)
         if not found:
             return None
-        typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
+        typed = self._holds(i, reading, *self._lent(i, reading.names))
         typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
+
+    def uses_any(self, question: str, answer_type: QuestionType | None = None) -> bool:
+        """Whether some passage uses one of the question's topic words as such (not a synonym)."""
+        return any(stems & self._holding.keys() for stems in self.topic_words(question, answer_type))
+
+    def explains(self, passage: Passage) -> bool:
+        """Whether ``passage`` explains something after a colon ("a paradox: Amazon, in fact, ...")."""
+        return bool(self._explained[self._position[passage.id]][0])
+
+    def names_a_kind(self, stems: frozenset[str]) -> bool:
+        """Whether a question word (as its stems) only names a kind of answer ("tempo", "value")."""
+        return bool(stems & self._type_words)
+
+    def holds_kind(self, passage: Passage, wanted: QuestionType) -> bool:
+        """Whether ``passage`` holds the kind of answer asked for (in the unit asked for)."""
+        i = self._position[passage.id]
+        return holds(self._kinds[i], wanted.name, self._units[i], wanted.units)
 
     def missing_head(self, text: str, answer_type: QuestionType | None = None) -> str | None:
         """The word a question centres on ("What is Google's cloud *revenue*?", "Quanti
@@ -257,7 +296,8 @@ class PassageIndex:
         names = frozenset(n for n in _names(query) if n not in self._stopwords)
         total = sum(c.weight for c in concepts)
         owned, valued = self._attributions(query, concepts, names)
-        return _Reading(wanted, concepts, total, names, self._thing_asked(query, concepts), owned, valued)
+        future = any(p.search(query) for d in all_languages() for p in d.future_cues)
+        return _Reading(wanted, concepts, total, names, self._thing_asked(query, concepts), owned, valued, future)
 
     def _attributions(
         self, text: str, concepts: list[_Concept], names: frozenset[str]
@@ -317,9 +357,76 @@ class PassageIndex:
         if not found:
             return None
         weight, together = found
-        typed = holds(self._kinds[i], reading.wanted.name, self._units[i], reading.wanted.units)
+        typed = self._holds(i, reading, self._terms[i], self._related[i])
         typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(self.passages[i], score, weight / reading.total, together, typed)
+
+    def _holds(self, i: int, reading: _Reading, terms: frozenset[str], related: frozenset[str]) -> bool:
+        """Whether passage ``i`` holds the kind of answer asked for: for "why", also an
+        explanation after a colon of every topic word of the question the passage holds, when
+        they all stand before it ("Why is it a paradox?", not "Why does Amazon fund Anthropic?")."""
+        wanted = reading.wanted
+        if reading.future and not all(self._says(c, i, terms, related) for c in reading.concepts):
+            # What will happen is answered only by a passage that says all of it: "Will OpenAI
+            # renew the contract?" is not answered by the passage about the contract.
+            return False
+        if wanted.name == "organisations":
+            # "Which companies could provide...?": two or more organisations named together,
+            # besides those the question names ("AWS and OpenAI" does not answer "which
+            # companies could serve OpenAI").
+            if self._lists_organisations(i, reading):
+                return True
+            # A passage that holds every topic word of the question as such (not a synonym) and
+            # names one organisation besides those asked about answers too ("Which companies does
+            # Amazon fund?": Anthropic); a passage with a list ranks first (see ``search``).
+            said = all(c.stems & terms for c in reading.concepts if not c.filler)
+            return said and bool(self._named[i] - reading.names)
+        if holds(self._kinds[i], wanted.name, self._units[i], wanted.units):
+            return True
+        explained = self._explained[i]
+        if wanted.name != "reason" or not explained:
+            return False
+        topic = [c for c in reading.concepts if not c.filler and _found(c, terms, related)]
+        return bool(topic) and all(_found(c, *explained) for c in topic)
+
+    def _says(self, concept: _Concept, i: int, terms: frozenset[str], related: frozenset[str]) -> bool:
+        """Whether passage ``i`` says a word of a question about what will happen: the word
+        itself, or a synonym that is not a generic word ("leave" is not said by "parte"). A
+        generic verb is the event there ("Will AWS *raise* prices?"): it must be found as such;
+        words about the article or the asking need not be."""
+        if concept.stems & terms or (concept.role and "role" in self._kinds[i]):
+            return True
+        if concept.filler:
+            return bool(concept.stems & self._asking)
+        return bool((concept.related - self._generic) & terms or concept.stems & related)
+
+    def _lists_organisations(self, i: int, reading: _Reading) -> bool:
+        """Whether passage ``i`` names two or more organisations together besides those asked about."""
+        return any(sum(1 for item in listed if not item & reading.names) >= 2 for listed in self._listed[i])
+
+    def _listed_names(self, passage: Passage) -> list[list[frozenset[str]]]:
+        """The lists of organisations the passage names together, in each language: each list
+        as its items, each item as its lower-cased words (acronyms as the index reads them)."""
+        lists = []
+        for language, text in passage.texts.items():
+            for start, end in evidence_spans(text, language, "organisations"):
+                items = re.split(r",\s*|\s+(?:and|or|e|o)\s+", self._short_forms(text[start:end]))
+                lists.append([frozenset(words(item)) for item in items if item.strip()])
+        return lists
+
+    def _explained_words(self, passage: Passage) -> tuple[frozenset[str], frozenset[str]]:
+        """The stems (and their synonyms' stems) of the words before a colon that an
+        explanation follows, in any of the passage's languages."""
+        stems, related = set(), set()
+        for language, text in passage.texts.items():
+            spans = explanation_spans(text, language)
+            if not spans:
+                continue
+            for word in words(text[: spans[0][0]]):
+                known = self._read_word(word, language)
+                stems.update(known[0])
+                related.update(known[1])
+        return frozenset(stems), frozenset(related)
 
     def _quantity_of_names(self, i: int, reading: _Reading) -> bool:
         """For "how much / how many" about a name: whether, in one of passage ``i``'s texts, a
