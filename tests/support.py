@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import textwrap
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from bot.answers.reply import Reply
 from bot.config import Settings
@@ -102,3 +104,12 @@ async def conversation_stored(briefer, conversation_id: str, *, checks: int = 10
             return
         await asyncio.sleep(0.005)
     raise AssertionError(f"conversation {conversation_id} was never stored")
+
+
+def knowledge_folder(tmp_path: Path, article_yaml: str) -> Path:
+    """A knowledge folder under ``tmp_path`` holding one article (YAML text, dedented): tests of
+    the engine on an article of their own, so that what they show holds beyond the shipped one."""
+    folder = tmp_path / "knowledge"
+    folder.mkdir(exist_ok=True)
+    (folder / "article.yaml").write_text(textwrap.dedent(article_yaml), encoding="utf-8")
+    return folder

@@ -2,11 +2,11 @@
 states one, hypotheticals need a passage that states a condition, and a question centred on a
 thing no passage speaks of ("revenue") is refused, however many other words it shares."""
 
-import textwrap
 
 import pytest
 
 from bot.engines.offline.answer_types import question_type
+from tests.support import knowledge_folder
 
 BASE = """\
 id: plant
@@ -36,10 +36,7 @@ WITH_SHARE_AND_CONDITION = BASE + """\
 
 
 def briefer_for(tmp_path, make_briefer, text):
-    folder = tmp_path / "knowledge"
-    folder.mkdir(exist_ok=True)
-    (folder / "plant.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
-    return make_briefer(knowledge_dir=folder)
+    return make_briefer(knowledge_dir=knowledge_folder(tmp_path, text))
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ citing which passage, or refused."""
 
 import pytest
 
+from tests.support import knowledge_folder
+
 
 async def test_a_passage_holding_the_words_together_answers_when_a_scattered_one_ranks_first(make_briefer):
     # The list of possible suppliers (p6) names AWS, OpenAI and "fornire" far apart and ranks
@@ -56,10 +58,8 @@ passages:
 
 @pytest.mark.parametrize("question", ["Why is there a conflict of interest?", "Perché c'è un conflitto di interessi?"])
 async def test_why_is_answered_by_an_explanation_after_a_colon(tmp_path, make_briefer, question):
-    folder = tmp_path / "knowledge"
-    folder.mkdir()
-    (folder / "port.yaml").write_text(EXPLAINED, encoding="utf-8")
-    reply = await make_briefer(knowledge_dir=folder, offline_paraphrases=False).answer(question)
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, EXPLAINED), offline_paraphrases=False)
+    reply = await briefer.answer(question)
     assert not reply.refused and reply.citations[0].id == "port/p1"
 
 
@@ -68,10 +68,7 @@ async def test_why_is_answered_by_an_explanation_after_a_colon(tmp_path, make_br
 )
 async def test_the_explanation_does_not_answer_why_about_what_it_says(tmp_path, make_briefer, question):
     # What follows the colon explains the conflict; it does not say why Marenord controls Sasso.
-    folder = tmp_path / "knowledge"
-    folder.mkdir()
-    (folder / "port.yaml").write_text(EXPLAINED, encoding="utf-8")
-    reply = await make_briefer(knowledge_dir=folder).answer(question)
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, EXPLAINED)).answer(question)
     assert reply.refused and not reply.citations
 
 
@@ -219,10 +216,8 @@ passages:
     ],
 )
 async def test_concerns_are_answered_by_the_passage_that_reports_them(tmp_path, make_briefer, question):
-    folder = tmp_path / "knowledge"
-    folder.mkdir()
-    (folder / "mine.yaml").write_text(MINE, encoding="utf-8")
-    reply = await make_briefer(knowledge_dir=folder, offline_paraphrases=False).answer(question)
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, MINE), offline_paraphrases=False)
+    reply = await briefer.answer(question)
     assert not reply.refused and reply.citations[0].id == "mine/p2"
 
 

@@ -3,12 +3,12 @@ answer, weighted topic words, synonyms, the questions each passage answers, orde
 
 Most tests use a small article of their own, so that what they show holds for any article."""
 
-import textwrap
 
 import pytest
 
 from bot.engines.offline.answer_types import is_instruction, question_type
 from bot.engines.offline.language_data import language_data
+from tests.support import knowledge_folder
 
 ARTICLE = """\
 id: plant
@@ -33,10 +33,7 @@ passages:
 
 
 def write_article(tmp_path, text=ARTICLE):
-    folder = tmp_path / "knowledge"
-    folder.mkdir(exist_ok=True)
-    (folder / "plant.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
-    return folder
+    return knowledge_folder(tmp_path, text)
 
 
 @pytest.fixture
