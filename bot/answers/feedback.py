@@ -9,10 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from typing import TYPE_CHECKING
 
 from bot.answers.reply import Reply
 from bot.language.text import clean_input
-from bot.store.database import RatedAnswer, Store
+from bot.store.records import RatedAnswer
+
+if TYPE_CHECKING:
+    from bot.store.database import Store
 
 RATINGS = ("up", "down")
 MAX_REASON_CHARS = 500

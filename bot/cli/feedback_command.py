@@ -10,7 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 from bot.answers.feedback import outcome
-from bot.store.database import Rating, Store
+from bot.store.database import Store
+from bot.store.records import Rating
 
 SYMBOLS = {"up": "👍", "down": "👎"}
 

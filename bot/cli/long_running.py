@@ -1,8 +1,9 @@
 """What every long-running command (``slack``, ``discord``, ``serve``, ``digest --serve``) does
 around its work: graceful stop on SIGTERM/SIGINT, /healthz, /readyz and /metrics on
-``BRIEFBOT_HEALTH_PORT`` (when set), warm-up and the model's start-up check (in parallel with
-connecting to the platform: ``bot/core/startup.py`` says where start-up work goes), retention
-enforced in the background, and added, changed or removed articles picked up."""
+``BRIEFBOT_HEALTH_PORT`` (when set), the store opened and the knowledge loaded once connected to
+the platform (a process that cannot open them stops with the reason), then the warm-up and the
+model's start-up check (``bot/core/startup.py`` says where start-up work goes), retention enforced
+in the background, and added, changed or removed articles picked up."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import logging
 
 from bot.config import ConfigError
 from bot.core.startup import in_thread
+from bot.knowledge.articles import KnowledgeError
 from bot.knowledge.live import KnowledgeWatcher
+from bot.store.records import StoreError
 from bot.store.retention import enforce_retention
 
 logger = logging.getLogger(__name__)
@@ -36,24 +39,45 @@ async def run_long(briefer, serve):
 
 async def _run(briefer, serve, settings):
     lifecycle = briefer.lifecycle
-    # Answers wait for these; they start once the platform is connected.
-    briefer.startup.begin(in_thread(briefer.warm_up), briefer.check_model, after=lambda: _connected(briefer))
-    tidy = asyncio.create_task(enforce_retention(briefer))
-    watch = KnowledgeWatcher(briefer, settings.knowledge_dir, interval=settings.knowledge_poll_seconds)
-    watching = asyncio.create_task(watch.run())
+    failed: list[Exception] = []  # why the store or the knowledge could not be opened: the process stops
+
+    async def connected_and_open() -> bool:
+        if not await _connected(briefer):
+            return False
+        try:
+            await asyncio.to_thread(briefer.open)
+        except (StoreError, KnowledgeError) as error:
+            failed.append(error)
+            lifecycle.request_stop("cannot start")
+            return False
+        return True
+
+    # Answers wait for these; they start once the platform is connected and the store open.
+    briefer.startup.begin(in_thread(briefer.warm_up), briefer.check_model, after=connected_and_open)
+    upkeep = asyncio.create_task(_upkeep(briefer, settings))
     # Runs once serve's first step (up to its first wait) is done: its parts are registered by then.
     asyncio.get_running_loop().call_soon(briefer.readiness.ready, "startup")
     try:
         result = await serve(briefer)
     finally:
         await briefer.startup.wait()  # its worker thread cannot be cancelled: let it end first
-        for task in (tidy, watching):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        upkeep.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await upkeep
+    if failed:
+        raise failed[0]
     if lifecycle.stopping:
         logger.info("stopped")
     return result
+
+
+async def _upkeep(briefer, settings) -> None:
+    """Once started: retention enforced, and the knowledge watched for changes (both use the store)."""
+    await briefer.startup.wait()
+    if briefer.lifecycle.stopping:
+        return
+    watch = KnowledgeWatcher(briefer, settings.knowledge_dir, interval=settings.knowledge_poll_seconds)
+    await asyncio.gather(enforce_retention(briefer), watch.run())
 
 
 async def _connected(briefer) -> bool:

@@ -52,7 +52,7 @@ def _is_user_error(error: Exception) -> bool:
     from bot.engines.model.prompts import PromptError
     from bot.ingest.sources import SourceError
     from bot.knowledge.articles import KnowledgeError
-    from bot.store.database import StoreError
+    from bot.store.records import StoreError
 
     return isinstance(error, ConfigError | KnowledgeError | PromptError | StoreError | SourceError)
 

@@ -18,7 +18,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -42,13 +42,15 @@ from bot.observability.answer_log import record_answer
 from bot.observability.metrics import VERIFICATION_SECONDS
 from bot.observability.readiness import Readiness
 from bot.observability.trace import AnswerTrace, start_trace, timed
-from bot.store.database import Store, StoreError, Turn
+from bot.store.opening import OpeningStore
+from bot.store.records import StoreError, Turn
 
 if TYPE_CHECKING:
     from bot.core.follow_ups import FollowUps
     from bot.core.verified_stream import VerifiedStream
     from bot.engines.model.engine import ModelEngine
     from bot.engines.offline.engine import OfflineEngine
+    from bot.store.database import Store
 
 # The engines, the verifier and the search index load with the first answer (in a long-running
 # process: the warm-up, once connected), not with the process: importing them is most of what the
@@ -89,8 +91,8 @@ class Briefer:
     def __init__(
         self,
         *,
-        knowledge: KnowledgeBase,
-        store: Store,
+        knowledge: KnowledgeBase | Callable[[], KnowledgeBase],
+        store: Store | OpeningStore,
         prompts: Prompts,
         settings: Settings,
         model: ChatModel | None = None,
@@ -124,10 +126,26 @@ class Briefer:
             self.judge = Judge(model, model_name=settings.judge_model or None, timeout=timeout, guard=self.guard)
         self.model_rejected = False
         # The first knowledge's engines (and search index) are built on first use: by the warm-up
-        # in a long-running process, once it is connected, not before it connects.
-        self._first_knowledge: KnowledgeBase | None = knowledge
+        # in a long-running process, once it is connected, not before it connects. A long-running
+        # process even loads that knowledge then (it needs the store): ``knowledge`` is its loader.
+        self._first_knowledge: KnowledgeBase | Callable[[], KnowledgeBase] | None = knowledge
+        self._loading = threading.Lock()
         self._built: _Engines | None = None
         self._building = threading.Lock()
+
+    def open(self) -> None:
+        """Open the store and load the first knowledge, when they were left for later (a long-running
+        process does it once connected); raises ``StoreError`` or ``KnowledgeError`` when they cannot be."""
+        if isinstance(self.store, OpeningStore):
+            self.store.open()
+        self._first()
+
+    def _first(self) -> KnowledgeBase | None:
+        """The first knowledge, loaded now if it was given as a loader (None once the engines took it)."""
+        with self._loading:
+            if callable(self._first_knowledge):
+                self._first_knowledge = self._first_knowledge()
+            return self._first_knowledge
 
     @property
     def _engines(self) -> _Engines:
@@ -135,7 +153,7 @@ class Briefer:
         if engines is None:
             with self._building:
                 if self._built is None:
-                    self._built = self._build_engines(self._first_knowledge)
+                    self._built = self._build_engines(self._first())
                     self._first_knowledge = None
                 engines = self._built
         return engines
@@ -176,7 +194,7 @@ class Briefer:
     @property
     def knowledge(self) -> KnowledgeBase:
         if self._built is None:  # not worth building the engines for
-            first = self._first_knowledge
+            first = self._first()
             if first is not None:
                 return first
         return self._engines.knowledge
@@ -198,11 +216,19 @@ class Briefer:
         cls, settings: Settings, *, model: ChatModel | None = None, store: Store | None = None,
         long_running: bool = False,
     ) -> Briefer:  # fmt: skip
-        """``long_running``: a schema upgrade, when one is due, runs in a child process."""
+        """``long_running``: the store is opened, and the knowledge loaded, only once the process
+        has connected to its platform (``open``), and a schema upgrade then runs in a child process."""
         prompts = load_prompts(settings.prompts_dir)
         if model is None and settings.resolved_engine == "openai":
             model = _model_from_settings(settings)
-        store = store or Store(settings.database_url, upgrade_apart=long_running)
+        if store is None and long_running:
+            store = OpeningStore(settings.database_url)
+            knowledge = functools.partial(load_live_knowledge, settings.knowledge_dir, store)
+            return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
+        if store is None:
+            from bot.store.database import Store
+
+            store = Store(settings.database_url)
         knowledge = load_live_knowledge(settings.knowledge_dir, store)
         return cls(knowledge=knowledge, store=store, prompts=prompts, settings=settings, model=model)
 

@@ -25,7 +25,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from bot.store.database import AcceptedQuestion, StoreError
+from bot.store.records import AcceptedQuestion, StoreError
 
 logger = logging.getLogger(__name__)
 

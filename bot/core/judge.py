@@ -15,12 +15,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from typing import TYPE_CHECKING
 
 from bot.engines.model.chat_model import ChatModel, ModelError
 from bot.engines.model.guard import ModelGuard
 from bot.engines.model.slots import Busy
-from bot.grounding import ClaimResult, Verification
 from bot.knowledge.articles import KnowledgeBase
+
+if TYPE_CHECKING:  # the verifier loads with the first answer, not with the process (bot/core/briefer.py)
+    from bot.grounding import ClaimResult, Verification
 
 logger = logging.getLogger("bot.grounding")
 

@@ -14,8 +14,12 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from bot.store.database import Store, StoreError
+from bot.store.records import StoreError
+
+if TYPE_CHECKING:
+    from bot.store.database import Store
 
 logger = logging.getLogger(__name__)
 

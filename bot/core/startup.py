@@ -2,8 +2,10 @@
 
 The one place for start-up work (``bot/cli/long_running.py`` starts it):
 
-- what must hold before the first request is accepted (a store schema upgrade, say) runs before
-  the platform connects, in ``run_long``, and keeps the process from starting when it fails;
+- what every request needs (the store opened, a schema upgrade when one is due, the knowledge
+  loaded) is done once the platform is connected, in ``run_long``, before the steps below; a
+  request that comes earlier opens the store itself or waits for the open under way
+  (``bot/store/opening.py``), and a store or knowledge that cannot be opened stops the process;
 - what only makes answers fast or right from the first one (building the search index, loading
   the language identifier and the verifier's word lists, checking the model's key) is a step given
   to ``StartUp.begin``: the steps start once the platform is connected (``after``; they would

@@ -17,7 +17,7 @@ from bot.digest.runner import DigestRunner, digest_runner, utc_now
 from bot.digest.schedule import next_slot, parse_time_of_day
 from bot.digest.subscriptions import DigestUsageError, parse_digest
 from bot.language.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES
-from bot.store.database import Subscription
+from bot.store.records import Subscription
 
 REFUSED = (
     "Sorry, only people who can manage this channel can change its digest "

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.answers.reply import Reply
-from bot.store.database import Subscription
+from bot.store.records import Subscription
 
 POST_TIMEOUT = 30.0  # seconds for one digest post: past it the outcome is unknown (never posted twice)
 

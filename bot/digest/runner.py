@@ -32,7 +32,7 @@ from bot.digest.posters import ChannelGone, DigestPoster, PostFailed
 from bot.digest.schedule import UTC, due_slot, next_slot, parse_time_of_day
 from bot.language.phrases import message
 from bot.observability.metrics import digest_outcome
-from bot.store.database import Subscription
+from bot.store.records import Subscription
 
 DEFAULT_GRACE = dt.timedelta(hours=6)
 DEFAULT_CONCURRENCY = 16  # channels posted to at once by one worker (BRIEFBOT_DIGEST_CONCURRENCY)

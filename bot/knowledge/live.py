@@ -13,10 +13,13 @@ import asyncio
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.knowledge.articles import Article, KnowledgeBase, KnowledgeError
 from bot.knowledge.parsed_cache import ParsedArticles
-from bot.store.database import Store
+
+if TYPE_CHECKING:
+    from bot.store.database import Store
 
 log = logging.getLogger(__name__)
 

@@ -48,7 +48,7 @@ def readyz_handler(briefer):
 
 async def not_ready(briefer) -> dict[str, str]:
     """Every part of ``briefer``'s process that is not ready, with why (empty: ready)."""
-    from bot.store.database import StoreError
+    from bot.store.records import StoreError
 
     problems = await briefer.readiness.problems()
     try:

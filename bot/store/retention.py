@@ -11,7 +11,7 @@ import asyncio
 import logging
 
 from bot.config import Settings
-from bot.store.database import Retention, StoreError
+from bot.store.records import Retention, StoreError
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from bot.engines.offline.retrieval import PassageIndex
 from bot.knowledge.articles import KnowledgeBase, Passage
 from bot.language.languages import LANGUAGE_NAMES
 from bot.language.text import CHARS_PER_TOKEN
-from bot.store.database import Turn
+from bot.store.records import Turn
 
 REFUSAL_MARKER = "NOT_IN_ARTICLE"
 _BARE_ID = re.compile(r"\[([a-z0-9_-]+)\]")

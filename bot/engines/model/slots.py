@@ -25,9 +25,13 @@ import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from bot.observability.metrics import MODEL_QUEUE, MODEL_REJECTIONS
-from bot.store.database import Store, StoreError
+from bot.store.records import StoreError
+
+if TYPE_CHECKING:
+    from bot.store.database import Store
 
 logger = logging.getLogger(__name__)
 

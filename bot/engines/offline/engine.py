@@ -15,7 +15,7 @@ from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
 from bot.knowledge.articles import Article, KnowledgeBase
 from bot.language.phrases import message
-from bot.store.database import Turn
+from bot.store.records import Turn
 
 # The weighted share of the question's words a passage must hold to answer it. Calibrated on
 # eval/dev-questions.jsonl and eval/questions.jsonl (never on the hold-outs): the highest

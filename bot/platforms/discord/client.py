@@ -28,7 +28,7 @@ from bot.platforms.discord.posting import conversation_id
 from bot.platforms.discord.rate_limit_waits import count_rate_limit_waits
 from bot.platforms.discord.render import escape_mentions
 from bot.platforms.discord.slash_commands import register_commands
-from bot.store.database import StoreError
+from bot.store.records import StoreError
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from bot.digest.posters import POST_TIMEOUT, ChannelGone, ChannelPacer, Posted, 
 from bot.platforms.discord.posting import conversation_id, send_parts, thread_name
 from bot.platforms.discord.rate_limit_waits import count_rate_limit_waits
 from bot.platforms.discord.render import render_reply
-from bot.store.database import Subscription
+from bot.store.records import Subscription
 
 GONE = (401, 403, 404)  # the same post would fail again: the subscription is paused, and says why
 THREAD_ARCHIVE_MINUTES = 1440

@@ -25,7 +25,7 @@ from bot.platforms.discord.actions import reply_view
 from bot.platforms.discord.posting import RESTARTING_MESSAGE, conversation_id, send_messages, thread_name
 from bot.platforms.discord.render import question_from_message
 from bot.platforms.discord.streaming import show_reply
-from bot.store.database import AcceptedQuestion, StoreError
+from bot.store.records import AcceptedQuestion, StoreError
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from bot.platforms.slack.listeners import channel_conversation_id
 from bot.platforms.slack.posting import post_parts, reason
 from bot.platforms.slack.render import render_reply
 from bot.platforms.slack.web_client import slack_web_client
-from bot.store.database import Subscription
+from bot.store.records import Subscription
 
 # Errors that the same post would get again and again: the subscription is paused, and says why.
 GONE = (

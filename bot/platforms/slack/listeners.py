@@ -37,7 +37,7 @@ from bot.platforms.slack.render import (
     render_text,
 )
 from bot.platforms.slack.streaming import SlackStreamer
-from bot.store.database import AcceptedQuestion, StoreError
+from bot.store.records import AcceptedQuestion, StoreError
 
 ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does the OpenAI-AWS deal last?`"
 BRIEF_USAGE = "Usage: `/brief [it|en]` posts a briefing on the news to this channel."
