@@ -1,0 +1,48 @@
+"""Round 7 of the offline engine (issue 12): questions typed the way people chat ("whats the
+deal worth", "xke...", "isnt it...") are answered like the same questions written in full, and
+nothing the articles do not say is. Each test asserts on the reply a user sees: answered,
+citing which passage, or refused."""
+
+import pytest
+
+from tests.support import knowledge_folder
+
+PORT = """\
+id: port
+title: "Marenord vince la gara per il porto di Vela"
+title_en: "Marenord wins the tender for the port of Vela"
+language: it
+published: 2026-04-01
+passages:
+  - id: p1
+    it: "Marenord gestirà il porto di Vela per dieci anni, dopo aver vinto la gara del comune."
+    en: "Marenord will run the port of Vela for ten years, after winning the town's tender."
+  - id: p2
+    it: "La concessione vale 400 milioni di euro."
+    en: "The concession is worth 400 million euros."
+  - id: p3
+    it: "Il sindaco di Vela, Carla Neri, ha detto che i lavori sul molo partiranno entro marzo 2027."
+    en: "The mayor of Vela, Carla Neri, said that work on the pier will start by March 2027."
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("whats the concession worth", "port/p2"),
+        ("so how many yrs does marenord run the port", "port/p1"),
+        ("wat did the mayor say abt the pier", "port/p3"),
+        ("cmq quanto vale la concessione", "port/p2"),
+        ("ma quindi x quanti anni gestisce il porto marenord", "port/p1"),
+    ],
+)
+async def test_chat_shorthand_is_read_as_written_in_full(tmp_path, make_briefer, question, passage):
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT), offline_paraphrases=False)
+    reply = await briefer.answer(question)
+    assert not reply.refused and reply.citations[0].id == passage
+
+
+@pytest.mark.parametrize("question", ["whats the mayor's salary", "cmq quanto guadagna il sindaco"])
+async def test_chat_shorthand_about_what_the_article_does_not_say_is_refused(tmp_path, make_briefer, question):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT)).answer(question)
+    assert reply.refused and not reply.citations
