@@ -23,6 +23,9 @@ passages:
   - id: p3
     it: "Il sindaco di Vela, Carla Neri, ha detto che i lavori sul molo partiranno entro marzo 2027."
     en: "The mayor of Vela, Carla Neri, said that work on the pier will start by March 2027."
+  - id: p4
+    it: "Il nuovo terminal sarà pronto entro il 2028 e avrà un'altissima efficienza energetica."
+    en: "The new terminal will be ready by 2028 and will be extremely energy efficient."
 """
 
 
@@ -46,3 +49,13 @@ async def test_chat_shorthand_is_read_as_written_in_full(tmp_path, make_briefer,
 async def test_chat_shorthand_about_what_the_article_does_not_say_is_refused(tmp_path, make_briefer, question):
     reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT)).answer(question)
     assert reply.refused and not reply.citations
+
+
+async def test_going_to_be_asks_what_something_will_be_like_as_will_be_does(tmp_path, make_briefer):
+    # "Is X going to be <adjective>" is "will X be <adjective>", which a passage may say in other
+    # words ("ready"); only an event ("going to be extended") must be said as such.
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT), offline_paraphrases=False)
+    reply = await briefer.answer("is the terminal going to be operational by 2028?")
+    assert not reply.refused and reply.citations[0].id == "port/p4"
+    refused = await briefer.answer("is the terminal going to be extended?")
+    assert refused.refused and not refused.citations
