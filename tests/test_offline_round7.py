@@ -59,3 +59,24 @@ async def test_going_to_be_asks_what_something_will_be_like_as_will_be_does(tmp_
     assert not reply.refused and reply.citations[0].id == "port/p4"
     refused = await briefer.answer("is the terminal going to be extended?")
     assert refused.refused and not refused.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did marenord comment on the tender",
+        "marenord ha commentato la gara?",
+        "what did Marenord say about the concession?",
+        "cosa ha detto Marenord sulla concessione?",
+    ],
+)
+async def test_whether_someone_commented_is_answered_only_by_what_someone_said(tmp_path, make_briefer, question):
+    # The tender's passage names Marenord but reports nothing Marenord said.
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT)).answer(question)
+    assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize("question", ["did the mayor comment on the pier?", "il sindaco ha commentato i lavori?"])
+async def test_a_comment_the_article_reports_is_answered(tmp_path, make_briefer, question):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT)).answer(question)
+    assert not reply.refused and reply.citations[0].id == "port/p3"
