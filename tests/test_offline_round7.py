@@ -80,3 +80,52 @@ async def test_whether_someone_commented_is_answered_only_by_what_someone_said(t
 async def test_a_comment_the_article_reports_is_answered(tmp_path, make_briefer, question):
     reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT)).answer(question)
     assert not reply.refused and reply.citations[0].id == "port/p3"
+
+
+FEES = """\
+id: fees
+title: "Il canone del porto di Vela"
+title_en: "The fee for the port of Vela"
+language: it
+published: 2026-04-02
+passages:
+  - id: p1
+    it: "La concessione costa a Marenord 40 milioni di euro all'anno."
+    en: "The concession costs Marenord 40 million euros a year."
+  - id: p2
+    it: "Il contratto di concessione è stato firmato il 3 marzo 2026."
+    en: "The concession contract was signed on 3 March 2026."
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much is the concession worth per year?",
+        "quanto vale la concessione all'anno?",
+        "when was the tender won?",
+        "quando è stata vinta la gara?",
+    ],
+)
+async def test_a_total_or_a_length_does_not_answer_a_yearly_figure_or_when_it_happened(
+    tmp_path, make_briefer, question
+):
+    # p2 states the concession's total value, p1 how long Marenord runs the port: neither says
+    # what it is worth a year, nor when the tender was won.
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT)).answer(question)
+    assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("how much does the concession cost per year?", "fees/p1"),
+        ("quanto costa la concessione all'anno?", "fees/p1"),
+        ("when was the contract signed?", "fees/p2"),
+        ("quando è stato firmato il contratto?", "fees/p2"),
+    ],
+)
+async def test_a_yearly_figure_or_a_date_the_article_states_is_answered(tmp_path, make_briefer, question, passage):
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, FEES), offline_paraphrases=False)
+    reply = await briefer.answer(question)
+    assert not reply.refused and reply.citations[0].id == passage
