@@ -129,3 +129,17 @@ async def test_a_yearly_figure_or_a_date_the_article_states_is_answered(tmp_path
     briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, FEES), offline_paraphrases=False)
     reply = await briefer.answer(question)
     assert not reply.refused and reply.citations[0].id == passage
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("chi è il tizio di vela citato nel pezzo", "port/p3"),
+        ("quindi cmq quanto vale sta roba della concessione", "port/p2"),
+    ],
+)
+async def test_chat_fillers_weigh_nothing(tmp_path, make_briefer, question, passage):
+    # "tizio", "roba", "quindi": words of chat that name nothing asked about.
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT), offline_paraphrases=False)
+    reply = await briefer.answer(question)
+    assert not reply.refused and reply.citations[0].id == passage
