@@ -143,3 +143,18 @@ async def test_chat_fillers_weigh_nothing(tmp_path, make_briefer, question, pass
     briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, PORT), offline_paraphrases=False)
     reply = await briefer.answer(question)
     assert not reply.refused and reply.citations[0].id == passage
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many gpus will microsoft provide",
+        "quante gpu fornirà microsoft",
+        "How many GPUs will Microsoft provide?",
+    ],
+)
+async def test_names_typed_in_lower_case_are_checked_as_names(make_briefer, question):
+    # The passage on GPUs names Microsoft only as one possible supplier, far from the number:
+    # typed in lower case, "microsoft" is still the name the question asks about.
+    reply = await make_briefer().answer(question)
+    assert reply.refused and not reply.citations
