@@ -171,6 +171,8 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
     assert data is language_data(language)  # loaded once
     assert {t.name for t in data.answer_types} == {
         "date",
+        "past_date",
+        "rate",
         "duration",
         "amount",
         "count",

@@ -20,6 +20,8 @@ from bot.grounding.wordlists import word_lists
 # Which kinds of evidence satisfy each question type.
 ACCEPTS = {
     "date": ("date", "duration"),
+    "past_date": ("date",),
+    "rate": ("rate",),
     "duration": ("duration", "date"),
     "amount": ("amount",),
     "count": ("count", "amount"),

@@ -8,9 +8,11 @@ articles do not cover a question. It is also the fallback when the model is down
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.answers.drafts import Draft
 from bot.engines.offline.answer_types import QuestionType, is_instruction, question_type
+from bot.engines.offline.casual import with_names, written_out
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
 from bot.knowledge.articles import Article, KnowledgeBase
@@ -59,7 +61,8 @@ class OfflineEngine:
         self.paraphrases = ParaphraseIndex(knowledge) if paraphrases else None
 
     def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
-        matches = self._answering_matches(question, history)
+        history = [replace(t, content=self._read(t.content, t.language)) if t.role == "user" else t for t in history]
+        matches = self._answering_matches(self._read(question, language), history)
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
@@ -67,6 +70,10 @@ class OfflineEngine:
         if len(quotes) > 1:
             text += f"\n{message('also', language, note=self._label(matches[1], language))} {quotes[1]}"
         return Draft(text)
+
+    def _read(self, text: str, language: str) -> str:
+        """A question as written in full, with the names the articles know written as they do."""
+        return with_names(written_out(text, language), self.index.name_forms)
 
     def refusal(self, language: str) -> Draft:
         newest = self.knowledge.newest_first

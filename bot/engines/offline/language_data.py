@@ -50,6 +50,8 @@ class LanguageData:
     future_cues: tuple[re.Pattern[str], ...] = ()
     # Filler words that speak of the article or of asking ("according", "articolo"), not of an event.
     asking_words: frozenset[str] = frozenset()
+    # Chat shorthand and contractions typed without their apostrophe, as written in full ("whats": "what is").
+    casual: dict[str, str] | None = None
 
 
 @cache
@@ -82,6 +84,7 @@ def language_data(language: str) -> LanguageData:
         head_last=bool(raw.get("head_last", True)),
         future_cues=_compiled(raw.get("future_cues") or []),
         asking_words=frozenset((raw.get("asking_words") or "").split()),
+        casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
     )
 
 

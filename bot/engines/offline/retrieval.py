@@ -31,6 +31,7 @@ from bot.engines.offline.answer_types import (
     question_type,
     units_in,
 )
+from bot.engines.offline.casual import name_forms
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.synonyms import Synonyms
 from bot.engines.offline.word_frequency import commonness
@@ -153,6 +154,9 @@ class PassageIndex:
             for p in self.passages
         ]
         self._units = [units_in(p.texts) for p in self.passages]
+        # The names the articles write, by their lower-cased form, to read a lower-case question with.
+        forms = name_forms(t for p in self.passages for t in p.texts.values())
+        self.name_forms = {k: v for k, v in forms.items() if k not in self._stopwords}
         # Which passages hold a stem (as a word, or through a synonym): a question reads only
         # the passages that hold one of its words, not all of them (1,000 articles: ~11,000).
         self._holding = _postings(self._terms)

@@ -1,0 +1,72 @@
+"""Questions typed the way people chat, read as written in full before anything else.
+
+"whats the deal worth in bn", "so openai isnt exclusive w/ azure", "xke openai ha scelto aws":
+contractions without their apostrophe and chat shorthand are unknown words to the index, and
+unknown words weigh the most, so they would sink the question. Each language's data file
+(``casual`` in ``bot/engines/offline/data/<language>.yaml``) says how each is written in full;
+only whole words are replaced, and only with the question's own language's table ("cos" is
+"because" to an English chatter and the start of "cos'è" to an Italian one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from bot.engines.offline.language_data import language_data
+from bot.language.languages import SUPPORTED_LANGUAGES
+
+
+def written_out(text: str, language: str) -> str:
+    """``text`` with the chat shorthand of ``language`` written in full."""
+    table = _table(language)
+    if table is None:
+        return text
+    pattern, full = table
+    replaced = pattern.sub(lambda m: f" {full[m.group(0).lower()]} ", text)
+    return re.sub(r"\s{2,}", " ", replaced).strip() if replaced != text else text
+
+
+@cache
+def _table(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    if language not in SUPPORTED_LANGUAGES:
+        return None
+    full = language_data(language).casual or {}
+    if not full:
+        return None
+    # Longest first, so that "w/o" is not read as "w/" and "o"; a form ending in a letter ends
+    # where the word does, one ending in "/" ("w/azure") may run into the next word.
+    forms = sorted(full, key=len, reverse=True)
+    alternatives = "|".join(re.escape(f) + (r"(?![\w'’])" if f[-1].isalnum() else "") for f in forms)
+    return re.compile(rf"(?<![\w'’/])(?:{alternatives})", re.IGNORECASE), full
+
+
+def name_forms(texts: Iterable[str]) -> dict[str, str]:
+    """The proper names the articles write, by their lower-cased form: {"openai": "OpenAI"}.
+    A word the articles also write in lower case ("cloud") is not one."""
+    cased: dict[str, str] = {}
+    lower: set[str] = set()
+    for text in texts:
+        for match in _WORD.finditer(text):
+            word = match.group(0)
+            if word.islower():
+                lower.add(word)
+            elif not _opens_sentence(text, match.start()):
+                cased.setdefault(word.lower(), word)
+    return {key: form for key, form in cased.items() if key not in lower and len(key) > 1}
+
+
+def with_names(text: str, forms: dict[str, str]) -> str:
+    """``text`` with each proper name the articles know written as they write it: a chat
+    question in lower case ("xke openai ha scelto aws") names OpenAI and AWS as the same question
+    capitalised does, so the checks on names apply to it alike."""
+    return _WORD.sub(lambda m: forms.get(m.group(0), m.group(0)) if m.group(0).islower() else m.group(0), text)
+
+
+_WORD = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:"
