@@ -220,7 +220,7 @@ class PassageIndex:
     def holds_kind(self, passage: Passage, wanted: QuestionType) -> bool:
         """Whether ``passage`` holds the kind of answer asked for (in the unit asked for)."""
         i = self._position[passage.id]
-        return holds(self._kinds[i], wanted.name, self._units[i], wanted.units)
+        return holds(self._kinds[i], wanted.name, self._units[i], wanted.units, wanted.exact)
 
     def missing_head(self, text: str, answer_type: QuestionType | None = None) -> str | None:
         """The word a question centres on ("What is Google's cloud *revenue*?", "Quanti
@@ -385,7 +385,7 @@ class PassageIndex:
             # Amazon fund?": Anthropic); a passage with a list ranks first (see ``search``).
             said = all(c.stems & terms for c in reading.concepts if not c.filler)
             return said and bool(self._named[i] - reading.names)
-        if holds(self._kinds[i], wanted.name, self._units[i], wanted.units):
+        if holds(self._kinds[i], wanted.name, self._units[i], wanted.units, wanted.exact):
             return True
         explained = self._explained[i]
         if wanted.name != "reason" or not explained:

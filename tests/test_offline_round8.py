@@ -1,0 +1,57 @@
+"""Round 8 of the offline engine (issue 12): a question about a detail the article does not give
+(a precise figure, the day, the value of something else, a name it never mentions) is refused,
+and questions the article does answer are answered. Each test asserts on the reply a user sees:
+answered, citing which passage, or refused."""
+
+import pytest
+
+from tests.support import knowledge_folder
+
+WIND = """\
+id: wind
+title: "Ventora costruirà il parco eolico di Capo Lino"
+title_en: "Ventora will build the Capo Lino wind farm"
+language: it
+published: 2026-05-01
+passages:
+  - id: p1
+    it: "Ventora ha firmato con la regione un contratto da 2 miliardi di euro per il parco eolico di Capo Lino."
+    en: "Ventora signed a 2 billion euro contract with the region for the Capo Lino wind farm."
+  - id: p2
+    it: "Il parco avrà centinaia di turbine e sarà operativo entro la fine del 2029."
+    en: "The farm will have hundreds of turbines and will be operational by the end of 2029."
+  - id: p3
+    it: "Il contratto durerà dodici anni."
+    en: "The contract will last twelve years."
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quante turbine esattamente? Mi serve il numero preciso.",
+        "how many turbines exactly will the farm have?",
+        "in che giorno è stato firmato il contratto?",
+        "che giorno è stato firmato il contratto?",
+        "on what date was the contract signed?",
+    ],
+)
+async def test_a_precise_figure_or_day_the_article_does_not_give_is_refused(tmp_path, make_briefer, question):
+    # p2 gives "hundreds of" turbines, not a number; no passage names the day of the signing.
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, WIND)).answer(question)
+    assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("quante turbine avrà il parco?", "wind/p2"),
+        ("quanti anni dura esattamente il contratto?", "wind/p3"),
+        ("quanto vale esattamente il contratto?", "wind/p1"),
+        ("entro quando sarà operativo il parco?", "wind/p2"),
+    ],
+)
+async def test_a_figure_or_date_the_article_gives_is_answered(tmp_path, make_briefer, question, passage):
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, WIND), offline_paraphrases=False)
+    reply = await briefer.answer(question)
+    assert not reply.refused and reply.citations[0].id == passage
