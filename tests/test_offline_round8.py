@@ -23,6 +23,9 @@ passages:
   - id: p3
     it: "Il contratto durerà dodici anni."
     en: "The contract will last twelve years."
+  - id: p4
+    it: "I cavi sottomarini li fornirà la società Eolis."
+    en: "The undersea cables will be supplied by the company Eolis."
 """
 
 
@@ -55,3 +58,40 @@ async def test_a_figure_or_date_the_article_gives_is_answered(tmp_path, make_bri
     briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, WIND), offline_paraphrases=False)
     reply = await briefer.answer(question)
     assert not reply.refused and reply.citations[0].id == passage
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Eolis ha firmato un contratto con la regione?",  # a name of the article, opening the question
+        "Nvidia ha firmato un contratto con la regione?",  # a name no passage holds, opening the question
+        "did altman sign the contract with the region?",  # a name no passage holds, in lower case
+        "le turbine sono della nvidia?",
+        "what kind of turbines? are they from altman",
+    ],
+)
+async def test_a_question_about_a_name_the_article_never_mentions_is_refused_in_any_case(
+    tmp_path, make_briefer, question
+):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, WIND)).answer(question)
+    assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("Ventora ha firmato un contratto per il parco?", "wind/p1"),
+        ("ventora signed a contract for the wind farm?", "wind/p1"),
+        ("chi fornirà i cavi, eolis?", "wind/p4"),
+    ],
+)
+async def test_a_name_the_article_mentions_is_answered_in_any_case(tmp_path, make_briefer, question, passage):
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, WIND), offline_paraphrases=False)
+    reply = await briefer.answer(question)
+    assert not reply.refused and reply.citations[0].id == passage
+
+
+async def test_a_name_opening_the_question_is_checked_as_a_name(make_briefer):
+    # The shipped article names Google only as a possible supplier, and the deal it signed is with AWS.
+    reply = await make_briefer().answer("Google ha firmato un accordo simile con OpenAI?")
+    assert reply.refused and not reply.citations

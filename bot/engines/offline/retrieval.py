@@ -34,7 +34,7 @@ from bot.engines.offline.answer_types import (
 from bot.engines.offline.casual import name_forms
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.synonyms import Synonyms
-from bot.engines.offline.word_frequency import commonness
+from bot.engines.offline.word_frequency import commonness, used_alike
 from bot.knowledge.articles import KnowledgeBase, Passage
 from bot.language.text import words
 
@@ -271,7 +271,22 @@ class PassageIndex:
 
     def names_in(self, text: str) -> frozenset[str]:
         """The proper names a question names, lower-cased, long forms as their acronyms."""
-        return frozenset(n for n in _names(self._short_forms(text)) if n not in self._stopwords)
+        return self._question_names(self._short_forms(text))
+
+    def _question_names(self, text: str) -> frozenset[str]:
+        """The names in a question: those ``_names`` finds; its opening word when the articles
+        write that word as a name ("Google ha firmato...?"); and, in any case, a word no article
+        holds, that no wordnet knows and that is used alike in Italian and English, as names
+        are ("nvidia", "Altman"): a name the articles never mention, which no passage answers."""
+        found = {n for n in _names(text) if n not in self._stopwords}
+        for k, match in enumerate(_NAME.finditer(text)):
+            word = match.group(0).lower()
+            if word in found or word in self._stopwords or word in self._filler:
+                continue
+            opening_name = k == 0 and match.group(0)[0].isupper() and word in self.name_forms
+            if opening_name or (used_alike(word) and not self._anywhere(word) and not self._synonyms.knows(word)):
+                found.add(word)
+        return frozenset(found)
 
     def about_others(self, follow_up: str, earlier: str) -> str | None:
         """An elliptical follow-up as the question it stands for: "E quello di OpenAI?" after
@@ -288,6 +303,8 @@ class PassageIndex:
         last = spans[-1]
         ordered = [n for n in _names(follow_up) if n in names]
         wording = " ".join(m.group(0) for m in _NAME.finditer(follow_up) if m.group(0).lower() in ordered)
+        if not wording:
+            return None  # only names no article mentions ("e nvidia?"): asked as they stand
         return earlier[: last.start()] + wording + earlier[last.end() :]
 
     def _read_question(self, query: str, answer_type: QuestionType | None) -> _Reading | None:
@@ -297,7 +314,7 @@ class PassageIndex:
         if not any(not c.filler for c in concepts):
             return None
         # Names that are also stop words ("AI" / Italian "ai") cannot be checked: they are not indexed.
-        names = frozenset(n for n in _names(query) if n not in self._stopwords)
+        names = self._question_names(query)
         total = sum(c.weight for c in concepts)
         owned, valued = self._attributions(query, concepts, names)
         future = any(p.search(query) for d in all_languages() for p in d.future_cues)
