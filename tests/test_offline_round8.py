@@ -95,3 +95,36 @@ async def test_a_name_opening_the_question_is_checked_as_a_name(make_briefer):
     # The shipped article names Google only as a possible supplier, and the deal it signed is with AWS.
     reply = await make_briefer().answer("Google ha firmato un accordo simile con OpenAI?")
     assert reply.refused and not reply.citations
+
+
+VALUED = """\
+id: valued
+title: "Ventora e Eolis"
+title_en: "Ventora and Eolis"
+language: it
+published: 2026-05-02
+passages:
+  - id: p1
+    it: "Ventora ha firmato con Eolis un contratto da 2 miliardi di euro."
+    en: "Ventora signed a 2 billion euro contract with Eolis."
+  - id: p2
+    it: "La società Eolis vale 9 miliardi di euro in borsa."
+    en: "The company Eolis is worth 9 billion euros on the stock market."
+"""
+
+
+@pytest.mark.parametrize("question", ["what is Ventora valued at?", "quanto vale Ventora?"])
+async def test_what_a_name_is_worth_is_not_answered_by_the_value_of_its_deal(tmp_path, make_briefer, question):
+    # p1 gives the value of the contract Ventora signed, not what Ventora is worth.
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, VALUED)).answer(question)
+    assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("quanto vale Eolis?", "valued/p2"), ("quanto vale il contratto tra Ventora e Eolis?", "valued/p1")],
+)
+async def test_what_a_name_is_worth_is_answered_where_the_article_says_it(tmp_path, make_briefer, question, passage):
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, VALUED), offline_paraphrases=False)
+    reply = await briefer.answer(question)
+    assert not reply.refused and reply.citations[0].id == passage

@@ -55,6 +55,8 @@ class LanguageData:
     # "Quante GPU esattamente?", "what day exactly": the question asks for a precise figure or day;
     # a vague quantity ("hundreds of thousands") or a year does not give it.
     exact_cues: tuple[re.Pattern[str], ...] = ()
+    # "What is OpenAI valued at / quanto vale OpenAI": the words that state what something is worth.
+    value_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -88,6 +90,7 @@ def language_data(language: str) -> LanguageData:
         future_cues=_compiled(raw.get("future_cues") or []),
         asking_words=frozenset((raw.get("asking_words") or "").split()),
         exact_cues=_compiled(raw.get("exact_cues") or []),
+        value_words=frozenset((raw.get("value_words") or "").split()),
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
     )
 

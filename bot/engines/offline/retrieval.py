@@ -403,12 +403,32 @@ class PassageIndex:
             said = all(c.stems & terms for c in reading.concepts if not c.filler)
             return said and bool(self._named[i] - reading.names)
         if holds(self._kinds[i], wanted.name, self._units[i], wanted.units, wanted.exact):
-            return True
+            return not self._values_a_name_alone(reading) or self._states_value_of_names(i, reading.names)
         explained = self._explained[i]
         if wanted.name != "reason" or not explained:
             return False
         topic = [c for c in reading.concepts if not c.filler and _found(c, terms, related)]
         return bool(topic) and all(_found(c, *explained) for c in topic)
+
+    def _values_a_name_alone(self, reading: _Reading) -> bool:
+        """Whether an amount question asks what a name itself is worth: every topic word of it is
+        a name ("What is OpenAI valued at?", "Quanto vale Anthropic?")."""
+        if reading.wanted.name != "amount" or not reading.names:
+            return False
+        return all(c.stems & reading.names for c in reading.concepts if not c.filler)
+
+    def _states_value_of_names(self, i: int, names: frozenset[str]) -> bool:
+        """Whether passage ``i`` says what one of ``names`` is worth: a word of value stands within
+        ``_VALUE_NEAR`` words after the name ("Anthropic, valued at...", "OpenAI vale...") or just
+        before it ("the valuation of OpenAI"), not the value of something the name did."""
+        value_words = frozenset().union(*(d.value_words for d in all_languages()))
+        for text in self.passages[i].texts.values():
+            tokens = words(self._short_forms(text))
+            named = [k for k, w in enumerate(tokens) if w in names]
+            valued = [k for k, w in enumerate(tokens) if w in value_words]
+            if any(0 < v - n <= _VALUE_NEAR or 0 < n - v <= 2 for n in named for v in valued):
+                return True
+        return False
 
     def _says(self, concept: _Concept, i: int, terms: frozenset[str], related: frozenset[str]) -> bool:
         """Whether passage ``i`` says a word of a question about what will happen: the word
