@@ -170,6 +170,7 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
     data = language_data(language)
     assert data is language_data(language)  # loaded once
     assert {t.name for t in data.answer_types} == {
+        "day",
         "date",
         "past_date",
         "rate",

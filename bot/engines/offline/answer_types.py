@@ -19,6 +19,7 @@ from bot.grounding.wordlists import word_lists
 
 # Which kinds of evidence satisfy each question type.
 ACCEPTS = {
+    "day": ("day",),
     "date": ("date", "duration"),
     "past_date": ("date",),
     "rate": ("rate",),
@@ -51,10 +52,15 @@ class QuestionType:
     # The units the amount asked for is in ("in euros": eur): a passage answers only with an
     # amount in one of them, not with the same deal's value in dollars.
     units: frozenset[str] = frozenset()
+    # A precise figure is asked for ("Quante GPU esattamente?"): a vague quantity ("hundreds of
+    # thousands", evidence.vague) does not answer.
+    exact: bool = False
 
 
 # The kinds of answer that are a quantity, whose unit the question may name.
 _QUANTITY_TYPES = ("amount", "count", "duration")
+# The kinds of answer a question may ask for precisely; a precise date is a day.
+_PRECISE_TYPES = ("amount", "count", "duration", "date", "past_date")
 
 
 def question_type(text: str) -> QuestionType:
@@ -63,8 +69,12 @@ def question_type(text: str) -> QuestionType:
     for data in all_languages():
         for answer_type in data.answer_types:
             if any(cue.search(lowered) for cue in answer_type.cues):
-                units = units_named(lowered) if answer_type.name in _QUANTITY_TYPES else frozenset()
-                return QuestionType(answer_type.name, answer_type.absorb, answer_type.roles, units)
+                name = answer_type.name
+                units = units_named(lowered) if name in _QUANTITY_TYPES else frozenset()
+                exact = name in _PRECISE_TYPES and any(c.search(lowered) for d in all_languages() for c in d.exact_cues)
+                if exact and name in ("date", "past_date"):
+                    name = "day"  # "when exactly was it signed?": a year or "by the end of" is not the day
+                return QuestionType(name, answer_type.absorb, answer_type.roles, units, exact)
     return QuestionType(None, frozenset())
 
 
@@ -94,9 +104,16 @@ def evidence_in(texts: dict[str, str]) -> frozenset[str]:
     """The kinds of answer a passage holds, from its text in each language."""
     kinds = set()
     for language, text in texts.items():
-        for kind, pattern in _evidence(language).items():
+        patterns = _evidence(language)
+        for kind, pattern in patterns.items():
             if pattern.search(text):
                 kinds.add(kind)
+        vague = [m.span() for m in patterns["vague"].finditer(text)] if "vague" in patterns else []
+        for kind in _QUANTITY_TYPES:
+            # A precise quantity: one that no vague wording holds or leads ("about 30", "centinaia di").
+            spans = [m.span() for m in patterns[kind].finditer(text)] if kind in patterns else []
+            if any(not any(a < e and s < b for a, b in vague) for s, e in spans):
+                kinds.add(f"exact_{kind}")
         if _CODE_LIKE.search(text) or _CAPITALISED.search(text):
             kinds.add("organisation")
         if _TWO_NAMES.search(text):
@@ -126,9 +143,14 @@ def _evidence(language: str) -> dict[str, re.Pattern[str]]:
     }
 
 
-def holds(kinds: frozenset[str], wanted: str | None, units: frozenset[str] = frozenset(), asked=frozenset()) -> bool:
+def holds(
+    kinds: frozenset[str], wanted: str | None, units: frozenset[str] = frozenset(), asked=frozenset(), exact=False
+) -> bool:
     """Whether a passage holding ``kinds`` of answer (and quantities in ``units``) answers a
-    question of type ``wanted`` that asks for a quantity in one of ``asked`` units."""
+    question of type ``wanted`` that asks for a quantity in one of ``asked`` units (precisely,
+    when ``exact``)."""
     if asked and not asked & units:
         return False  # "in euros" is not answered by an amount in dollars
+    if exact and wanted in _QUANTITY_TYPES:
+        return any(f"exact_{k}" in kinds for k in ACCEPTS[wanted])
     return wanted is None or any(k in kinds for k in ACCEPTS[wanted])

@@ -52,6 +52,11 @@ class LanguageData:
     asking_words: frozenset[str] = frozenset()
     # Chat shorthand and contractions typed without their apostrophe, as written in full ("whats": "what is").
     casual: dict[str, str] | None = None
+    # "Quante GPU esattamente?", "what day exactly": the question asks for a precise figure or day;
+    # a vague quantity ("hundreds of thousands") or a year does not give it.
+    exact_cues: tuple[re.Pattern[str], ...] = ()
+    # "What is OpenAI valued at / quanto vale OpenAI": the words that state what something is worth.
+    value_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -84,6 +89,8 @@ def language_data(language: str) -> LanguageData:
         head_last=bool(raw.get("head_last", True)),
         future_cues=_compiled(raw.get("future_cues") or []),
         asking_words=frozenset((raw.get("asking_words") or "").split()),
+        exact_cues=_compiled(raw.get("exact_cues") or []),
+        value_words=frozenset((raw.get("value_words") or "").split()),
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
     )
 

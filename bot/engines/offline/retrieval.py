@@ -34,7 +34,7 @@ from bot.engines.offline.answer_types import (
 from bot.engines.offline.casual import name_forms
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.synonyms import Synonyms
-from bot.engines.offline.word_frequency import commonness
+from bot.engines.offline.word_frequency import commonness, used_alike
 from bot.knowledge.articles import KnowledgeBase, Passage
 from bot.language.text import words
 
@@ -220,7 +220,7 @@ class PassageIndex:
     def holds_kind(self, passage: Passage, wanted: QuestionType) -> bool:
         """Whether ``passage`` holds the kind of answer asked for (in the unit asked for)."""
         i = self._position[passage.id]
-        return holds(self._kinds[i], wanted.name, self._units[i], wanted.units)
+        return holds(self._kinds[i], wanted.name, self._units[i], wanted.units, wanted.exact)
 
     def missing_head(self, text: str, answer_type: QuestionType | None = None) -> str | None:
         """The word a question centres on ("What is Google's cloud *revenue*?", "Quanti
@@ -271,7 +271,22 @@ class PassageIndex:
 
     def names_in(self, text: str) -> frozenset[str]:
         """The proper names a question names, lower-cased, long forms as their acronyms."""
-        return frozenset(n for n in _names(self._short_forms(text)) if n not in self._stopwords)
+        return self._question_names(self._short_forms(text))
+
+    def _question_names(self, text: str) -> frozenset[str]:
+        """The names in a question: those ``_names`` finds; its opening word when the articles
+        write that word as a name ("Google ha firmato...?"); and, in any case, a word no article
+        holds, that no wordnet knows and that is used alike in Italian and English, as names
+        are ("nvidia", "Altman"): a name the articles never mention, which no passage answers."""
+        found = {n for n in _names(text) if n not in self._stopwords}
+        for k, match in enumerate(_NAME.finditer(text)):
+            word = match.group(0).lower()
+            if word in found or word in self._stopwords or word in self._filler:
+                continue
+            opening_name = k == 0 and match.group(0)[0].isupper() and word in self.name_forms
+            if opening_name or (used_alike(word) and not self._anywhere(word) and not self._synonyms.knows(word)):
+                found.add(word)
+        return frozenset(found)
 
     def about_others(self, follow_up: str, earlier: str) -> str | None:
         """An elliptical follow-up as the question it stands for: "E quello di OpenAI?" after
@@ -288,6 +303,8 @@ class PassageIndex:
         last = spans[-1]
         ordered = [n for n in _names(follow_up) if n in names]
         wording = " ".join(m.group(0) for m in _NAME.finditer(follow_up) if m.group(0).lower() in ordered)
+        if not wording:
+            return None  # only names no article mentions ("e nvidia?"): asked as they stand
         return earlier[: last.start()] + wording + earlier[last.end() :]
 
     def _read_question(self, query: str, answer_type: QuestionType | None) -> _Reading | None:
@@ -297,7 +314,7 @@ class PassageIndex:
         if not any(not c.filler for c in concepts):
             return None
         # Names that are also stop words ("AI" / Italian "ai") cannot be checked: they are not indexed.
-        names = frozenset(n for n in _names(query) if n not in self._stopwords)
+        names = self._question_names(query)
         total = sum(c.weight for c in concepts)
         owned, valued = self._attributions(query, concepts, names)
         future = any(p.search(query) for d in all_languages() for p in d.future_cues)
@@ -385,13 +402,33 @@ class PassageIndex:
             # Amazon fund?": Anthropic); a passage with a list ranks first (see ``search``).
             said = all(c.stems & terms for c in reading.concepts if not c.filler)
             return said and bool(self._named[i] - reading.names)
-        if holds(self._kinds[i], wanted.name, self._units[i], wanted.units):
-            return True
+        if holds(self._kinds[i], wanted.name, self._units[i], wanted.units, wanted.exact):
+            return not self._values_a_name_alone(reading) or self._states_value_of_names(i, reading.names)
         explained = self._explained[i]
         if wanted.name != "reason" or not explained:
             return False
         topic = [c for c in reading.concepts if not c.filler and _found(c, terms, related)]
         return bool(topic) and all(_found(c, *explained) for c in topic)
+
+    def _values_a_name_alone(self, reading: _Reading) -> bool:
+        """Whether an amount question asks what a name itself is worth: every topic word of it is
+        a name ("What is OpenAI valued at?", "Quanto vale Anthropic?")."""
+        if reading.wanted.name != "amount" or not reading.names:
+            return False
+        return all(c.stems & reading.names for c in reading.concepts if not c.filler)
+
+    def _states_value_of_names(self, i: int, names: frozenset[str]) -> bool:
+        """Whether passage ``i`` says what one of ``names`` is worth: a word of value stands within
+        ``_VALUE_NEAR`` words after the name ("Anthropic, valued at...", "OpenAI vale...") or just
+        before it ("the valuation of OpenAI"), not the value of something the name did."""
+        value_words = frozenset().union(*(d.value_words for d in all_languages()))
+        for text in self.passages[i].texts.values():
+            tokens = words(self._short_forms(text))
+            named = [k for k, w in enumerate(tokens) if w in names]
+            valued = [k for k, w in enumerate(tokens) if w in value_words]
+            if any(0 < v - n <= _VALUE_NEAR or 0 < n - v <= 2 for n in named for v in valued):
+                return True
+        return False
 
     def _says(self, concept: _Concept, i: int, terms: frozenset[str], related: frozenset[str]) -> bool:
         """Whether passage ``i`` says a word of a question about what will happen: the word

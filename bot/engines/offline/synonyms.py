@@ -44,6 +44,16 @@ class Synonyms:
             self._cache[key] = self._lookup(word, language)
         return self._cache[key]
 
+    def knows(self, word: str) -> bool:
+        """Whether the word (or a lemma it may be a form of) is in the wordnet of either language."""
+        if self._db is None:
+            return True  # without the wordnet, every word may be one
+        return any(
+            self._senses({word}, language)
+            or self._senses(_lemma_candidates(word, self._stem[language](word), language), language)
+            for language in self._stem
+        )
+
     def _lookup(self, word: str, language: str) -> frozenset[str]:
         # The word when it is a lemma, else the lemmas it may be a form of ("termina" ->
         # terminare, termine; "leads" -> lead). Its stem alone would gather too many unrelated
