@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import subprocess
 import sys
@@ -163,6 +164,32 @@ def test_an_unreadable_word_table_falls_back_to_wordfreq(tmp_path):
         assert word_zipf._table(tmp_path) is None
     finally:
         word_zipf._table.cache_clear()
+
+
+def test_the_offline_engines_word_caches_are_written_by_a_child_and_answer_as_wordfreq(tmp_path):
+    """The common words and the words used alike in Italian and English come from wordfreq's full
+    lists: a child process writes them to the cache folder, so the process that asks never
+    imports wordfreq (about 17 MiB kept), and the compact forms answer as the lists do."""
+    script = (
+        "import json, sys\n"
+        "from bot.engines.offline.word_frequency import commonness, used_alike\n"
+        "words = json.loads(sys.stdin.read())\n"
+        "print(json.dumps([[used_alike(w) for w in words], commonness('people'), commonness('nvidia'),\n"
+        "                  'wordfreq' in sys.modules]))\n"
+    )
+    from bot.engines.offline import word_frequency
+
+    alike = sorted(word_frequency._alike_from_wordfreq())
+    others = [w for w in ("shorter", "pluriennale", "deal", "accordo", "the", "zzyzxq") if w not in alike]
+    words = alike + others
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(words), cwd=ROOT, capture_output=True,
+                          text=True, check=True, env=env)  # fmt: skip
+    found, people, nvidia, imported = json.loads(done.stdout)
+    assert len(alike) > 10000 and {"nvidia", "altman"} <= set(alike)
+    assert found == [True] * len(alike) + [False] * len(others)
+    assert people < 1.0 and nvidia == 1.0 and imported is False
+    assert sorted(p.name.split("-")[-1] for p in (tmp_path / "briefbot").iterdir()) == ["v1.json", "v2.bin"]
 
 
 def _open_store_apart(url: str) -> list:
