@@ -1,0 +1,52 @@
+"""Round 9 of the offline engine (issue 12): questions the article answers, asked in everyday
+words, are answered, and traps stay refused. Each test asserts on the reply a user sees:
+answered, citing which passage, or refused."""
+
+import pytest
+
+from tests.support import knowledge_folder
+
+PLANT = """\
+id: plant
+title: "Aquavia costruirà il dissalatore di Porto Neve"
+title_en: "Aquavia will build the Porto Neve desalination plant"
+language: it
+published: 2026-03-01
+passages:
+  - id: p1
+    it: "Aquavia ha firmato con il comune un contratto da 400 milioni di euro per il dissalatore di Porto Neve."
+    en: "Aquavia signed a 400 million euro contract with the town for the Porto Neve desalination plant."
+  - id: p2
+    it: "Il comune e Aquavia puntano a rendere operativo l'impianto entro la metà del 2028."
+    en: "The town and Aquavia aim to make the plant operational by the middle of 2028."
+  - id: p3
+    it: "Il contratto durerà quindici anni."
+    en: "The contract will last fifteen years."
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when is it all supposed to be up and running?",
+        "when will the plant go live?",
+        "per quando è prevista l'entrata in funzione?",
+        "quando sarà tutto attivo?",
+    ],
+)
+async def test_when_something_will_be_working_in_everyday_words_is_the_deadline(tmp_path, make_briefer, question):
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, PLANT), offline_paraphrases=False)
+    reply = await briefer.answer(question)
+    assert not reply.refused and reply.citations[0].id == "plant/p2"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many workers will be running the plant?",
+        "quanti dipendenti attivi avrà l'impianto?",
+    ],
+)
+async def test_everyday_words_do_not_answer_what_the_article_does_not_say(tmp_path, make_briefer, question):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, PLANT)).answer(question)
+    assert reply.refused and not reply.citations
