@@ -50,3 +50,33 @@ async def test_when_something_will_be_working_in_everyday_words_is_the_deadline(
 async def test_everyday_words_do_not_answer_what_the_article_does_not_say(tmp_path, make_briefer, question):
     reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, PLANT)).answer(question)
     assert reply.refused and not reply.citations
+
+DAM = """\
+id: dam
+title: "Idrovia rinnova la diga di Val Serra"
+title_en: "Idrovia renews the Val Serra dam"
+language: it
+published: 2026-04-01
+passages:
+  - id: p1
+    it: "Idrovia e la Regione Alpina hanno firmato un contratto da 90 milioni per rinnovare la diga di Val Serra."
+    en: "Idrovia and the Alpine Region signed a 90 million euro contract to renew the Val Serra dam."
+  - id: p2
+    it: "Questa scelta rafforza Idrovia, leader di mercato nelle dighe, rispetto al suo principale sfidante."
+    en: "This choice strengthens Idrovia, the market leader in dams, against its main challenger."
+  - id: p3
+    it: "Come sottolineato dal presidente della Regione Alpina, Carla Neri, la diga garantirà energia a tutta la valle."
+    en: "As the Alpine Region's president, Carla Neri, pointed out, the dam will guarantee power to the whole valley."
+"""
+
+
+async def test_who_is_quoted_is_the_passage_with_someone_and_what_they_said(tmp_path, make_briefer):
+    # p2 names a role ("the market leader") but nobody saying anything; p3 quotes the president.
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, DAM)).answer("who gets quoted about the dam?")
+    assert not reply.refused and reply.citations[0].id == "dam/p3"
+
+
+async def test_who_commented_for_a_side_nobody_speaks_for_is_refused(tmp_path, make_briefer):
+    # Idrovia is called the market leader, but nobody at Idrovia is quoted.
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, DAM)).answer("who at Idrovia commented?")
+    assert reply.refused and not reply.citations

@@ -30,7 +30,7 @@ ACCEPTS = {
     "organisations": ("organisations",),
     "concern": ("concern",),
     "role": ("role",),
-    "speaker": ("role",),
+    "speaker": ("speaker",),
     "person": ("role", "name", "organisation"),
     "reason": ("reason",),
     "opinion": ("opinion",),
@@ -118,6 +118,10 @@ def evidence_in(texts: dict[str, str]) -> frozenset[str]:
             kinds.add("organisation")
         if _TWO_NAMES.search(text):
             kinds.add("name")
+    if "opinion" in kinds and kinds & {"role", "name"}:
+        # Someone named by role or name, and what they said ("as AWS CEO Matt Garman pointed
+        # out"): who is quoted. A role alone ("the market leader") says nothing.
+        kinds.add("speaker")
     return frozenset(kinds)
 
 
