@@ -80,3 +80,22 @@ async def test_who_commented_for_a_side_nobody_speaks_for_is_refused(tmp_path, m
     # Idrovia is called the market leader, but nobody at Idrovia is quoted.
     reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, DAM)).answer("who at Idrovia commented?")
     assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    "question", ["Is it a ten-year contract?", "is this a 20 yr deal?", "è un contratto decennale?"]
+)
+async def test_a_yes_no_question_stating_a_length_is_answered_by_the_length_the_article_gives(
+    tmp_path, make_briefer, question
+):
+    # The contract lasts fifteen years: the passage saying so answers "is it ten years?" (no).
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, PLANT), offline_paraphrases=False)
+    reply = await briefer.answer(question)
+    assert not reply.refused and reply.citations[0].id == "plant/p3"
+
+
+async def test_a_stated_length_of_something_the_article_never_mentions_is_refused(tmp_path, make_briefer):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, PLANT)).answer(
+        "Is it a ten-year warranty for the pumps?"
+    )
+    assert reply.refused and not reply.citations
