@@ -99,3 +99,35 @@ async def test_a_stated_length_of_something_the_article_never_mentions_is_refuse
         "Is it a ten-year warranty for the pumps?"
     )
     assert reply.refused and not reply.citations
+
+
+CHIPS = """\
+id: chips
+title: "Le fabbriche di auto rallentano"
+title_en: "Car factories slow down"
+language: it
+published: 2026-02-01
+passages:
+  - id: p1
+    it: "Le fabbriche di auto europee hanno ridotto la produzione del dieci per cento."
+    en: "European car factories cut production by ten percent."
+  - id: p2
+    it: "La fornitura di chip è diventata il vero collo di bottiglia del settore."
+    en: "The supply of chips has become the real bottleneck of the sector."
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["what is the main constraint on the sector?", "qual è il fattore limitante per il settore?"]
+)
+async def test_the_limiting_factor_is_the_bottleneck_the_article_names(tmp_path, make_briefer, question):
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, CHIPS), offline_paraphrases=False)
+    reply = await briefer.answer(question)
+    assert not reply.refused and reply.citations[0].id == "chips/p2"
+
+
+async def test_a_constraint_on_something_the_article_never_mentions_is_refused(tmp_path, make_briefer):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, CHIPS)).answer(
+        "what constraint does the new law place on exports?"
+    )
+    assert reply.refused and not reply.citations
