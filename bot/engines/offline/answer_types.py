@@ -30,7 +30,7 @@ ACCEPTS = {
     "organisations": ("organisations",),
     "concern": ("concern",),
     "role": ("role",),
-    "speaker": ("role",),
+    "speaker": ("speaker",),
     "person": ("role", "name", "organisation"),
     "reason": ("reason",),
     "opinion": ("opinion",),
@@ -78,6 +78,29 @@ def question_type(text: str) -> QuestionType:
     return QuestionType(None, frozenset())
 
 
+# The quantities a yes/no question may state to check ("Is it a ten-year deal?", "Vale 50 miliardi?").
+_STATED_TYPES = ("duration", "amount")
+
+
+def stated_quantity(text: str) -> QuestionType | None:
+    """A question asking no kind of answer that states a length or an amount to check ("Is it a
+    ten-year deal?", "è un accordo decennale?"): it asks for that kind, and the passage stating
+    the true one answers it, yes or no. The figure it states is not a topic word: a passage
+    saying "seven years" answers it as well as one saying "ten". None when it states neither."""
+    lowered = text.lower()
+    for kind in _STATED_TYPES:
+        for data in all_languages():
+            pattern = _evidence(data.language).get(kind)
+            found = pattern.search(lowered) if pattern else None
+            if found is None:
+                continue
+            stated = [t.text for t in tokens(found.group(0))]
+            figure = stated[:1] if len(stated) > 1 else stated
+            units = units_named(lowered) if kind in _QUANTITY_TYPES else frozenset()
+            return QuestionType(kind, frozenset(figure), units=units)
+    return None
+
+
 def units_named(text: str) -> frozenset[str]:
     """The units a question names ("in euros", "quanti gigawatt"), with the quantity reader's
     unit words (``bot/grounding/lang/<language>.yaml``), in either language."""
@@ -118,6 +141,10 @@ def evidence_in(texts: dict[str, str]) -> frozenset[str]:
             kinds.add("organisation")
         if _TWO_NAMES.search(text):
             kinds.add("name")
+    if "opinion" in kinds and kinds & {"role", "name"}:
+        # Someone named by role or name, and what they said ("as AWS CEO Matt Garman pointed
+        # out"): who is quoted. A role alone ("the market leader") says nothing.
+        kinds.add("speaker")
     return frozenset(kinds)
 
 

@@ -32,7 +32,8 @@ def written_out(text: str, language: str) -> str:
 def _table(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
     if language not in SUPPORTED_LANGUAGES:
         return None
-    full = language_data(language).casual or {}
+    data = language_data(language)
+    full = {**(data.everyday or {}), **(data.casual or {})}
     if not full:
         return None
     # Longest first, so that "w/o" is not read as "w/" and "o"; a form ending in a letter ends

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.answers.drafts import Draft
-from bot.engines.offline.answer_types import QuestionType, is_instruction, question_type
+from bot.engines.offline.answer_types import QuestionType, is_instruction, question_type, stated_quantity
 from bot.engines.offline.casual import with_names, written_out
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
@@ -101,6 +101,8 @@ class OfflineEngine:
         if standing_for is not None:
             question, history = standing_for, ()  # "and OpenAI's?": the earlier question, about OpenAI
         wanted = question_type(question)
+        if wanted.name is None:
+            wanted = stated_quantity(question) or wanted
         if self.index.missing_head(question, wanted):
             return []  # "What is Google's cloud revenue?": no article speaks of revenue at all
         own_words = self.index.topic_words(question, wanted)

@@ -52,6 +52,9 @@ class LanguageData:
     asking_words: frozenset[str] = frozenset()
     # Chat shorthand and contractions typed without their apostrophe, as written in full ("whats": "what is").
     casual: dict[str, str] | None = None
+    # Everyday phrases for the plainer word an article uses ("up and running": operational),
+    # written in full like ``casual`` before the question is read.
+    everyday: dict[str, str] | None = None
     # "Quante GPU esattamente?", "what day exactly": the question asks for a precise figure or day;
     # a vague quantity ("hundreds of thousands") or a year does not give it.
     exact_cues: tuple[re.Pattern[str], ...] = ()
@@ -92,6 +95,7 @@ def language_data(language: str) -> LanguageData:
         exact_cues=_compiled(raw.get("exact_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
+        everyday={str(k).lower(): str(v or "") for k, v in (raw.get("everyday") or {}).items()},
     )
 
 
