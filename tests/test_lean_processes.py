@@ -314,6 +314,17 @@ def test_the_entry_modules_leave_the_engines_the_verifier_and_ingest_for_after_c
     assert json.loads(done.stdout) == [[], True]
 
 
+def test_a_discord_process_loads_the_digest_with_the_first_digest_command_not_before_connecting():
+    """/digest's modules load when the command is first used (tests/test_discord_commands.py runs it)."""
+    script = (
+        "import json, sys\n"
+        "import bot.cli.main, bot.cli.long_running, bot.core.briefer, bot.platforms.discord.client\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('bot.digest'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
+
+
 async def test_a_discord_process_answers_while_discord_py_still_receives_its_guilds(tmp_path):
     """A bot in many guilds receives them over seconds after the gateway's READY, and discord.py
     declares itself ready 2 s after the last: the warm-up starts at READY, so a question asked

@@ -15,10 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.config import Settings
-from bot.digest.chat_command import Channel, digest_commands
-from bot.digest.posters import ChannelPacer
 from bot.language.languages import DEFAULT_LANGUAGE
-from bot.platforms.discord.digest_poster import DiscordDigestPoster
 from bot.platforms.discord.posting import send_parts
 from bot.platforms.discord.render import render_text
 from bot.platforms.discord.slash_commands import LANGUAGE_CHOICES
@@ -73,12 +70,27 @@ def register_discord_digest(tree: app_commands.CommandTree, settings: Settings, 
 class DiscordDigestCommand:
     def __init__(self, settings: Settings, briefer, client: discord.Client) -> None:
         self.admins = settings.admins
-        self.commands = digest_commands(briefer, DiscordDigestPoster(client.http, ChannelPacer()))
+        self.briefer = briefer
+        self.client = client
+        self._commands = None
+
+    @property
+    def commands(self):
+        """Made with the first ``/digest``: the digest's modules load then, not before the process connects."""
+        if self._commands is None:
+            from bot.digest.chat_command import digest_commands
+            from bot.digest.posters import ChannelPacer
+            from bot.platforms.discord.digest_poster import DiscordDigestPoster
+
+            self._commands = digest_commands(self.briefer, DiscordDigestPoster(self.client.http, ChannelPacer()))
+        return self._commands
 
     async def run(self, interaction: discord.Interaction, text: str) -> None:
         if not await defer_privately(interaction, "/digest"):
             return
         user = str(interaction.user.id)
+        from bot.digest.chat_command import Channel
+
         where = Channel("discord", str(interaction.channel_id), str(interaction.guild_id or ""))
         reply = await self.commands.handle(text, where, user=user, may_manage=manager_check(interaction, self.admins))
         await send_parts(
