@@ -118,6 +118,12 @@ def units_in(texts: dict[str, str]) -> frozenset[str]:
     return frozenset(q.unit for language, text in texts.items() for q in read(text, language).quantities if q.unit)
 
 
+def is_yes_no(text: str) -> bool:
+    """Whether the question asks yes or no (``yes_no_cues``), in either language."""
+    lowered = text.lower()
+    return any(p.search(lowered) for data in all_languages() for p in data.yes_no_cues)
+
+
 def is_instruction(text: str) -> bool:
     """Whether the text gives the bot orders ("ignore the article and...") in either language."""
     return any(p.search(text) for data in all_languages() for p in data.instructions)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.answers.drafts import Draft
-from bot.engines.offline.answer_types import QuestionType, is_instruction, question_type, stated_quantity
+from bot.engines.offline.answer_types import QuestionType, is_instruction, is_yes_no, question_type, stated_quantity
 from bot.engines.offline.casual import with_names, written_out
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
@@ -174,8 +174,15 @@ class OfflineEngine:
                 return []
             if self.index.judge(question, passage, answer_type=wanted) is not None:
                 return []  # it holds some of the question's words, and they did not make it answer
+            if not self._says_the_thing(question, passage, wanted):
+                return []  # "alla scadenza si può rinnovare o no?": the deadline says nothing of renewing
             return [Match(passage, 0.0, 0.0, True)]
         return []
+
+    def _says_the_thing(self, question: str, passage, wanted: QuestionType) -> bool:
+        """Whether a yes/no question is about something ``passage`` says (one of its topic words
+        that is not a name, or a synonym); any other question passes."""
+        return not is_yes_no(question) or self.index.holds_the_thing(question, passage, answer_type=wanted)
 
     def _why_of_answer(self, question: str, wanted: QuestionType, history: Sequence[Turn]) -> list[Match]:
         """A "why" follow-up about the previous answer in words no passage uses ("Why is that
@@ -212,8 +219,11 @@ class OfflineEngine:
             if similarity < MIN_SIMILARITY:
                 return []
             match = self.index.judge(text, passage, answer_type=wanted)
-            if match is not None and match.typed and similarity + match.coverage >= MIN_MEANING_SCORE:
-                return [match]
+            if match is None or not match.typed or similarity + match.coverage < MIN_MEANING_SCORE:
+                return []
+            # A yes/no question close in meaning, naming the same names, is not answered by a
+            # passage that says nothing of what it asks about ("does Microsoft still own a stake?").
+            return [match] if self._says_the_thing(text, passage, wanted) else []
         return []
 
     def _label(self, match: Match, language: str) -> str:

@@ -205,6 +205,20 @@ class PassageIndex:
         typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
 
+    def holds_the_thing(self, query: str, passage: Passage, *, answer_type: QuestionType | None = None) -> bool:
+        """Whether ``passage`` holds (or holds a synonym of) one of the question's topic words
+        that is not a name: "does Microsoft still own a *stake* in OpenAI?" is about a stake, and
+        a passage about Microsoft and OpenAI that says nothing of one does not answer it, however
+        alike it sounds. True when the question has no such word."""
+        reading = self._read_question(query, answer_type)
+        if reading is None:
+            return False
+        i = self._position[passage.id]
+        terms, related = self._lent(i, reading.names)
+        has_role = "role" in self._kinds[i]
+        own = [c for c in reading.concepts if not c.filler and not c.stems & reading.names]
+        return not own or any(_found(c, terms, related, has_role) for c in own)
+
     def uses_any(self, question: str, answer_type: QuestionType | None = None) -> bool:
         """Whether some passage uses one of the question's topic words as such (not a synonym)."""
         return any(stems & self._holding.keys() for stems in self.topic_words(question, answer_type))
