@@ -42,3 +42,42 @@ async def test_a_yes_no_question_about_what_a_passage_says_is_answered(tmp_path,
         "is the exclusivity with Idrogest over?"
     )
     assert not reply.refused and reply.citations[0].id == "plant/p3"
+
+
+FLEET = """\
+id: fleet
+title: "Ferrovie del Nord rinnova la flotta"
+title_en: "Ferrovie del Nord renews its fleet"
+language: it
+published: 2026-05-01
+passages:
+  - id: p1
+    it: "Ferrovie del Nord ha ordinato a Treno Alto centinaia di nuovi convogli elettrici per le linee regionali."
+    en: "Ferrovie del Nord ordered hundreds of new electric trains from Treno Alto for its regional lines."
+  - id: p2
+    it: "I primi convogli entreranno in servizio nella primavera del 2027."
+    en: "The first trains will enter service in the spring of 2027."
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "di quanti convogli parliamo più o meno?",
+        "di quanti convogli parliamo grosso modo?",
+        "roughly how many trains did they order?",
+        "how many trains more or less?",
+    ],
+)
+async def test_an_approximate_count_answers_a_question_asking_roughly(tmp_path, make_briefer, question):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, FLEET), offline_paraphrases=False).answer(
+        question
+    )
+    assert not reply.refused and reply.citations[0].id == "fleet/p1"
+
+
+async def test_asking_roughly_does_not_answer_what_the_article_does_not_count(tmp_path, make_briefer):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, FLEET)).answer(
+        "roughly how many drivers will be hired?"
+    )
+    assert reply.refused and not reply.citations
