@@ -81,3 +81,38 @@ async def test_asking_roughly_does_not_answer_what_the_article_does_not_count(tm
         "roughly how many drivers will be hired?"
     )
     assert reply.refused and not reply.citations
+
+
+RIVAL = """\
+id: rival
+title: "Ferrovie del Nord sceglie Treno Alto"
+title_en: "Ferrovie del Nord picks Treno Alto"
+language: it
+published: 2026-05-02
+passages:
+  - id: p1
+    it: "Ferrovie del Nord ha scelto i convogli di Treno Alto, diretto concorrente di Rotaia Sud."
+    en: "Ferrovie del Nord chose the trains of Treno Alto, a direct competitor of Rotaia Sud."
+  - id: p2
+    it: "Come ha sottolineato il capo di Treno Alto, Carla Neri, i convogli sono i più leggeri."
+    en: "As Treno Alto's head Carla Neri pointed out, the trains are the lightest."
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "chi è il concorrente diretto di Rotaia Sud che viene citato",
+        "who is the direct competitor of Rotaia Sud that is mentioned?",
+    ],
+)
+async def test_a_relative_clause_saying_which_one_does_not_ask_who_speaks(tmp_path, make_briefer, question):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, RIVAL), offline_paraphrases=False).answer(
+        question
+    )
+    assert not reply.refused and reply.citations[0].id == "rival/p1"
+
+
+async def test_who_is_quoted_still_asks_who_speaks(tmp_path, make_briefer):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, RIVAL)).answer("who commented for Treno Alto?")
+    assert not reply.refused and reply.citations[0].id == "rival/p2"
