@@ -116,3 +116,38 @@ async def test_a_relative_clause_saying_which_one_does_not_ask_who_speaks(tmp_pa
 async def test_who_is_quoted_still_asks_who_speaks(tmp_path, make_briefer):
     reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, RIVAL)).answer("who commented for Treno Alto?")
     assert not reply.refused and reply.citations[0].id == "rival/p2"
+
+
+TENDER = """\
+id: tender
+title: "Treno Alto vince la gara di Ferrovie del Nord"
+title_en: "Treno Alto wins the Ferrovie del Nord tender"
+language: it
+published: 2026-05-03
+passages:
+  - id: p1
+    it: "Ferrovie del Nord ha ordinato a Treno Alto centinaia di nuovi convogli per le linee regionali."
+    en: "Ferrovie del Nord ordered hundreds of new trains from Treno Alto for its regional lines."
+  - id: p2
+    it: "La scelta conferma che a contare non è solo il comfort, ma soprattutto la velocità dei convogli."
+    en: "The choice confirms that what counts is not only the comfort, but above all the speed of the trains."
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what mattered more for winning here, comfort or speed?",
+        "per vincere la gara conta di più il comfort o la velocità?",
+    ],
+)
+async def test_a_choice_between_two_options_is_answered_by_the_passage_holding_both(tmp_path, make_briefer, question):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, TENDER)).answer(question)
+    assert not reply.refused and reply.citations[0].id == "tender/p2"
+
+
+async def test_a_choice_between_options_the_article_never_weighs_is_refused(tmp_path, make_briefer):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, TENDER)).answer(
+        "what mattered more for winning here, reliability or safety?"
+    )
+    assert reply.refused and not reply.citations

@@ -124,6 +124,18 @@ def is_yes_no(text: str) -> bool:
     return any(p.search(lowered) for data in all_languages() for p in data.yes_no_cues)
 
 
+def choice_options(text: str) -> tuple[str, str] | None:
+    """The two options a question ends by choosing between ("software or infrastructure?",
+    "il software o le infrastrutture?"), in either language; None when it does not."""
+    lowered = text.lower()
+    for data in all_languages():
+        for cue in data.choice_cues:
+            found = cue.search(lowered)
+            if found is not None:
+                return found.group("a"), found.group("b")
+    return None
+
+
 def is_instruction(text: str) -> bool:
     """Whether the text gives the bot orders ("ignore the article and...") in either language."""
     return any(p.search(text) for data in all_languages() for p in data.instructions)
