@@ -151,3 +151,26 @@ async def test_a_choice_between_options_the_article_never_weighs_is_refused(tmp_
         "what mattered more for winning here, reliability or safety?"
     )
     assert reply.refused and not reply.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "per quando sono in servizio, 2026?",
+        "when do they enter service, 2026?",
+    ],
+)
+async def test_a_question_about_when_stating_a_year_to_check_is_answered_with_the_true_date(
+    tmp_path, make_briefer, question
+):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, FLEET), offline_paraphrases=False).answer(
+        question
+    )
+    assert not reply.refused and reply.citations[0].id == "fleet/p2"
+
+
+async def test_a_stated_year_does_not_answer_when_something_never_said_happens(tmp_path, make_briefer):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, FLEET)).answer(
+        "when will the new depot open, 2026?"
+    )
+    assert reply.refused and not reply.citations

@@ -63,6 +63,8 @@ class LanguageData:
     yes_no_cues: tuple[re.Pattern[str], ...] = ()
     # A choice between two options ending the question ("software or infrastructure?"): groups a, b.
     choice_cues: tuple[re.Pattern[str], ...] = ()
+    # A date a question about when states to check ("per quando..., 2025?"): group `date`.
+    checked_date_cues: tuple[re.Pattern[str], ...] = ()
     # "What is OpenAI valued at / quanto vale OpenAI": the words that state what something is worth.
     value_words: frozenset[str] = frozenset()
 
@@ -100,6 +102,7 @@ def language_data(language: str) -> LanguageData:
         exact_cues=_compiled(raw.get("exact_cues") or []),
         yes_no_cues=_compiled(raw.get("yes_no_cues") or []),
         choice_cues=_compiled(raw.get("choice_cues") or []),
+        checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
         everyday={str(k).lower(): str(v or "") for k, v in (raw.get("everyday") or {}).items()},
