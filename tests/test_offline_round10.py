@@ -174,3 +174,34 @@ async def test_a_stated_year_does_not_answer_when_something_never_said_happens(t
         "when will the new depot open, 2026?"
     )
     assert reply.refused and not reply.citations
+
+
+BACKERS = """\
+id: backers
+title: "Treno Alto: 300 milioni di euro per un posto in prima fila"
+title_en: "Treno Alto: 300 million euros for a place in the front row"
+language: it
+published: 2026-05-04
+passages:
+  - id: p1
+    role: title
+    it: "Treno Alto: 300 milioni di euro per un posto in prima fila"
+    en: "Treno Alto: 300 million euros for a place in the front row"
+  - id: p2
+    it: "Treno Alto è sostenuta finanziariamente dalla banca Credito Alpino."
+    en: "Treno Alto is financially backed by the bank Credito Alpino."
+"""
+
+
+async def test_a_very_common_synonym_does_not_stand_for_what_is_asked(tmp_path, make_briefer):
+    briefer = make_briefer(knowledge_dir=knowledge_folder(tmp_path, BACKERS))
+    await briefer.answer("Chi sostiene Treno Alto?", conversation_id="backers")
+    reply = await briefer.answer("e quanti soldi ci ha investito?", conversation_id="backers")
+    assert reply.refused and not reply.citations
+
+
+async def test_the_target_date_asks_for_a_date(tmp_path, make_briefer):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, FLEET)).answer(
+        "What's the expected date for the first trains?"
+    )
+    assert not reply.refused and reply.citations[0].id == "fleet/p2"

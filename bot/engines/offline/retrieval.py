@@ -50,6 +50,7 @@ _VALUE_NEAR = 3  # words: how close a named value must stand to the thing ("GB20
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
 _NEAR = 14  # words: how close two question words must stand in a passage to be read together
 SYNONYM_SHARE = 0.7  # a word found only through a synonym counts for this share of its weight
+MIN_SYNONYM_COMMONNESS = 0.53  # a question word's synonym more common than this is dropped (``_expand``)
 # A head word this common (wordfreq Zipf above ~6: "thing", "time") says too little about what
 # is asked to refuse over it.
 MIN_HEAD_RARITY = 0.4
@@ -625,7 +626,11 @@ class PassageIndex:
         return concepts
 
     def _expand(self, word: str) -> frozenset[str]:
-        return frozenset().union(*(self._synonyms.expand(word, lang) for lang in self._stemmers))
+        """A question word's synonyms, less the very common words among them ("place", "give":
+        Zipf above 5.5), which stand for too many senses to say what is asked: "investito"
+        (invested) is not the noun "place" of "its place in the race"."""
+        found = frozenset().union(*(self._synonyms.expand(word, lang) for lang in self._stemmers))
+        return frozenset(s for s in found if commonness(s) >= MIN_SYNONYM_COMMONNESS)
 
     def _passage_fields(self, passage: Passage, knowledge: KnowledgeBase) -> list[_Field]:
         texts = list(passage.texts.items())
