@@ -205,3 +205,29 @@ async def test_the_target_date_asks_for_a_date(tmp_path, make_briefer):
         "What's the expected date for the first trains?"
     )
     assert not reply.refused and reply.citations[0].id == "fleet/p2"
+
+
+GRID = """\
+id: grid
+title: "La rete elettrica frena le auto elettriche"
+title_en: "The power grid slows electric cars"
+language: it
+published: 2026-05-05
+passages:
+  - id: p1
+    it: "Secondo lo studio, la rete di ricarica è il vero collo di bottiglia per la diffusione delle auto elettriche."
+    en: "According to the study, the charging network has become the real bottleneck for the spread of electric cars."
+  - id: p2
+    it: "Le vendite di auto elettriche sono cresciute del 20% nel 2025."
+    en: "Sales of electric cars grew by 20% in 2025."
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["qual è il freno principale per le auto elettriche?", "qual è oggi il principale freno?"]
+)
+async def test_the_everyday_brake_is_the_articles_bottleneck(tmp_path, make_briefer, question):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, GRID), offline_paraphrases=False).answer(
+        question
+    )
+    assert not reply.refused and reply.citations[0].id == "grid/p1"
