@@ -231,3 +231,40 @@ async def test_the_everyday_brake_is_the_articles_bottleneck(tmp_path, make_brie
         question
     )
     assert not reply.refused and reply.citations[0].id == "grid/p1"
+
+
+CHARGE = """\
+id: charge
+title: "Le colonnine di ricarica si concentrano"
+title_en: "Charging points are concentrating"
+language: it
+published: 2026-05-06
+passages:
+  - id: p1
+    it: "La concentrazione delle colonnine di ricarica in pochi operatori solleva dubbi sulla concorrenza e sui prezzi."
+    en: "The concentration of charging points in a few operators raises doubts about competition and prices."
+  - id: p2
+    it: "Le colonnine installate in Italia sono 60.000."
+    en: "There are 60,000 charging points installed in Italy."
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ci sono rischi se le colonnine finiscono in mano a pochi big?",
+        "are there risks if charging points end up in the hands of a few big names?",
+    ],
+)
+async def test_whether_there_are_risks_in_everyday_words_is_answered_by_the_concerns(tmp_path, make_briefer, question):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, CHARGE), offline_paraphrases=False).answer(
+        question
+    )
+    assert not reply.refused and reply.citations[0].id == "charge/p1"
+
+
+async def test_asking_whether_there_are_risks_the_article_never_raises_is_refused(tmp_path, make_briefer):
+    reply = await make_briefer(knowledge_dir=knowledge_folder(tmp_path, CHARGE)).answer(
+        "ci sono rischi per la salute di chi vive vicino alle colonnine?"
+    )
+    assert reply.refused and not reply.citations
