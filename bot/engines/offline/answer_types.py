@@ -74,8 +74,24 @@ def question_type(text: str) -> QuestionType:
                 exact = name in _PRECISE_TYPES and any(c.search(lowered) for d in all_languages() for c in d.exact_cues)
                 if exact and name in ("date", "past_date"):
                     name = "day"  # "when exactly was it signed?": a year or "by the end of" is not the day
-                return QuestionType(name, answer_type.absorb, answer_type.roles, units, exact)
+                absorbed = answer_type.absorb | (checked_date(lowered) if name in _DATE_TYPES else frozenset())
+                return QuestionType(name, absorbed, answer_type.roles, units, exact)
     return QuestionType(None, frozenset())
+
+
+# The kinds of answer that are a date, which a question may state to check.
+_DATE_TYPES = ("date", "past_date", "day")
+
+
+def checked_date(lowered: str) -> frozenset[str]:
+    """The date a question about when states at its end to check ("per quando..., 2025?"): not a
+    topic word, since the passage giving the true date answers it (``checked_date_cues``)."""
+    for data in all_languages():
+        for cue in data.checked_date_cues:
+            found = cue.search(lowered)
+            if found is not None:
+                return frozenset({found.group("date")})
+    return frozenset()
 
 
 # The quantities a yes/no question may state to check ("Is it a ten-year deal?", "Vale 50 miliardi?").
@@ -116,6 +132,24 @@ def units_named(text: str) -> frozenset[str]:
 def units_in(texts: dict[str, str]) -> frozenset[str]:
     """The units of the quantities a passage states, read in each of its languages."""
     return frozenset(q.unit for language, text in texts.items() for q in read(text, language).quantities if q.unit)
+
+
+def is_yes_no(text: str) -> bool:
+    """Whether the question asks yes or no (``yes_no_cues``), in either language."""
+    lowered = text.lower()
+    return any(p.search(lowered) for data in all_languages() for p in data.yes_no_cues)
+
+
+def choice_options(text: str) -> tuple[str, str] | None:
+    """The two options a question ends by choosing between ("software or infrastructure?",
+    "il software o le infrastrutture?"), in either language; None when it does not."""
+    lowered = text.lower()
+    for data in all_languages():
+        for cue in data.choice_cues:
+            found = cue.search(lowered)
+            if found is not None:
+                return found.group("a"), found.group("b")
+    return None
 
 
 def is_instruction(text: str) -> bool:

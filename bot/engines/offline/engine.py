@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.answers.drafts import Draft
-from bot.engines.offline.answer_types import QuestionType, is_instruction, question_type, stated_quantity
+from bot.engines.offline.answer_types import (
+    QuestionType,
+    choice_options,
+    is_instruction,
+    is_yes_no,
+    question_type,
+    stated_quantity,
+)
 from bot.engines.offline.casual import with_names, written_out
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
@@ -126,7 +133,7 @@ class OfflineEngine:
             # holds more of the question's words, scattered over a long sentence, may rank first
             # and not answer, while another holds nearly as many together ("Che cosa fornirà AWS
             # a OpenAI?": the list of suppliers names both, the deal's passage says what).
-            found = self._by_meaning(question, wanted, history, matches)
+            found = self._by_meaning(question, wanted, history, matches) or self._by_choice(question, matches)
             answering = [m for m in matches[1:] if _answers([m])]
             if not found and not answering:
                 found = self._by_kind_alone(question, wanted, matches) or self._why_of_answer(question, wanted, history)
@@ -174,8 +181,29 @@ class OfflineEngine:
                 return []
             if self.index.judge(question, passage, answer_type=wanted) is not None:
                 return []  # it holds some of the question's words, and they did not make it answer
+            if not self._says_the_thing(question, passage, wanted):
+                return []  # "alla scadenza si può rinnovare o no?": the deadline says nothing of renewing
             return [Match(passage, 0.0, 0.0, True)]
         return []
+
+    def _by_choice(self, question: str, matches: list[Match]) -> list[Match]:
+        """A question ending with a choice ("what matters more, software or infrastructure?"):
+        the one passage among ``matches`` that holds both options as such (not a synonym) says
+        which, and answers it; none when no passage or several do."""
+        options = choice_options(question)
+        if options is None:
+            return []
+        first, second = (self.index.topic_words(option) for option in options)
+        if not first or not second:
+            return []
+        wanted = [first[-1], second[0]]
+        holding = [m for m in matches if m.typed and self.index.contains(m.passage, wanted)]
+        return holding if len(holding) == 1 else []
+
+    def _says_the_thing(self, question: str, passage, wanted: QuestionType) -> bool:
+        """Whether a yes/no question is about something ``passage`` says (one of its topic words
+        that is not a name, or a synonym); any other question passes."""
+        return not is_yes_no(question) or self.index.holds_the_thing(question, passage, answer_type=wanted)
 
     def _why_of_answer(self, question: str, wanted: QuestionType, history: Sequence[Turn]) -> list[Match]:
         """A "why" follow-up about the previous answer in words no passage uses ("Why is that
@@ -212,8 +240,11 @@ class OfflineEngine:
             if similarity < MIN_SIMILARITY:
                 return []
             match = self.index.judge(text, passage, answer_type=wanted)
-            if match is not None and match.typed and similarity + match.coverage >= MIN_MEANING_SCORE:
-                return [match]
+            if match is None or not match.typed or similarity + match.coverage < MIN_MEANING_SCORE:
+                return []
+            # A yes/no question close in meaning, naming the same names, is not answered by a
+            # passage that says nothing of what it asks about ("does Microsoft still own a stake?").
+            return [match] if self._says_the_thing(text, passage, wanted) else []
         return []
 
     def _label(self, match: Match, language: str) -> str:

@@ -58,6 +58,13 @@ class LanguageData:
     # "Quante GPU esattamente?", "what day exactly": the question asks for a precise figure or day;
     # a vague quantity ("hundreds of thousands") or a year does not give it.
     exact_cues: tuple[re.Pattern[str], ...] = ()
+    # A yes/no question ("does X still own a stake?", "si può rinnovare o no?"): what it asks about
+    # must be said by the passage that answers it, not only the names around it.
+    yes_no_cues: tuple[re.Pattern[str], ...] = ()
+    # A choice between two options ending the question ("software or infrastructure?"): groups a, b.
+    choice_cues: tuple[re.Pattern[str], ...] = ()
+    # A date a question about when states to check ("per quando..., 2025?"): group `date`.
+    checked_date_cues: tuple[re.Pattern[str], ...] = ()
     # "What is OpenAI valued at / quanto vale OpenAI": the words that state what something is worth.
     value_words: frozenset[str] = frozenset()
 
@@ -93,6 +100,9 @@ def language_data(language: str) -> LanguageData:
         future_cues=_compiled(raw.get("future_cues") or []),
         asking_words=frozenset((raw.get("asking_words") or "").split()),
         exact_cues=_compiled(raw.get("exact_cues") or []),
+        yes_no_cues=_compiled(raw.get("yes_no_cues") or []),
+        choice_cues=_compiled(raw.get("choice_cues") or []),
+        checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
         everyday={str(k).lower(): str(v or "") for k, v in (raw.get("everyday") or {}).items()},

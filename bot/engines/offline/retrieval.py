@@ -50,6 +50,7 @@ _VALUE_NEAR = 3  # words: how close a named value must stand to the thing ("GB20
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
 _NEAR = 14  # words: how close two question words must stand in a passage to be read together
 SYNONYM_SHARE = 0.7  # a word found only through a synonym counts for this share of its weight
+MIN_SYNONYM_COMMONNESS = 0.53  # a question word's synonym more common than this is dropped (``_expand``)
 # A head word this common (wordfreq Zipf above ~6: "thing", "time") says too little about what
 # is asked to refuse over it.
 MIN_HEAD_RARITY = 0.4
@@ -204,6 +205,20 @@ class PassageIndex:
         typed = self._holds(i, reading, *self._lent(i, reading.names))
         typed = typed and self._attributed(i, reading) and self._quantity_of_names(i, reading)
         return Match(passage, float(score), found[0] / reading.total, found[1], typed)
+
+    def holds_the_thing(self, query: str, passage: Passage, *, answer_type: QuestionType | None = None) -> bool:
+        """Whether ``passage`` holds (or holds a synonym of) one of the question's topic words
+        that is not a name: "does Microsoft still own a *stake* in OpenAI?" is about a stake, and
+        a passage about Microsoft and OpenAI that says nothing of one does not answer it, however
+        alike it sounds. True when the question has no such word."""
+        reading = self._read_question(query, answer_type)
+        if reading is None:
+            return False
+        i = self._position[passage.id]
+        terms, related = self._lent(i, reading.names)
+        has_role = "role" in self._kinds[i]
+        own = [c for c in reading.concepts if not c.filler and not c.stems & reading.names]
+        return not own or any(_found(c, terms, related, has_role) for c in own)
 
     def uses_any(self, question: str, answer_type: QuestionType | None = None) -> bool:
         """Whether some passage uses one of the question's topic words as such (not a synonym)."""
@@ -611,7 +626,11 @@ class PassageIndex:
         return concepts
 
     def _expand(self, word: str) -> frozenset[str]:
-        return frozenset().union(*(self._synonyms.expand(word, lang) for lang in self._stemmers))
+        """A question word's synonyms, less the very common words among them ("place", "give":
+        Zipf above 5.5), which stand for too many senses to say what is asked: "investito"
+        (invested) is not the noun "place" of "its place in the race"."""
+        found = frozenset().union(*(self._synonyms.expand(word, lang) for lang in self._stemmers))
+        return frozenset(s for s in found if commonness(s) >= MIN_SYNONYM_COMMONNESS)
 
     def _passage_fields(self, passage: Passage, knowledge: KnowledgeBase) -> list[_Field]:
         texts = list(passage.texts.items())
