@@ -117,6 +117,7 @@ class PassageIndex:
         self._stopwords.update(*(d.question_words for d in data))
         self._filler = frozenset().union(*(d.filler for d in data)) - self._stopwords
         self._asking = frozenset().union(*(d.asking_words for d in data))
+        self._value_words = frozenset().union(*(d.value_words for d in data))
         self._which = {w: d for d in data for w in d.which_words}
         self._kind_words = frozenset().union(*(d.kind_words for d in data))
         # Words that name a kind of answer ("value", "anni", "opinion") say what is asked, not about what.
@@ -436,11 +437,10 @@ class PassageIndex:
         """Whether passage ``i`` says what one of ``names`` is worth: a word of value stands within
         ``_VALUE_NEAR`` words after the name ("Anthropic, valued at...", "OpenAI vale...") or just
         before it ("the valuation of OpenAI"), not the value of something the name did."""
-        value_words = frozenset().union(*(d.value_words for d in all_languages()))
         for text in self.passages[i].texts.values():
             tokens = words(self._short_forms(text))
             named = [k for k, w in enumerate(tokens) if w in names]
-            valued = [k for k, w in enumerate(tokens) if w in value_words]
+            valued = [k for k, w in enumerate(tokens) if w in self._value_words]
             if any(0 < v - n <= _VALUE_NEAR or 0 < n - v <= 2 for n in named for v in valued):
                 return True
         return False
