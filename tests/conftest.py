@@ -1,6 +1,9 @@
 """Shared test set-up: loopback only, no proxies, fakes registered as plugins."""
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -33,12 +36,41 @@ def postgres_url_or_skip() -> str:
     return POSTGRES_URL
 
 
+@contextmanager
+def postgres_schema(prefix: str = "test") -> Iterator[str]:
+    """The local PostgreSQL server's URL on a schema of its own, dropped after: what one test
+    writes (questions left to hand off, event claims, request counts, model leases) never
+    reaches another test's processes. Skipped, saying why, when no server is reachable (not in CI)."""
+    import sqlalchemy as sa
+
+    server = postgres_url_or_skip()
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with admin.begin() as db:
+            db.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as db:
+            db.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database no other test has written to (see ``postgres_schema``)."""
+    with postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
+def database_url(request, tmp_path) -> Iterator[str]:
     """Each store test runs on both back-ends."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'briefbot.sqlite3'}"
-    return postgres_url_or_skip()
+        yield f"sqlite:///{tmp_path / 'briefbot.sqlite3'}"
+        return
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import aiohttp
-import pytest
-import sqlalchemy as sa
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.digest.posters import ChannelPacer
@@ -21,12 +17,12 @@ from bot.platforms.discord.digest_poster import DiscordDigestPoster, discord_res
 from bot.platforms.slack.digest_poster import SlackDigestPoster
 from bot.platforms.slack.web_client import slack_web_client
 from bot.store.database import Subscription
+from tests.conftest import postgres_schema
 from tests.fakes.discord_server import GUILD_ID
 from tests.fakes.slack_server import TEAM_ID
 
 SLACK_TOKEN = "xoxb-digest-test"
 DISCORD_TOKEN = "discord-digest-test"
-POSTGRES_URL = os.environ.get("BRIEFBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 UTC = dt.UTC
 
 
@@ -121,20 +117,5 @@ def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
         return
-    schema = f"digest_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                             connect_args={"connect_timeout": 3})  # fmt: skip
-    try:
-        with admin.begin() as db:
-            db.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL at {POSTGRES_URL} unreachable ({type(error.orig).__name__}); CI=1 makes this fail")
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as db:
-            db.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema("digest_test") as url:
+        yield url

@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+from collections.abc import Iterator
 
 import pytest
 
-from bot.store.database import Store, accepted_questions, processed_events
-from tests.conftest import postgres_url_or_skip
+from bot.store.database import Store
+from tests.conftest import postgres_schema
 from tests.fakes.openai_server import Delay
 from tests.process_helpers import bot_env, bot_process, slack_env, slack_http_bot, wait_until
 from tests.slack_helpers import blocks_text, mention
@@ -24,18 +25,21 @@ HANDOFF = {"BRIEFBOT_HANDOFF_LEASE": str(LEASE), "BRIEFBOT_HANDOFF_SCAN": str(SC
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def shared_store(request, tmp_path) -> str:
-    """The database both processes share; PostgreSQL starts without questions or event claims from
-    other tests (the fakes number their messages and events the same way in every test)."""
+def shared_store(request, tmp_path) -> Iterator[str]:
+    """The database both processes share; PostgreSQL on a schema of its own, so no questions or
+    event claims of other tests (the fakes number their messages and events the same way in
+    every test) reach it."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    url = postgres_url_or_skip()
-    store = Store(url)
-    with store.engine.begin() as db:
-        db.execute(accepted_questions.delete())
-        db.execute(processed_events.delete())
-    store.close()
-    return url
+        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        return
+    with postgres_schema() as url:
+        yield url
+
+
+def replica(env: dict[str, str], fake_slack):
+    """A Slack process taking questions once ready: its store open, its knowledge loaded and the
+    engines warmed, so that a first start's work never holds a question past its short lease."""
+    return slack_http_bot(env, fake_slack, until="/readyz")
 
 
 def question_row(url: str, key: str):
@@ -63,7 +67,7 @@ async def test_a_slack_question_whose_process_is_killed_is_answered_once_by_anot
     slow = True
     fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
     env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
-    async with slack_http_bot(env, slack_api) as (a, sender), slack_http_bot(env, slack_api) as (b, _):
+    async with replica(env, slack_api) as (a, sender), replica(env, slack_api) as (b, _):
         assert (await sender.event(mention("How much is the deal worth?", "1.1"), event_id="EvKILLED"))[0] == 200
         await wait_until(lambda: model_calls(fake_openai) == 1)
         a.signal(signal.SIGKILL)
@@ -88,7 +92,7 @@ async def test_a_slack_process_that_wakes_up_after_its_question_was_taken_over_d
 ):
     fake_openai.responder = lambda _body: Delay(1, GROUNDED_ANSWER)
     env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
-    async with slack_http_bot(env, slack_api) as (a, sender), slack_http_bot(env, slack_api) as (b, _):
+    async with replica(env, slack_api) as (a, sender), replica(env, slack_api) as (b, _):
         await sender.event(mention("How much is the deal worth?", "1.1"), event_id="EvFROZEN")
         await wait_until(lambda: model_calls(fake_openai) == 1)
         a.signal(signal.SIGSTOP)  # frozen (a long GC pause, a suspended VM) past its lease
@@ -106,7 +110,7 @@ async def test_a_slack_process_that_wakes_up_after_its_question_was_taken_over_d
 async def test_an_answered_slack_question_is_never_answered_again(slack_api, fake_openai, tmp_path, shared_store):
     fake_openai.responder = lambda _body: GROUNDED_ANSWER
     env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
-    async with slack_http_bot(env, slack_api) as (_a, sender), slack_http_bot(env, slack_api) as (b, _):
+    async with replica(env, slack_api) as (_a, sender), replica(env, slack_api) as (b, _):
         await sender.event(mention("How much is the deal worth?", "1.1"), event_id="EvANSWERED")
         await wait_until(lambda: slack_answers(slack_api))
         await asyncio.sleep(4 * LEASE)  # leases would have lapsed long ago
@@ -123,7 +127,7 @@ async def test_a_lapsed_question_past_its_age_limit_gets_an_apology_instead_of_s
     fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER)
     env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF,
                     BRIEFBOT_HANDOFF_MAX_AGE="1")  # fmt: skip
-    async with slack_http_bot(env, slack_api) as (a, sender), slack_http_bot(env, slack_api) as (b, _):
+    async with replica(env, slack_api) as (a, sender), replica(env, slack_api) as (b, _):
         await sender.event(mention("How much is the deal worth?", "1.1"), event_id="EvTOOOLD")
         await wait_until(lambda: model_calls(fake_openai) == 1)
         a.signal(signal.SIGKILL)

@@ -12,7 +12,6 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.core.briefer import Briefer
 from bot.engines.model.openai_client import OpenAIChatModel
 from bot.knowledge.articles import load_knowledge
-from tests.conftest import postgres_url_or_skip
 from tests.fakes.openai_server import Stream
 
 SEED_FILE = PROJECT_ROOT / "knowledge" / "openai-aws.yaml"
@@ -140,9 +139,9 @@ async def test_with_many_articles_refusals_and_briefings_stay_short(tmp_path, sq
     assert newest in briefing.text and briefing.text.count("**") <= 12  # the 6 newest articles at most
 
 
-async def test_the_briefing_cache_key_is_bounded_on_postgresql(tmp_path):
+async def test_the_briefing_cache_key_is_bounded_on_postgresql(tmp_path, postgres_url):
     folder = knowledge_with(tmp_path, 40)
-    briefer = briefer_for(folder, postgres_url_or_skip())
+    briefer = briefer_for(folder, postgres_url)
     try:
         ids = [a.id for a in briefer.knowledge.articles]
         first = await briefer.brief(lang="it", article_ids=ids, kind="digest")

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from alembic.script import ScriptDirectory
 
 from bot.store import migrator
 from bot.store.database import Store, Turn, metadata
-from tests.conftest import postgres_url_or_skip
+from tests.conftest import postgres_schema
 from tests.data import schema_before_migrations as before
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,15 +30,8 @@ def empty_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'briefbot.sqlite3'}"
         return
-    server = postgres_url_or_skip()
-    schema = f"migrations_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as db:
-        db.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    yield f"{server}{'&' if '?' in server else '?'}options=-csearch_path%3D{schema}"
-    with admin.begin() as db:
-        db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema("migrations") as url:
+        yield url
 
 
 def engine_for(url: str) -> sa.Engine:

@@ -52,16 +52,12 @@ async def test_the_deadline_covers_a_model_that_never_answers(tmp_path):
     assert briefer.model_problem == "the model gave no answer within the 0.2 s deadline"
 
 
-async def test_the_model_cap_holds_across_replicas_sharing_a_postgresql_store():
+async def test_the_model_cap_holds_across_replicas_sharing_a_postgresql_store(postgres_url):
     from bot.engines.model.slots import ModelSlots
     from bot.store.database import Store
-    from tests.conftest import postgres_url_or_skip
 
-    url = postgres_url_or_skip()
-    stores = [Store(url), Store(url)]
+    stores = [Store(postgres_url), Store(postgres_url)]
     try:
-        with stores[0].engine.begin() as db:
-            db.exec_driver_sql("DELETE FROM model_leases")
         replicas = [ModelSlots(2, 10, store=store, lease_seconds=30) for store in stores]
         first, second = replicas[0].hold(), replicas[0].hold()
         await first.__aenter__()
@@ -77,19 +73,15 @@ async def test_the_model_cap_holds_across_replicas_sharing_a_postgresql_store():
             store.close()
 
 
-async def test_the_rate_limit_holds_across_replicas_sharing_a_postgresql_store():
-    import uuid
-
+async def test_the_rate_limit_holds_across_replicas_sharing_a_postgresql_store(postgres_url):
     from bot.core.rate_limit import RateLimiter
     from bot.store.database import Store
-    from tests.conftest import postgres_url_or_skip
 
-    url = postgres_url_or_skip()
-    stores = [Store(url), Store(url)]
+    stores = [Store(postgres_url), Store(postgres_url)]
     try:
         now = 1_800_000_000.0  # the start of a minute: no earlier minute weighs in
         replicas = [RateLimiter(store, 10, clock=lambda: now) for store in stores]
-        user = f"slack:T1:{uuid.uuid4().hex}"
+        user = "slack:T1:U1"
         waits = [await replicas[n % 2].wait_needed(user) for n in range(12)]
     finally:
         for store in stores:

@@ -178,13 +178,12 @@ async def test_the_question_text_is_logged_only_when_asked_for(slack_api, tmp_pa
     assert line["tokens_in"] == 0 and line["model_ms"] == 0  # the offline engine calls no model
 
 
-async def test_readyz_is_503_until_slack_is_connected_and_while_the_store_is_down(slack_api, tmp_path):
+async def test_readyz_is_503_until_slack_is_connected_and_while_the_store_is_down(slack_api, tmp_path, postgres_url):
     import sqlalchemy as sa
 
-    from tests.conftest import postgres_url_or_skip
     from tests.test_resilience_process import TcpProxy
 
-    url = sa.make_url(postgres_url_or_skip())
+    url = sa.make_url(postgres_url)
     proxy = TcpProxy(url.port or 5432)
     await proxy.up()
     health = free_port()

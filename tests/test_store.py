@@ -98,20 +98,11 @@ def test_instances_starting_together_on_an_empty_database_all_open_it(database_u
     a fresh schema each time, so the tables really are missing)."""
     import threading
 
-    import sqlalchemy as sa
-
-    url, schema = database_url, None
-    if database_url.startswith("postgresql"):
-        schema = unique("race").replace("-", "_")
-        admin = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
-        with admin.begin() as db:
-            db.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        url = f"{database_url}?options=-csearch_path%3D{schema}"
     opened, errors = [], []
 
     def open_store():
         try:
-            opened.append(Store(url))
+            opened.append(Store(database_url))
         except StoreError as error:
             errors.append(error)
 
@@ -126,7 +117,3 @@ def test_instances_starting_together_on_an_empty_database_all_open_it(database_u
     finally:
         for store in opened:
             store.close()
-        if schema:
-            with admin.begin() as db:
-                db.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
