@@ -84,6 +84,42 @@ async def test_the_watcher_polls_on_its_own_and_keeps_the_old_knowledge_when_the
         await briefer.aclose()
 
 
+async def test_a_watcher_that_starts_while_the_database_is_down_picks_up_what_is_published_once_it_is_back(
+    tmp_path, postgres_url
+):
+    import sqlalchemy as sa
+
+    from bot.store.database import Store
+    from tests.test_resilience_process import TcpProxy
+
+    url = sa.make_url(postgres_url)
+    proxy = TcpProxy(url.port or 5432)
+    await proxy.up()
+    proxied = url.set(port=proxy.port).render_as_string(hide_password=False)
+    briefer = await asyncio.to_thread(replica, tmp_path, "a", proxied)  # the proxy runs on this loop
+    watcher = KnowledgeWatcher(briefer, briefer.settings.knowledge_dir, interval=0.05)
+    await proxy.down()
+    task = asyncio.create_task(watcher.run())
+    try:
+        await asyncio.sleep(0.3)
+        assert not task.done()  # still watching, not crashed
+        await proxy.up()
+        writer = await asyncio.to_thread(Store, postgres_url)
+        await asyncio.to_thread(writer.publish_article, "rubin", "v1", "id: rubin\ntitle: Rubin\nlanguage: it\n"
+                                "published: 2026-03-18\npassages:\n  - {id: p1, it: Nvidia ha presentato Rubin.}\n")
+        writer.close()
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if briefer.knowledge.article("rubin") is not None:
+                break
+        assert sorted(a.id for a in briefer.knowledge.articles) == ["openai-aws", "rubin"]
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await briefer.aclose()
+        await proxy.down()
+
+
 def test_parsed_articles_are_reused_across_starts_and_never_stale(tmp_path):
     from bot.knowledge.parsed_cache import ParsedArticles
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.knowledge.articles import Article, KnowledgeBase, KnowledgeError
 from bot.knowledge.parsed_cache import ParsedArticles
+from bot.store.records import StoreError
 
 if TYPE_CHECKING:
     from bot.store.database import Store
@@ -77,7 +78,10 @@ class KnowledgeWatcher:
         self._seen = ""
 
     async def run(self) -> None:
-        self._seen = await asyncio.to_thread(fingerprint, self.folder, self.briefer.store)
+        try:
+            self._seen = await asyncio.to_thread(fingerprint, self.folder, self.briefer.store)
+        except StoreError as error:  # the first poll reloads, whatever changed meanwhile
+            log.warning("knowledge watcher: database unavailable, will look again: %s", error)
         while True:
             await asyncio.sleep(self.interval)
             await self.check()

@@ -571,6 +571,7 @@ class Store:
         }
         return self.insert_once(digest_posts, row)
 
+    @_healing
     def finish_digest(
         self, platform: str, channel: str, local_date: str, status: str, *, message_id: str = "", detail: str = ""
     ) -> None:
@@ -634,13 +635,16 @@ class Store:
 
     # --- published articles ----------------------------------------------------------------
 
+    @_healing
     def publish_article(self, article_id: str, version: str, content: str) -> None:
         self._set_article(article_id, version=version, content=content, removed=False)
 
+    @_healing
     def remove_article(self, article_id: str) -> None:
         """Hide an article from every process, the knowledge folder's file of that id included."""
         self._set_article(article_id, version="removed", content="", removed=True)
 
+    @_healing
     def published_articles(self) -> list[PublishedArticle]:
         columns = published_articles.c
         query = sa.select(columns.article_id, columns.version, columns.content, columns.removed).order_by(
@@ -649,6 +653,7 @@ class Store:
         with self.engine.connect() as db:
             return [PublishedArticle(*row) for row in db.execute(query)]
 
+    @_healing
     def knowledge_fingerprint(self) -> str:
         """Changes whenever an article is published, changed or removed: cheap to poll."""
         columns = published_articles.c
