@@ -7,6 +7,7 @@ import hmac
 import json
 import time
 import urllib.parse
+import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -82,7 +83,7 @@ class SlackSender:
             "command": name,
             "text": text,
             "response_url": self.fake.response_url(name.strip("/")),
-            "trigger_id": "1.2.3",
+            "trigger_id": f"{time.time_ns()}.{uuid.uuid4().hex[:12]}",  # one per invocation, as Slack's
             "api_app_id": "A1",
             **fields,
         }

@@ -10,12 +10,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 
-from bot.store.database import Store
+from bot.store.database import Store, accepted_questions
 from tests.conftest import postgres_schema
 from tests.fakes.openai_server import Delay
 from tests.process_helpers import bot_env, bot_process, slack_env, slack_http_bot, wait_until
-from tests.slack_helpers import blocks_text, mention
+from tests.slack_helpers import CHANNEL, USER, blocks_text, mention
 from tests.support import GROUNDED_ANSWER
 
 WAIT = 30.0  # safety net only
@@ -40,6 +41,15 @@ def replica(env: dict[str, str], fake_slack):
     """A Slack process taking questions once ready: its store open, its knowledge loaded and the
     engines warmed, so that a first start's work never holds a question past its short lease."""
     return slack_http_bot(env, fake_slack, until="/readyz")
+
+
+def recorded_keys(url: str) -> list[str]:
+    store = Store(url)
+    try:
+        with store.engine.connect() as db:
+            return list(db.execute(sa.select(accepted_questions.c.key)).scalars())
+    finally:
+        store.close()
 
 
 def question_row(url: str, key: str):
@@ -85,6 +95,71 @@ async def test_a_slack_question_whose_process_is_killed_is_answered_once_by_anot
     assert "Traceback" not in b_log
     _, status, _ = question_row(shared_store, "slack:EvKILLED")
     assert status == "done"
+
+
+async def test_an_ask_command_whose_process_is_killed_is_answered_once_by_another(
+    slack_api, fake_openai, tmp_path, shared_store
+):
+    slow = True
+    fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
+    async with replica(env, slack_api) as (a, sender), replica(env, slack_api) as (b, _):
+        assert (await sender.command("/ask", "How much is the deal worth?"))[0] == 200
+        await wait_until(lambda: model_calls(fake_openai) == 1)
+        a.signal(signal.SIGKILL)
+        await a.exit_code()
+        killed_at, slow = time.monotonic(), False
+        await wait_until(lambda: slack_answers(slack_api))
+        recovered_in = time.monotonic() - killed_at
+        await asyncio.sleep(3 * LEASE)  # nothing more arrives
+        b_log = b.log
+    [answer] = [c for c in slack_api.replies() if "$38 billion" in blocks_text(c)]
+    assert answer.method == "chat.postMessage" and answer.args["channel"] == CHANNEL
+    assert f"<@{USER}> “How much is the deal worth?”" in blocks_text(answer)  # who asked what, as usual
+    assert recovered_in < LEASE + SCAN + 8, recovered_in
+    assert "answering question slack:command:" in b_log and "Traceback" not in b_log
+
+
+async def test_an_ask_command_recovered_where_the_bot_may_not_post_is_answered_through_its_response_url(
+    slack_api, fake_openai, tmp_path, shared_store
+):
+    slow = True
+    fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
+    async with replica(env, slack_api) as (a, sender), replica(env, slack_api):
+        await sender.command("/ask", "How much is the deal worth?")
+        await wait_until(lambda: model_calls(fake_openai) == 1)
+        a.signal(signal.SIGKILL)
+        await a.exit_code()
+        slow = False
+        slack_api.fail("chat.postMessage", "not_in_channel")
+        await wait_until(lambda: slack_answers(slack_api))
+        await asyncio.sleep(2 * LEASE)
+    [answer] = [c for c in slack_api.calls_to("response_url") if "$38 billion" in blocks_text(c)]
+    assert answer.args["response_type"] == "in_channel"  # everyone sees it, as a live /ask's
+    [row] = [question_row(shared_store, key) for key in recorded_keys(shared_store) if key.startswith("slack:command:")]
+    assert row[1] == "done" and row[0].reply_url == ""  # the response_url is not kept once answered
+
+
+async def test_a_lapsed_command_past_its_age_limit_gets_an_apology_for_the_asker_alone(
+    slack_api, fake_openai, tmp_path, shared_store
+):
+    fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER)
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF,
+                    BRIEFBOT_HANDOFF_MAX_AGE="1")  # fmt: skip
+    async with replica(env, slack_api) as (a, sender), replica(env, slack_api) as (b, _):
+        await sender.command("/brief", "it")
+        await wait_until(lambda: model_calls(fake_openai) == 1)
+        a.signal(signal.SIGKILL)
+        await wait_until(lambda: any("please ask it again" in blocks_text(c) for c in slack_api.replies()))
+        await asyncio.sleep(2 * LEASE)
+        b_log = b.log
+    [apology] = [c for c in slack_api.replies() if "please ask it again" in blocks_text(c)]
+    assert apology.method == "response_url" and apology.args["response_type"] == "ephemeral"
+    assert slack_api.calls_to("chat.postMessage") == [] and model_calls(fake_openai) == 1
+    assert "giving up on question slack:command:" in b_log
+    [row] = [question_row(shared_store, key) for key in recorded_keys(shared_store)]
+    assert row[1] == "abandoned" and row[0].reply_url == ""
 
 
 async def test_a_slack_process_that_wakes_up_after_its_question_was_taken_over_does_not_post(

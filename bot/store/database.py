@@ -208,6 +208,7 @@ accepted_questions = sa.Table(
     sa.Column("status", sa.String(16), nullable=False, default="open"),  # open | done | abandoned
     sa.Column("detail", sa.Text, nullable=False, default=""),
     sa.Column("finished_at", sa.Float, nullable=True),
+    sa.Column("reply_url", sa.Text, nullable=False, default="", server_default=""),  # a slash command's response_url
 )
 
 
@@ -411,7 +412,8 @@ class Store:
     @_healing
     def finish_question(self, key: str, owner: str, status: str = "done", detail: str = "") -> bool:
         """Close the question (``done``: its answer was posted); False when ``owner`` no longer held it."""
-        return self._update_held(key, owner, {"status": status, "detail": detail, "finished_at": self.clock()})
+        values = {"status": status, "detail": detail, "finished_at": self.clock(), "reply_url": ""}
+        return self._update_held(key, owner, values)
 
     def _update_held(self, key: str, owner: str, values: dict) -> bool:
         with self.engine.begin() as db:
@@ -440,7 +442,7 @@ class Store:
                 values = {"owner": owner, "lease_until": now + lease_seconds}
                 if give_up:
                     reason = "too old" if row["accepted_at"] < now - max_age else f"{row['attempts']} attempts"
-                    values.update(status="abandoned", detail=reason, finished_at=now)
+                    values.update(status="abandoned", detail=reason, finished_at=now, reply_url="")
                 else:
                     values["attempts"] = row["attempts"] + 1
                 same_lease = (columns.key == row["key"]) & (columns.owner == row["owner"]) & lapsed

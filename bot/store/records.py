@@ -114,3 +114,6 @@ class AcceptedQuestion:
     user_id: str = ""
     accepted_at: float = 0.0
     attempts: int = 1
+    # A slash command's response_url: where the answer goes when the bot may not post in the
+    # channel. It lets anyone post there for 30 minutes, so the store forgets it once the question ends.
+    reply_url: str = ""

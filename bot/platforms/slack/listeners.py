@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answers.reply import Reply
@@ -43,6 +44,7 @@ ASK_USAGE = "Usage: `/ask` followed by your question, e.g. `/ask How long does t
 BRIEF_USAGE = "Usage: `/brief [it|en]` posts a briefing on the news to this channel."
 MENTION_USAGE = "Ask me about the news, e.g. “@briefbot how much is the deal worth?”, or run `/brief en`."
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+COMMANDS = ("/ask", "/brief")  # recorded for the hand-off with the command as their target
 
 logger = logging.getLogger(__name__)
 
@@ -111,48 +113,64 @@ class SlackListeners:
 
     async def ask(self, command, context, respond) -> None:
         if question := _question(command):
-            header = f"{_asker(command)} “{escape(question)}”"
-            user = _user(context.team_id, command.get("user_id"))
-            where = conversation_id("slack", context.team_id, command.get("channel_id", ""))
-            call = lambda cid: self.briefer.answer(question, conversation_id=cid, user=user, channel=where)  # noqa: E731
-            await self._answer_command(command, context, respond, header, call, question)
+            await self._answer_command(_command_question(command, context, question), respond)
 
     async def ack_brief(self, ack, command) -> None:
         await ack(text=WORKING if _brief_language(command) else BRIEF_USAGE)
 
     async def brief(self, command, context, respond) -> None:
         if lang := _brief_language(command):
-            user = _user(context.team_id, command.get("user_id"))
-            call = lambda cid: self.briefer.brief(lang=lang, conversation_id=cid, user=user)  # noqa: E731
-            await self._answer_command(command, context, respond, f"{_asker(command)} /brief {lang}", call)
+            await self._answer_command(_command_question(command, context, lang), respond)
 
-    async def _answer_command(self, command, context, respond, header: str, call, question: str = "") -> None:
-        """Post the answer in the channel, or through the response_url where the bot may not post.
-        In a channel the answer opens a thread whose conversation starts with it; in a DM the
-        whole DM is one conversation. (The acknowledgement already showed the sign of work.)"""
-        channel = command["channel_id"]
-        in_dm = command.get("channel_name") == "directmessage"
-        cid = dm_conversation_id(context.team_id, channel) if in_dm else None
+    async def _answer_command(self, command: AcceptedQuestion, respond, ticket: Ticket | None = None) -> None:
+        """Answer ``/ask`` (the question) or ``/brief`` (its language) in the channel, or through
+        the response_url where the bot may not post. In a channel the answer opens a thread whose
+        conversation starts with it; in a DM the whole DM is one conversation. (The acknowledgement
+        already showed the sign of work.) Recorded for the durable hand-off like a mention
+        (``ticket``: one recovered from a process that stopped)."""
+        channel, cid = command.channel, command.conversation_id or None
+        user = _user(command.workspace, command.user_id)
+        asker = f"<@{command.user_id}>" if _USER_ID.match(command.user_id) else ""
+        question = "" if command.target == "/brief" else command.question
+        if question:
+            where = conversation_id("slack", command.workspace, channel)
+            call = lambda: self.briefer.answer(question, conversation_id=cid, user=user, channel=where)  # noqa: E731
+            header = f"{asker} “{escape(question)}”"
+        else:
+            call = lambda: self.briefer.brief(lang=command.question, conversation_id=cid, user=user)  # noqa: E731
+            header = f"{asker} /brief {command.question}"
         with self.briefer.lifecycle.work():
-            try:
-                reply, messages = await prepare(lambda: call(cid))
-            except asyncio.CancelledError:  # shutting down: the acknowledgement's ⏳ gets an honest end
-                await self.poster.respond_all(respond, [render_text(STOPPING)], ephemeral=True)
-                raise
-            if reply is not None and reply.extras.get("transient"):  # "not now" is for the asker's eyes only
-                await self.poster.respond_all(respond, messages, ephemeral=True)
-                return
-            if reply is not None:
-                blocks = await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
-                                            conversation_id=cid or "")  # fmt: skip
-                messages = with_blocks(messages, blocks)
-            messages = _with_header(messages, header)
-            first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
-            if first_ts is None:
-                await self.poster.respond_all(respond, messages, user=command.get("user_id", ""))
-            elif reply is not None and cid is None:
-                thread = channel_conversation_id(context.team_id, channel, first_ts)
-                await self.briefer.remember(thread, reply, question=question or None)
+            ticket = ticket or await self.handoff.accept(command)
+            async with ticket.holding():
+                try:
+                    reply, messages = await prepare(call)
+                except asyncio.CancelledError:  # shutting down: the acknowledgement's ⏳ gets an honest end
+                    if await ticket.confirm():
+                        await self.poster.respond_all(respond, [render_text(STOPPING)], ephemeral=True)
+                        await ticket.done("abandoned", "stopped")
+                    raise
+                if not await ticket.confirm():
+                    return
+                if reply is not None and reply.extras.get("transient"):  # "not now" is for the asker's eyes only
+                    await self.poster.respond_all(respond, messages, ephemeral=True)
+                    await ticket.done()
+                    return
+                if reply is not None:
+                    blocks = await reply_blocks(self.briefer.store, reply, question=question, channel=channel,
+                                                conversation_id=cid or "")  # fmt: skip
+                    messages = with_blocks(messages, blocks)
+                messages = _with_header(messages, header)
+                first_ts = await self.poster.deliver(channel, messages, placeholder_ts=None)
+                if first_ts is None:
+                    await self.poster.respond_all(respond, messages, user=command.user_id)
+                await ticket.done()
+                if first_ts and reply is not None and cid is None:
+                    thread = channel_conversation_id(command.workspace, channel, first_ts)
+                    await self.briefer.remember(thread, reply, question=question or None)
+
+    def _respond_to(self, response_url: str) -> AsyncRespond:
+        """A recovered command's ``respond``, as bolt builds it for a live one."""
+        return AsyncRespond(response_url=response_url, proxy=self.client.proxy, ssl=self.client.ssl)
 
     # -- events
 
@@ -274,12 +292,19 @@ class SlackListeners:
     async def answer_recovered(self, ticket: Ticket) -> None:
         """Answer a question whose process stopped before posting (``bot.core.handoff``)."""
         q = ticket.question
+        if q.target in COMMANDS:
+            await self._answer_command(q, self._respond_to(q.reply_url), ticket)
+            return
         await self.answer_in_thread(q.channel, q.thread or None, q.conversation_id, q.question, team=q.workspace,
                                     user=q.user_id, ticket=ticket)  # fmt: skip
 
     async def apologize(self, question: AcceptedQuestion) -> None:
-        """A question given up on: say so where its answer would have gone, instead of silence."""
+        """A question given up on: say so where its answer would have gone, instead of silence
+        (a command's asker alone, as its acknowledgement was)."""
         messages = [render_text(LOST_QUESTION_TEXT)]
+        if question.target in COMMANDS:
+            await self.poster.respond_all(self._respond_to(question.reply_url), messages, ephemeral=True)
+            return
         await self.poster.deliver(question.channel, messages, placeholder_ts=question.placeholder or None,
                                   thread_ts=question.thread or None)  # fmt: skip
 
@@ -316,6 +341,18 @@ def _user(team: str, user_id: str | None) -> str | None:
     return f"slack:{team}:{user_id}" if user_id else None
 
 
+def _command_question(command, context, text: str) -> AcceptedQuestion:
+    """A slash command as the hand-off records it: ``text`` is /ask's question or /brief's language."""
+    channel = command["channel_id"]
+    in_dm = command.get("channel_name") == "directmessage"
+    return AcceptedQuestion(
+        key=f"slack:command:{command.get('trigger_id') or uuid.uuid4().hex}", platform="slack", channel=channel,
+        question=text, conversation_id=dm_conversation_id(context.team_id, channel) if in_dm else "",
+        workspace=context.team_id or "", target=command.get("command", "/ask"), user_id=command.get("user_id", ""),
+        reply_url=command.get("response_url", ""),
+    )  # fmt: skip
+
+
 def _question(command) -> str:
     return plain_text_from_slack(command.get("text") or "")
 
@@ -324,11 +361,6 @@ def _brief_language(command) -> str:
     """A supported language (the default when omitted), or "" for anything else."""
     text = (command.get("text") or "").strip().lower() or DEFAULT_LANGUAGE
     return text if text in SUPPORTED_LANGUAGES else ""
-
-
-def _asker(command) -> str:
-    user = command.get("user_id", "")
-    return f"<@{user}>" if _USER_ID.match(user) else ""
 
 
 def _mentions(event, bot_user_id: str | None) -> bool:
