@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from bot.store.database import Store, accepted_questions
 from tests.conftest import postgres_schema
 from tests.fakes.openai_server import Delay
-from tests.process_helpers import bot_env, bot_process, slack_env, slack_http_bot, wait_until
+from tests.process_helpers import bot_env, bot_process, free_port, slack_env, slack_http_bot, wait_until
 from tests.slack_helpers import CHANNEL, USER, blocks_text, mention
 from tests.support import GROUNDED_ANSWER
 
@@ -232,6 +232,14 @@ def discord_env(tmp_path, fake_discord, fake_openai, url: str, **values: str) ->
 RECOVERING = "hand-off: recovering lapsed discord questions"
 
 
+def discord_replica(env: dict[str, str]):
+    """A Discord process, once ready (/readyz: the gateway's READY, the store open, the knowledge
+    loaded): an event dispatched earlier could reach a client still handshaking."""
+    port = free_port()
+    env = {**env, "BRIEFBOT_HEALTH_PORT": str(port), "BRIEFBOT_HEALTH_HOST": "127.0.0.1"}
+    return bot_process(env, "discord", ready_url=f"http://127.0.0.1:{port}/readyz")
+
+
 def posts_to(fake_discord, channel_id: int) -> list[str]:
     return [r.body["content"] for r in fake_discord.requests
             if r.method == "POST" and r.path == f"/channels/{channel_id}/messages"]  # fmt: skip
@@ -245,16 +253,13 @@ async def test_a_discord_question_whose_process_is_killed_is_answered_once_by_th
     env = discord_env(tmp_path, fake_discord, fake_openai, shared_store)
     question = fake_discord.mention("How much is the deal worth?")
     thread = int(question["id"])  # the fake's thread started from a message has the message's id
-    async with bot_process(env, "discord") as a:
-        await wait_until(lambda: RECOVERING in a.log, limit=60)
-        await asyncio.wait_for(fake_discord.wait_for_identify(), WAIT)
-        await asyncio.sleep(0.5)  # the READY handshake
+    async with discord_replica(env) as a:
         await fake_discord.dispatch("MESSAGE_CREATE", question)
         await wait_until(lambda: model_calls(fake_openai) == 1)
         a.signal(signal.SIGKILL)
         await a.exit_code()
     killed_at, slow = time.monotonic(), False
-    async with bot_process(env, "discord") as b:  # the next process on the same token and store
+    async with discord_replica(env) as b:  # the next process on the same token and store
         await wait_until(lambda: RECOVERING in b.log, limit=60)  # a loaded machine starts slowly
         looking_at = max(time.monotonic(), killed_at + LEASE)  # from when the lease lapsed and B looks
         await wait_until(lambda: any("38 billion" in text for text in posts_to(fake_discord, thread)))
@@ -273,22 +278,52 @@ async def test_a_discord_question_whose_process_is_killed_is_answered_once_by_th
     assert status == "done"
 
 
+async def test_a_discord_ask_whose_process_is_killed_is_answered_once_through_its_follow_up_by_the_next_one(
+    fake_discord, fake_openai, tmp_path, shared_store
+):
+    from tests.fakes.discord_server import APP_ID
+
+    slow = True
+    fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
+    env = discord_env(tmp_path, fake_discord, fake_openai, shared_store)
+    interaction = fake_discord.interaction("ask", {"question": "How much is the deal worth?"})
+    follow_ups = f"/webhooks/{APP_ID}/{interaction['token']}"
+
+    def answers() -> list[str]:
+        return [r.body["content"] for r in fake_discord.requests if r.method == "POST" and r.path == follow_ups]
+
+    async with discord_replica(env) as a:
+        await fake_discord.dispatch("INTERACTION_CREATE", interaction)
+        await wait_until(lambda: model_calls(fake_openai) == 1)  # deferred ("thinking"), the model asked
+        a.signal(signal.SIGKILL)
+        await a.exit_code()
+    slow = False
+    async with discord_replica(env) as b:
+        await wait_until(lambda: RECOVERING in b.log, limit=60)
+        await wait_until(answers)
+        await asyncio.sleep(3 * LEASE)
+        b.signal(signal.SIGTERM)
+        assert await b.exit_code() == 0, b.log
+    [answer] = answers()  # in place of A's "thinking", through the interaction's own follow-up
+    assert "38 billion" in answer
+    assert f"answering question discord:interaction:{interaction['id']} whose process stopped" in b.log
+    _, status, _ = question_row(shared_store, f"discord:interaction:{interaction['id']}")
+    assert status == "done"
+
+
 async def test_an_answered_discord_question_is_never_answered_again(fake_discord, fake_openai, tmp_path, shared_store):
     fake_openai.responder = lambda _body: GROUNDED_ANSWER
     env = discord_env(tmp_path, fake_discord, fake_openai, shared_store)
     question = fake_discord.mention("How much is the deal worth?")
     thread = int(question["id"])
-    async with bot_process(env, "discord") as a:
-        await wait_until(lambda: RECOVERING in a.log, limit=60)
-        await asyncio.wait_for(fake_discord.wait_for_identify(), WAIT)
-        await asyncio.sleep(0.5)
+    async with discord_replica(env) as a:
         await fake_discord.dispatch("MESSAGE_CREATE", question)
         await wait_until(lambda: posts_to(fake_discord, thread))
         # answered means posted AND marked done (killed in between, it is answered again: README)
         await wait_until(lambda: question_row(shared_store, f"discord:{thread}")[1] == "done")
         a.signal(signal.SIGKILL)
         await a.exit_code()
-    async with bot_process(env, "discord") as b:
+    async with discord_replica(env) as b:
         await wait_until(lambda: RECOVERING in b.log, limit=60)
         await asyncio.sleep(3 * LEASE)
         log = b.log

@@ -55,3 +55,36 @@ def test_a_question_is_given_up_after_its_attempts(database_url):
     _, status, owner = store.accepted_question("slack:Ev1")
     assert (status, owner) == ("abandoned", "d")
     store.close()
+
+
+async def test_a_process_whose_lease_lapsed_while_it_answers_does_not_take_its_own_question_again(sqlite_url):
+    """A blocked event loop (a long synchronous step, an overloaded machine) can keep the heartbeat
+    from renewing until the lease lapses while this process is still answering. Its own scan must
+    leave the question alone (it would be answered twice); another process may still take it."""
+    import asyncio
+
+    from bot.core.handoff import Handoff, recover_lapsed
+
+    store = Store(sqlite_url)
+    here = Handoff(store, lease=30, scan=0.05, owner="here")  # the heartbeat would come in 10 s
+    answered_again: list[str] = []
+
+    async def answer(ticket) -> None:
+        answered_again.append(ticket.key)
+
+    async def give_up(_question) -> None:
+        pass
+
+    stop = asyncio.Event()
+    scan = asyncio.create_task(recover_lapsed(here, ("slack",), answer, give_up, stop))
+    ticket = await here.accept(QUESTION)
+    async with ticket.holding():
+        with store.engine.begin() as db:  # the lease lapsed: no renewal came in time
+            db.execute(accepted_questions.update().values(lease_until=0))
+        await asyncio.sleep(0.4)  # several scans
+        assert answered_again == []
+        elsewhere, _ = store.claim_lapsed_questions(("slack",), "elsewhere", 30, max_attempts=3, max_age=10**10)
+    stop.set()
+    await scan
+    store.close()
+    assert [q.key for q in elsewhere] == ["slack:Ev1"]

@@ -48,6 +48,9 @@ class Handoff:
         self.enabled = enabled and store is not None
         self.owner = owner
         self.running: set[asyncio.Task] = set()  # recovered answers in flight (a strong reference)
+        # Questions this process is answering: never claimed back by its own scan, even when a
+        # stalled event loop let their lease lapse (they would be answered twice).
+        self.in_flight: set[str] = set()
 
     @classmethod
     def for_briefer(cls, briefer) -> Handoff:
@@ -124,9 +127,11 @@ class Ticket:
             yield self
             return
         beat = asyncio.create_task(self._heartbeat())
+        self.handoff.in_flight.add(self.key)
         try:
             yield self
         finally:
+            self.handoff.in_flight.discard(self.key)
             beat.cancel()
             await asyncio.gather(beat, return_exceptions=True)
 
@@ -168,7 +173,7 @@ async def recover_lapsed(handoff: Handoff, platforms: tuple[str, ...], answer: A
         try:
             taken, abandoned = await asyncio.to_thread(
                 handoff.store.claim_lapsed_questions, platforms, handoff.owner, handoff.lease,
-                max_attempts=handoff.attempts, max_age=handoff.max_age,
+                max_attempts=handoff.attempts, max_age=handoff.max_age, exclude=frozenset(handoff.in_flight),
             )  # fmt: skip
         except StoreError as error:
             logger.warning("hand-off: cannot look for lapsed questions: %s", error)

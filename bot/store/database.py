@@ -13,7 +13,7 @@ import logging
 import random
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict
 from pathlib import Path
 
@@ -422,15 +422,18 @@ class Store:
     @_healing
     def claim_lapsed_questions(
         self, platforms: tuple[str, ...], owner: str, lease_seconds: float, *, max_attempts: int, max_age: float,
-        limit: int = 20,
+        limit: int = 20, exclude: Collection[str] = (),
     ) -> tuple[list[AcceptedQuestion], list[AcceptedQuestion]]:  # fmt: skip
         """Take the open questions of ``platforms`` whose lease has lapsed: (to answer again, given up).
         A question is given up (status ``abandoned``) after ``max_attempts`` or when older than
         ``max_age`` seconds. Each row is taken by a compare-and-set on its lease, so two processes
-        never take the same one; PostgreSQL also skips rows another claimer has locked."""
+        never take the same one; PostgreSQL also skips rows another claimer has locked. ``exclude``:
+        the keys ``owner`` is answering right now."""
         now = self.clock()
         columns = accepted_questions.c
         lapsed = (columns.status == "open") & (columns.lease_until < now) & columns.platform.in_(platforms)
+        if exclude:
+            lapsed &= columns.key.not_in(exclude)
         query = sa.select(accepted_questions).where(lapsed).order_by(columns.accepted_at).limit(limit)
         if self.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)

@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.config import ConfigError, Settings
-from bot.core.handoff import Handoff, recover_lapsed
+from bot.core.handoff import Handoff, Ticket, recover_lapsed
 from bot.platforms.discord.actions import FeedbackButton, FollowUpButton
 from bot.platforms.discord.digest_command import register_discord_digest
 from bot.platforms.discord.endpoints import discord_endpoints
@@ -27,8 +27,13 @@ from bot.platforms.discord.news_command import register_discord_news
 from bot.platforms.discord.posting import conversation_id
 from bot.platforms.discord.rate_limit_waits import count_rate_limit_waits
 from bot.platforms.discord.render import escape_mentions
-from bot.platforms.discord.slash_commands import register_commands
-from bot.store.records import StoreError
+from bot.platforms.discord.slash_commands import (
+    COMMANDS,
+    answer_recovered_command,
+    apologize_for_command,
+    register_commands,
+)
+from bot.store.records import AcceptedQuestion, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +93,22 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
         else:
             await sync_commands(self.tree, self.settings.discord_guild_id)
         self._recovery = asyncio.create_task(recover_lapsed(
-            self.handoff, ("discord",), lambda ticket: answer_recovered(self, ticket, self.briefer),
-            lambda question: apologize(self, question), self.briefer.lifecycle.stop_requested,
+            self.handoff, ("discord",), self._answer_recovered, self._apologize, self.briefer.lifecycle.stop_requested,
         ))  # fmt: skip
         log.info("Invite the bot with: %s", invite_url(self.application_id, self.settings.discord_guild_id))
+
+    async def _answer_recovered(self, ticket: Ticket) -> None:
+        """A question or command whose process stopped before answering (``bot.core.handoff``)."""
+        if ticket.question.target in COMMANDS:
+            await answer_recovered_command(self, ticket, self.briefer)
+        else:
+            await answer_recovered(self, ticket, self.briefer)
+
+    async def _apologize(self, question: AcceptedQuestion) -> None:
+        if question.target in COMMANDS:
+            await apologize_for_command(self, question)
+        else:
+            await apologize(self, question)
 
     # What /readyz says of the gateway: READY (or RESUMED) up, a dropped connection down. Between
     # the gateway's READY (on_connect) and on_ready, discord.py waits for the guilds to stream in
