@@ -311,6 +311,39 @@ async def test_a_discord_ask_whose_process_is_killed_is_answered_once_through_it
     assert status == "done"
 
 
+async def test_a_discord_follow_up_whose_process_is_killed_is_answered_once_in_its_thread_by_the_next_one(
+    fake_discord, fake_openai, tmp_path, shared_store
+):
+    slow = False
+    fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
+    env = discord_env(tmp_path, fake_discord, fake_openai, shared_store)
+    question = fake_discord.mention("How much is the deal worth?")
+    thread = int(question["id"])
+    async with discord_replica(env) as a:
+        await fake_discord.dispatch("MESSAGE_CREATE", question)
+        await wait_until(lambda: posts_to(fake_discord, thread))
+        answer = fake_discord.created_messages[-1]
+        buttons = [b for row in answer["components"] for b in row["components"]]
+        [button] = [b for b in buttons if b["custom_id"].startswith("briefbot:fu:0:")]
+        slow = True
+        press = fake_discord.component_interaction(button["custom_id"], answer)
+        await fake_discord.dispatch("INTERACTION_CREATE", press)
+        await wait_until(lambda: model_calls(fake_openai) == 2)  # the follow-up is being answered
+        a.signal(signal.SIGKILL)
+        await a.exit_code()
+    slow = False
+    async with discord_replica(env) as b:
+        await wait_until(lambda: len(posts_to(fake_discord, thread)) == 3)  # answer, asker's line, answer
+        await asyncio.sleep(3 * LEASE)
+        b.signal(signal.SIGTERM)
+        assert await b.exit_code() == 0, b.log
+    _first, asked, answered = posts_to(fake_discord, thread)
+    assert asked == f"**alice**: {button['label']}" and "38 billion" in answered
+    assert f"answering question discord:interaction:{press['id']} whose process stopped" in b.log
+    _, status, _ = question_row(shared_store, f"discord:interaction:{press['id']}")
+    assert status == "done"
+
+
 async def test_an_answered_discord_question_is_never_answered_again(fake_discord, fake_openai, tmp_path, shared_store):
     fake_openai.responder = lambda _body: GROUNDED_ANSWER
     env = discord_env(tmp_path, fake_discord, fake_openai, shared_store)

@@ -22,7 +22,14 @@ from bot.core.handoff import Handoff, Ticket, recover_lapsed
 from bot.platforms.discord.actions import FeedbackButton, FollowUpButton
 from bot.platforms.discord.digest_command import register_discord_digest
 from bot.platforms.discord.endpoints import discord_endpoints
-from bot.platforms.discord.message_events import answer_in, answer_message, answer_recovered, apologize, plan_for
+from bot.platforms.discord.message_events import (
+    Where,
+    answer_in,
+    answer_message,
+    answer_recovered,
+    apologize,
+    plan_for,
+)
 from bot.platforms.discord.news_command import register_discord_news
 from bot.platforms.discord.posting import conversation_id
 from bot.platforms.discord.rate_limit_waits import count_rate_limit_waits
@@ -160,7 +167,15 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
             with suppress(discord.HTTPException):
                 await channel.send(f"**{escape_mentions(interaction.user.display_name)}**: {escape_mentions(question)}")
             here = conversation_id(interaction.guild_id, channel.id)
-            await answer_in(channel, question, here, self.briefer, user=f"discord:{interaction.user.id}")
+            ticket = await self.handoff.accept(AcceptedQuestion(
+                key=f"discord:interaction:{interaction.id}", platform="discord", channel=str(channel.id),
+                question=question, conversation_id=here, workspace=str(interaction.guild_id or ""),
+                thread=str(interaction.id), target=Where.IN_PLACE.value, user_id=str(interaction.user.id),
+            ))  # fmt: skip
+            async with ticket.holding():  # recovered as a question answered in place (bot.core.handoff)
+                await answer_in(channel, question, here, self.briefer, user=f"discord:{interaction.user.id}",
+                                nonce_base=interaction.id, may_post=ticket.confirm)  # fmt: skip
+                await ticket.done()
 
 
 async def sync_commands(tree: app_commands.CommandTree, guild_id: int | None) -> None:
