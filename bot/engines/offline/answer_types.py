@@ -135,9 +135,19 @@ def units_in(texts: dict[str, str]) -> frozenset[str]:
 
 
 def is_yes_no(text: str) -> bool:
-    """Whether the question asks yes or no (``yes_no_cues``), in either language."""
+    """Whether the question asks yes or no (``yes_no_cues``), in either language; or states
+    something with a question mark and no interrogative word of any language ("OpenAI usa anche
+    Google Cloud?", "so Amazon supplies both of them?"), as people ask yes or no in chat."""
     lowered = text.lower()
-    return any(p.search(lowered) for data in all_languages() for p in data.yes_no_cues)
+    if any(p.search(lowered) for data in all_languages() for p in data.yes_no_cues):
+        return True
+    if not lowered.rstrip().endswith("?"):
+        return False
+    found = re.findall(r"[^\W\d_]+", lowered)
+    languages = all_languages()
+    if found and any(found[0] in d.interrogative_openers for d in languages):
+        return False
+    return not any(w in d.interrogatives for w in found for d in languages)
 
 
 def choice_options(text: str) -> tuple[str, str] | None:

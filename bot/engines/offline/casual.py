@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from bot.engines.offline.language_data import language_data
+from bot.engines.offline.language_data import all_languages, language_data
 from bot.language.languages import SUPPORTED_LANGUAGES
 
 
@@ -41,6 +41,16 @@ def _table(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
     forms = sorted(full, key=len, reverse=True)
     alternatives = "|".join(re.escape(f) + (r"(?![\w'’])" if f[-1].isalnum() else "") for f in forms)
     return re.compile(rf"(?<![\w'’/])(?:{alternatives})", re.IGNORECASE), full
+
+
+def without_exclusions(text: str) -> str:
+    """``text`` without what it sets aside ("besides the timing, what...", "chi altro oltre ad
+    AWS...?"): the words after "besides / oltre a" name what is *not* asked about, so they are
+    not topic words (``exclusion_cues`` in the data files, either language)."""
+    for data in all_languages():
+        for cue in data.exclusion_cues:
+            text = cue.sub(" ", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
 
 
 def name_forms(texts: Iterable[str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from bot.engines.offline.answer_types import (
     question_type,
     stated_quantity,
 )
-from bot.engines.offline.casual import with_names, written_out
+from bot.engines.offline.casual import with_names, without_exclusions, written_out
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
 from bot.knowledge.articles import Article, KnowledgeBase
@@ -52,6 +52,8 @@ MIN_MEANING_SCORE = 0.95
 # engineers will work on the project?"); follow-ups and paraphrases of a date below 0.5 are lost.
 KIND_ALONE_TYPES = ("amount", "duration", "date", "count")
 MIN_KIND_SIMILARITY = 0.5
+# The kinds of answer a company's division gives for the company: who spoke, what was said.
+SPOKEN_TYPES = ("speaker", "opinion")
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
 MAX_BRIEF_POINTS = 6  # and at most this many articles in a briefing: the newest, or those asked for
 SCOPE_TITLES = 3  # articles named when a question is not covered
@@ -69,7 +71,8 @@ class OfflineEngine:
 
     def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
         history = [replace(t, content=self._read(t.content, t.language)) if t.role == "user" else t for t in history]
-        matches = self._answering_matches(self._read(question, language), history)
+        question = self._read(question, language)
+        matches = self._answering_matches(question, history) or self._from_division(question, history)
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
@@ -80,7 +83,7 @@ class OfflineEngine:
 
     def _read(self, text: str, language: str) -> str:
         """A question as written in full, with the names the articles know written as they do."""
-        return with_names(written_out(text, language), self.index.name_forms)
+        return with_names(without_exclusions(written_out(text, language)), self.index.name_forms)
 
     def refusal(self, language: str) -> Draft:
         newest = self.knowledge.newest_first
@@ -135,8 +138,16 @@ class OfflineEngine:
             # a OpenAI?": the list of suppliers names both, the deal's passage says what).
             found = self._by_meaning(question, wanted, history, matches) or self._by_choice(question, matches)
             answering = [m for m in matches[1:] if _answers([m])]
+            if found and answering and not self.index.holds_the_thing(question, found[0].passage, answer_type=wanted):
+                # The passage nearest in meaning shares only the question's names ("Cosa fornisce
+                # AWS a OpenAI?": what AWS's CEO said), another says what is asked: that one.
+                found = []
             if not found and not answering:
-                found = self._by_kind_alone(question, wanted, matches) or self._why_of_answer(question, wanted, history)
+                found = (
+                    self._by_kind_alone(question, wanted, matches)
+                    or self._why_of_answer(question, wanted, history)
+                    or self._kind_in_answer(question, wanted, history, own_words)
+                )
             if found or not answering:
                 return found
             matches = answering
@@ -146,6 +157,22 @@ class OfflineEngine:
             if _answers([other]) and other.score >= SECOND_PASSAGE_SHARE * best.score:
                 chosen.append(other)
         return chosen
+
+    def _from_division(self, question: str, history: Sequence[Turn]) -> list[Match]:
+        """A question about what someone at a company said ("did anyone from Amazon comment?"),
+        or its follow-up ("what did he say?"), that no passage answers: read as about the
+        company's division the articles name with the company's name ("Amazon Web Services
+        (AWS)"): its CEO speaks for Amazon. Never a question about anything else: Amazon's own
+        money, shares or founders are not AWS's."""
+        earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
+        kind = question_type(question).name or (question_type(earlier).name if earlier else None)
+        if kind not in SPOKEN_TYPES:
+            return []
+        read = [replace(t, content=self.index.as_divisions(t.content)) if t.role == "user" else t for t in history]
+        divided = self.index.as_divisions(question)
+        if divided == question and read == list(history):
+            return []
+        return self._answering_matches(divided, read)
 
     def _by_meaning(
         self, question: str, wanted: QuestionType, history: Sequence[Turn], matches: list[Match]
@@ -202,8 +229,12 @@ class OfflineEngine:
 
     def _says_the_thing(self, question: str, passage, wanted: QuestionType) -> bool:
         """Whether a yes/no question is about something ``passage`` says (one of its topic words
-        that is not a name, or a synonym); any other question passes."""
-        return not is_yes_no(question) or self.index.holds_the_thing(question, passage, answer_type=wanted)
+        that is not a name, or a synonym); any other question passes, and so does one asking
+        whether someone spoke ("did anyone from AWS comment on the deal?"): what was said is
+        what it asks about, and the kind of answer checks that."""
+        if not is_yes_no(question) or wanted.name in SPOKEN_TYPES:
+            return True
+        return self.index.holds_the_thing(question, passage, answer_type=wanted)
 
     def _why_of_answer(self, question: str, wanted: QuestionType, history: Sequence[Turn]) -> list[Match]:
         """A "why" follow-up about the previous answer in words no passage uses ("Why is that
@@ -215,6 +246,21 @@ class OfflineEngine:
         previous = next((t for t in reversed(history) if t.role == "assistant"), None)
         cited = self.knowledge.passage(previous.citations[0]) if previous and previous.citations else None
         if cited is None or not self.index.explains(cited):
+            return []
+        return [Match(cited, 0.0, 0.0, True)]
+
+    def _kind_in_answer(
+        self, question: str, wanted: QuestionType, history: Sequence[Turn], own_words: list[frozenset[str]]
+    ) -> list[Match]:
+        """A follow-up that asks only for a kind of answer, with no word of its own ("what did he
+        say?", "e cosa ha detto?"): the passage the previous answer quoted, when it holds that
+        kind (what someone said); a passage that does not ("and when?" after a quote) leaves it
+        refused."""
+        if wanted.name is None or wanted.name == "reason" or own_words or self.index.names_in(question):
+            return []
+        previous = next((t for t in reversed(history) if t.role == "assistant"), None)
+        cited = self.knowledge.passage(previous.citations[0]) if previous and previous.citations else None
+        if cited is None or not self.index.holds_kind(cited, wanted):
             return []
         return [Match(cited, 0.0, 0.0, True)]
 

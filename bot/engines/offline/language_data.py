@@ -37,6 +37,10 @@ class LanguageData:
     agent_endings: tuple[str, ...]  # endings of agent nouns ("maker", "produttore")
     owner_links: frozenset[str]  # "the CEO *of* Google", "il CEO *di* Google": the name owns the word before
     owner_marks: frozenset[str]  # "Google*'s* CEO": the name owns the word after
+    # "besides the timing", "oltre ad AWS": what a question sets aside, removed before it is read.
+    exclusion_cues: tuple[re.Pattern[str], ...]
+    having_verbs: frozenset[str]  # "ha bisogno di X": the noun after them is the verb's, not X's
+    possessives: frozenset[str]  # "*its* exclusivity": the thing belongs to the sentence's first name
     attribute_words: frozenset[str]  # "which *model* of GPU": asks for a named value of the thing
     answer_types: tuple[AnswerType, ...]
     evidence: dict[str, tuple[re.Pattern[str], ...]]
@@ -61,6 +65,10 @@ class LanguageData:
     # A yes/no question ("does X still own a stake?", "si può rinnovare o no?"): what it asks about
     # must be said by the passage that answers it, not only the names around it.
     yes_no_cues: tuple[re.Pattern[str], ...] = ()
+    # The interrogative words ("who", "quando"): a question with none of them, in any language,
+    # asks yes or no ("OpenAI usa anche Google Cloud?"); the openers count only opening it ("che").
+    interrogatives: frozenset[str] = frozenset()
+    interrogative_openers: frozenset[str] = frozenset()
     # A choice between two options ending the question ("software or infrastructure?"): groups a, b.
     choice_cues: tuple[re.Pattern[str], ...] = ()
     # A date a question about when states to check ("per quando..., 2025?"): group `date`.
@@ -85,6 +93,9 @@ def language_data(language: str) -> LanguageData:
         agent_endings=tuple(raw["agent_endings"].split()),
         owner_links=frozenset((raw.get("owner_links") or "").split()),
         owner_marks=frozenset((raw.get("owner_marks") or "").split()),
+        exclusion_cues=_compiled(raw.get("exclusion_cues") or []),
+        having_verbs=frozenset((raw.get("having_verbs") or "").split()),
+        possessives=frozenset((raw.get("possessives") or "").split()),
         attribute_words=frozenset((raw.get("attribute_words") or "").split()),
         answer_types=tuple(
             AnswerType(
@@ -101,6 +112,8 @@ def language_data(language: str) -> LanguageData:
         asking_words=frozenset((raw.get("asking_words") or "").split()),
         exact_cues=_compiled(raw.get("exact_cues") or []),
         yes_no_cues=_compiled(raw.get("yes_no_cues") or []),
+        interrogatives=frozenset((raw.get("interrogatives") or "").split()),
+        interrogative_openers=frozenset((raw.get("interrogative_openers") or "").split()),
         choice_cues=_compiled(raw.get("choice_cues") or []),
         checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),

@@ -21,6 +21,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from bot.engines.offline.answer_types import (
     QuestionType,
@@ -45,6 +46,7 @@ _OWNER_NEAR = 5  # words: how close a thing must stand to the name that owns it 
 # lists Microsoft among possible suppliers 17 words away.
 _QUANTITY_NEAR = 14
 _QUANTITY_TYPES = ("amount", "count")
+_SUBJECT_WITHIN = 2  # words: a name this near the start opens its sentence ("The town's choice...")
 _VALUE_NEAR = 3  # words: how close a named value must stand to the thing ("GB200 GPUs")
 
 _STEMMER_NAMES = {"it": "italian", "en": "english"}
@@ -80,6 +82,7 @@ class _Field:
     names: frozenset[str] = frozenset()  # a question's proper names, lower-cased
     is_translation: bool = False  # the passage's own text, in one of its languages
     named_at: frozenset[int] = frozenset()  # the positions of proper names and codes ("Nvidia", "GB200")
+    possessive_at: frozenset[int] = frozenset()  # the positions of possessives ("its", "sua")
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class _Reading:
     owned: list[tuple[str, _Concept]] = ()  # (name, thing): "Microsoft's GPUs"
     valued: list[_Concept] = ()  # things whose named value is asked for ("which *model* of GPU")
     future: bool = False  # a yes/no question about what will happen ("Will OpenAI renew...?")
+    phrases: tuple[tuple[str, ...], ...] = ()  # names written in several words ("Google Cloud"), lower-cased
 
 
 class PassageIndex:
@@ -120,6 +124,7 @@ class PassageIndex:
         self._value_words = frozenset().union(*(d.value_words for d in data))
         self._which = {w: d for d in data for w in d.which_words}
         self._kind_words = frozenset().union(*(d.kind_words for d in data))
+        self._possessives = frozenset().union(*(d.possessives for d in data))
         # Words that name a kind of answer ("value", "anni", "opinion") say what is asked, not about what.
         self._type_words = frozenset(w for d in data for t in d.answer_types for w in t.absorb) - self._stopwords
         self._synonyms = synonyms or Synonyms({lang: s.stemWord for lang, s in self._stemmers.items()})
@@ -197,6 +202,8 @@ class PassageIndex:
         if reading is None:
             return None
         i = self._position[passage.id]
+        if not self._writes(i, reading.phrases):
+            return None
         score = self._bm25.get_scores(sorted(set().union(*(c.stems for c in reading.concepts))))[i]
         # Only the questions the passage answers that name nothing the asker did not name lend
         # their words here: found by meaning, a passage has not shown its own words fit.
@@ -334,7 +341,41 @@ class PassageIndex:
         total = sum(c.weight for c in concepts)
         owned, valued = self._attributions(query, concepts, names)
         future = any(p.search(query) for d in all_languages() for p in d.future_cues)
-        return _Reading(wanted, concepts, total, names, self._thing_asked(query, concepts), owned, valued, future)
+        asked = self._thing_asked(query, concepts)
+        return _Reading(wanted, concepts, total, names, asked, owned, valued, future, self._name_phrases(query))
+
+    def _name_phrases(self, text: str) -> tuple[tuple[str, ...], ...]:
+        """The names a question writes in several capitalised words, one of them a common word
+        the articles write in lower case ("Google Cloud", "Microsoft Teams"): they name something
+        else than the known name alone (Google's cloud division, not Google), so only a passage
+        that writes the whole of it speaks of it. Two names side by side ("OpenAI AWS") are not one."""
+        phrases, run = [], []
+        for match in _NAME.finditer(text):
+            word = match.group(0)
+            lowered = word.lower()
+            gap = text[run[-1][1] : match.start()] if run else ""
+            opens = not text[: match.start()].strip() or text[: match.start()].rstrip()[-1] in "?.!:"
+            named = word[0].isupper() and lowered not in self._stopwords and lowered not in self._filler
+            if run and (gap.strip() or not named):
+                phrases.append(run)
+                run = []
+            if named and not (opens and lowered not in self.name_forms):
+                run.append((lowered, match.end()))
+        phrases.append(run)
+        return tuple(
+            tuple(w for w, _ in run)
+            for run in phrases
+            if len(run) > 1
+            and any(w in self.name_forms for w, _ in run)
+            and any(w not in self.name_forms for w, _ in run)
+        )
+
+    def _writes(self, i: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+        """Whether passage ``i`` writes each of the names in several words, word for word."""
+        if not phrases:
+            return True
+        texts = [words(self._short_forms(t)) for t in self.passages[i].texts.values()]
+        return all(any(_occurrences(phrase, tokens) for tokens in texts) for phrase in phrases)
 
     def _attributions(
         self, text: str, concepts: list[_Concept], names: frozenset[str]
@@ -344,6 +385,7 @@ class PassageIndex:
         tokens = words(text)
         by_word = {w: c for c in concepts if not c.filler and not c.role for w in c.stems}
         links = frozenset().union(*(d.owner_links for d in all_languages()))
+        having = frozenset().union(*(d.having_verbs for d in all_languages()))
         marks = frozenset().union(*(d.owner_marks for d in all_languages()))
         attributes = frozenset().union(*(d.attribute_words for d in all_languages()))
         kind_words = self._kind_words | links
@@ -357,7 +399,9 @@ class PassageIndex:
             if word in names:
                 if k + 1 < len(tokens) and tokens[k + 1] in marks and (found := thing(k + 2, word)):
                     owned.append((word, found))
-                if k >= 2 and tokens[k - 1] in links and (found := thing(k - 2, word)):
+                # "ha bisogno di AWS": a bare noun after a verb of having is what someone needs, not AWS's.
+                verb = k >= 3 and tokens[k - 3] in having
+                if k >= 2 and tokens[k - 1] in links and not verb and (found := thing(k - 2, word)):
                     owned.append((word, found))
             elif word in attributes and k <= 3:
                 after = k + 1
@@ -377,7 +421,8 @@ class PassageIndex:
             owner, things = frozenset({name}), [_positions(_all(concept), f) for f in lenders]
             # Only a thing the passage holds can be someone else's there; one it lacks is left to coverage.
             pairs = zip(lenders, things, strict=True)
-            if any(things) and not any(_near(_positions(owner, f), t, _OWNER_NEAR) for f, t in pairs):
+            near = (_near(_positions(owner, f), t, _OWNER_NEAR) or _its(f, owner, t) for f, t in pairs)
+            if any(things) and not any(near):
                 return False
         for concept in reading.valued:
             if not any(_valued(f, _positions(_all(concept), f), reading.names) for f in fields):
@@ -386,6 +431,8 @@ class PassageIndex:
 
     def _match(self, i: int, reading: _Reading, score: float) -> Match | None:
         concepts, names, asked = reading.concepts, reading.names, reading.asked
+        if not self._writes(i, reading.phrases):
+            return None  # "Google Cloud" is not the Google a list of cloud giants names
         # Read with every question the passage answers; when that does not put the words
         # together, read with only the questions that name nothing the asker did not name.
         found = self._found_in(i, concepts, self._terms[i], self._related[i], names, asked)
@@ -400,8 +447,9 @@ class PassageIndex:
 
     def _holds(self, i: int, reading: _Reading, terms: frozenset[str], related: frozenset[str]) -> bool:
         """Whether passage ``i`` holds the kind of answer asked for: for "why", also an
-        explanation after a colon of every topic word of the question the passage holds, when
-        they all stand before it ("Why is it a paradox?", not "Why does Amazon fund Anthropic?")."""
+        explanation after a colon of every topic word of the question the passage holds that is
+        not a name, when they all stand before it ("Why is it a paradox?", "Perché si parla di
+        paradosso per Amazon?"; not "Why does Amazon fund Anthropic?")."""
         wanted = reading.wanted
         if reading.future and not all(self._says(c, i, terms, related) for c in reading.concepts):
             # What will happen is answered only by a passage that says all of it: "Will OpenAI
@@ -423,8 +471,11 @@ class PassageIndex:
         explained = self._explained[i]
         if wanted.name != "reason" or not explained:
             return False
+        # The names may stand anywhere ("Perché si parla di paradosso per Amazon?": Amazon is in
+        # the explanation); what is asked about must stand before the colon.
         topic = [c for c in reading.concepts if not c.filler and _found(c, terms, related)]
-        return bool(topic) and all(_found(c, *explained) for c in topic)
+        own = [c for c in topic if not c.stems & reading.names]
+        return bool(own) and all(_found(c, *explained) for c in own)
 
     def _values_a_name_alone(self, reading: _Reading) -> bool:
         """Whether an amount question asks what a name itself is worth: every topic word of it is
@@ -594,6 +645,37 @@ class PassageIndex:
         wanted = answer_type or question_type(text)
         return [c.stems for c in self._concepts(self._short_forms(text), wanted) if not c.filler]
 
+    @cached_property
+    def _divisions(self) -> dict[str, str]:
+        """The names opening the long form of exactly one acronym, named on their own too:
+        {"amazon": "aws"} for "Amazon Web Services (AWS)" and "Amazon funds Anthropic". Found on
+        the first question that needs them, not with the index."""
+        openers: dict[str, list[str]] = {}
+        for acronym, form in self._acronyms.items():
+            openers.setdefault(form[0], []).append(acronym)
+        return {
+            name: found[0]
+            for name, found in openers.items()
+            if len(found) == 1 and self._named_alone(name, self._acronyms[found[0]])
+        }
+
+    def _named_alone(self, name: str, form: tuple[str, ...]) -> bool:
+        """Whether some passage names ``name`` on its own, not as the start of ``form`` (a company
+        apart from its division: "Amazon funds Anthropic"), as a name."""
+        pattern = re.compile(rf"\b{re.escape(name)}\b(?!\s+{re.escape(form[1])}\b)", re.IGNORECASE)
+        return name in self.name_forms and any(pattern.search(t) for p in self.passages for t in p.texts.values())
+
+    def as_divisions(self, text: str) -> str:
+        """``text`` with each name that opens the long form of one acronym the articles define
+        written as that acronym: "Amazon" as "AWS" when they define "Amazon Web Services (AWS)".
+        What someone at a company's division said, the company's people said; not what the
+        company owns, invests or earns, so the engine reads a question this way only when it
+        asks who spoke or what was said (``OfflineEngine``)."""
+        for parent, acronym in self._divisions.items():
+            alone = rf"\b{re.escape(parent)}\b(?!\s+{re.escape(self._acronyms[acronym][1])}\b)"
+            text = re.sub(alone, acronym.upper(), text, flags=re.IGNORECASE)
+        return text
+
     def _short_forms(self, text: str) -> str:
         """The question with each long form an article defines written as its acronym
         ("Amazon Web Services" -> "AWS"), so that it is one name, found wherever either is."""
@@ -665,6 +747,7 @@ class PassageIndex:
             field.names,
             field.is_translation,
             field.named_at,
+            field.possessive_at,
         )
 
     def _field(
@@ -692,7 +775,9 @@ class PassageIndex:
         named_at = frozenset(
             k for k, w in enumerate(cased) if _CODE_LIKE.fullmatch(w) or (k > 0 and w[:1].isupper())
         ) if len(cased) == len(tokens) else frozenset()
-        return _Field(tuple(stems), tuple(related), is_bag, is_question, names, named_at=named_at)
+        possessive_at = frozenset(k for k, w in enumerate(tokens) if w in self._possessives)
+        return _Field(tuple(stems), tuple(related), is_bag, is_question, names, named_at=named_at,
+                      possessive_at=possessive_at)  # fmt: skip
 
     def _read_word(self, w: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
         content = w not in self._stopwords and not w.isdigit()
@@ -719,6 +804,19 @@ def _all(concept: _Concept) -> frozenset[str]:
 
 def _near(first: tuple[int, ...], second: tuple[int, ...], distance: int) -> bool:
     return any(abs(a - b) <= distance for a in first for b in second)
+
+
+def _its(field: _Field, owner: frozenset[str], things: tuple[int, ...]) -> bool:
+    """Whether a thing stands right after a possessive that refers to ``owner``: the name that
+    opens the sentence, its subject ("*OpenAI*'s choice of AWS marks the end of *its*
+    exclusivity"); not a name further on ("AWS's exclusivity" is not said there)."""
+    named = _positions(owner, field)
+    if not named or not field.possessive_at or min(named) > _SUBJECT_WITHIN:
+        return False
+    first = min(named)
+    if any(k < first for k in field.named_at):
+        return False
+    return any(p - 1 in field.possessive_at and p - 1 > first for p in things)
 
 
 def _valued(field: _Field, things: tuple[int, ...], asked_names: frozenset[str]) -> bool:
