@@ -37,6 +37,13 @@ def shared_store(request, tmp_path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def shared_file(tmp_path) -> str:
+    """A SQLite file both processes share, for the tests of where an answer goes: the bookkeeping
+    under them runs on PostgreSQL in the tests above and in tests/test_handoff_store.py."""
+    return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+
+
 def replica(env: dict[str, str], fake_slack):
     """A Slack process taking questions once ready: its store open, its knowledge loaded and the
     engines warmed, so that a first start's work never holds a question past its short lease."""
@@ -98,11 +105,11 @@ async def test_a_slack_question_whose_process_is_killed_is_answered_once_by_anot
 
 
 async def test_an_ask_command_whose_process_is_killed_is_answered_once_by_another(
-    slack_api, fake_openai, tmp_path, shared_store
+    slack_api, fake_openai, tmp_path, shared_file
 ):
     slow = True
     fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
-    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_file, **HANDOFF)
     async with replica(env, slack_api) as (a, sender), replica(env, slack_api) as (b, _):
         assert (await sender.command("/ask", "How much is the deal worth?"))[0] == 200
         await wait_until(lambda: model_calls(fake_openai) == 1)
@@ -121,11 +128,11 @@ async def test_an_ask_command_whose_process_is_killed_is_answered_once_by_anothe
 
 
 async def test_an_ask_command_recovered_where_the_bot_may_not_post_is_answered_through_its_response_url(
-    slack_api, fake_openai, tmp_path, shared_store
+    slack_api, fake_openai, tmp_path, shared_file
 ):
     slow = True
     fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
-    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF)
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_file, **HANDOFF)
     async with replica(env, slack_api) as (a, sender), replica(env, slack_api):
         await sender.command("/ask", "How much is the deal worth?")
         await wait_until(lambda: model_calls(fake_openai) == 1)
@@ -137,15 +144,15 @@ async def test_an_ask_command_recovered_where_the_bot_may_not_post_is_answered_t
         await asyncio.sleep(2 * LEASE)
     [answer] = [c for c in slack_api.calls_to("response_url") if "$38 billion" in blocks_text(c)]
     assert answer.args["response_type"] == "in_channel"  # everyone sees it, as a live /ask's
-    [row] = [question_row(shared_store, key) for key in recorded_keys(shared_store) if key.startswith("slack:command:")]
+    [row] = [question_row(shared_file, key) for key in recorded_keys(shared_file) if key.startswith("slack:command:")]
     assert row[1] == "done" and row[0].reply_url == ""  # the response_url is not kept once answered
 
 
 async def test_a_lapsed_command_past_its_age_limit_gets_an_apology_for_the_asker_alone(
-    slack_api, fake_openai, tmp_path, shared_store
+    slack_api, fake_openai, tmp_path, shared_file
 ):
     fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER)
-    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_store, **HANDOFF,
+    env = slack_env(tmp_path, slack_api, fake_openai, BRIEFBOT_DATABASE_URL=shared_file, **HANDOFF,
                     BRIEFBOT_HANDOFF_MAX_AGE="1")  # fmt: skip
     async with replica(env, slack_api) as (a, sender), replica(env, slack_api) as (b, _):
         await sender.command("/brief", "it")
@@ -158,7 +165,7 @@ async def test_a_lapsed_command_past_its_age_limit_gets_an_apology_for_the_asker
     assert apology.method == "response_url" and apology.args["response_type"] == "ephemeral"
     assert slack_api.calls_to("chat.postMessage") == [] and model_calls(fake_openai) == 1
     assert "giving up on question slack:command:" in b_log
-    [row] = [question_row(shared_store, key) for key in recorded_keys(shared_store)]
+    [row] = [question_row(shared_file, key) for key in recorded_keys(shared_file)]
     assert row[1] == "abandoned" and row[0].reply_url == ""
 
 
@@ -279,13 +286,13 @@ async def test_a_discord_question_whose_process_is_killed_is_answered_once_by_th
 
 
 async def test_a_discord_ask_whose_process_is_killed_is_answered_once_through_its_follow_up_by_the_next_one(
-    fake_discord, fake_openai, tmp_path, shared_store
+    fake_discord, fake_openai, tmp_path, shared_file
 ):
     from tests.fakes.discord_server import APP_ID
 
     slow = True
     fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
-    env = discord_env(tmp_path, fake_discord, fake_openai, shared_store)
+    env = discord_env(tmp_path, fake_discord, fake_openai, shared_file)
     interaction = fake_discord.interaction("ask", {"question": "How much is the deal worth?"})
     follow_ups = f"/webhooks/{APP_ID}/{interaction['token']}"
 
@@ -307,16 +314,16 @@ async def test_a_discord_ask_whose_process_is_killed_is_answered_once_through_it
     [answer] = answers()  # in place of A's "thinking", through the interaction's own follow-up
     assert "38 billion" in answer
     assert f"answering question discord:interaction:{interaction['id']} whose process stopped" in b.log
-    _, status, _ = question_row(shared_store, f"discord:interaction:{interaction['id']}")
+    _, status, _ = question_row(shared_file, f"discord:interaction:{interaction['id']}")
     assert status == "done"
 
 
 async def test_a_discord_follow_up_whose_process_is_killed_is_answered_once_in_its_thread_by_the_next_one(
-    fake_discord, fake_openai, tmp_path, shared_store
+    fake_discord, fake_openai, tmp_path, shared_file
 ):
     slow = False
     fake_openai.responder = lambda _body: Delay(60, GROUNDED_ANSWER) if slow else GROUNDED_ANSWER
-    env = discord_env(tmp_path, fake_discord, fake_openai, shared_store)
+    env = discord_env(tmp_path, fake_discord, fake_openai, shared_file)
     question = fake_discord.mention("How much is the deal worth?")
     thread = int(question["id"])
     async with discord_replica(env) as a:
@@ -340,7 +347,7 @@ async def test_a_discord_follow_up_whose_process_is_killed_is_answered_once_in_i
     _first, asked, answered = posts_to(fake_discord, thread)
     assert asked == f"**alice**: {button['label']}" and "38 billion" in answered
     assert f"answering question discord:interaction:{press['id']} whose process stopped" in b.log
-    _, status, _ = question_row(shared_store, f"discord:interaction:{press['id']}")
+    _, status, _ = question_row(shared_file, f"discord:interaction:{press['id']}")
     assert status == "done"
 
 
