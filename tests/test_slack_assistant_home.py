@@ -101,8 +101,10 @@ async def test_a_follow_up_button_in_an_assistant_thread_continues_that_threads_
         message = {"type": "message", "ts": answer.response["ts"], "thread_ts": THREAD, "user": "UBOT0001", "text": ""}
         press = block_action(first["action_id"], first["value"], message=message, channel=DM_CHANNEL)
         await send_interaction(running.sender, press)
-        _, asked, second = await slack_api.wait_for("chat.postMessage", 3)
-    assert asked.args["thread_ts"] == THREAD and second.args["thread_ts"] == THREAD
+        _, asked, placeholder = await slack_api.wait_for("chat.postMessage", 3)
+        [second] = await slack_api.wait_for("chat.update")  # the answer, in place of the ⏳
+    assert asked.args["thread_ts"] == THREAD and placeholder.args["thread_ts"] == THREAD
+    assert second.args["ts"] == placeholder.response["ts"] and "openai-aws/" in blocks_text(second)
     assert first["value"] in model.requests[1][-1]["content"]
     assert "How much is the deal worth?" in " ".join(m["content"] for m in model.requests[1])  # same conversation
 
