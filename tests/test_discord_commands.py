@@ -128,3 +128,20 @@ async def test_a_failed_sync_is_logged_and_mentions_still_work(fake_discord, tmp
         await fake_discord.wait_for(lambda r: r.path == f"/channels/{question['id']}/messages")
 
     assert "could not sync the slash commands (HTTP 403)" in caplog.text
+
+
+async def test_a_command_being_answered_is_one_the_clients_hand_off_scan_leaves_alone(fake_discord, tmp_path):
+    """The scan that recovers lapsed questions skips those its own process is answering: a
+    command's must be among them, or a lapsed lease under a stalled loop gets it answered twice."""
+    import asyncio
+
+    settings = discord_settings(fake_discord, tmp_path)
+    model = ScriptedModel(gate=asyncio.Event())
+    async with real_briefer(settings, model) as briefer, running_bot(settings, briefer) as client:
+        interaction = fake_discord.interaction("ask", {"question": "How much is the deal worth?"})
+        await fake_discord.dispatch("INTERACTION_CREATE", interaction)
+        await asyncio.wait_for(model.started.wait(), 10)
+        assert f"discord:interaction:{interaction['id']}" in client.handoff.in_flight
+        model.gate.set()
+        await fake_discord.wait_for(for_interaction(interaction), count=2)
+    assert not client.handoff.in_flight

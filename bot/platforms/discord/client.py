@@ -76,7 +76,7 @@ class BriefbotDiscordClient(discord.AutoShardedClient):
         self.handoff = Handoff.for_briefer(briefer)
         self._recovery: asyncio.Task | None = None
         self.tree = app_commands.CommandTree(self)
-        register_commands(self.tree, briefer)
+        register_commands(self.tree, briefer, self.handoff)
         register_discord_digest(self.tree, settings, briefer)
         register_discord_news(self.tree, settings, briefer)
 

@@ -26,9 +26,9 @@ QUESTION_LIMIT = 2000
 COMMANDS = ("/ask", "/brief")  # recorded for the hand-off with the command as their target
 
 
-def register_commands(tree: app_commands.CommandTree, briefer) -> None:
-    """Add briefbot's commands to ``tree``."""
-    handoff = Handoff.for_briefer(briefer)
+def register_commands(tree: app_commands.CommandTree, briefer, handoff: Handoff) -> None:
+    """Add briefbot's commands to ``tree``; ``handoff``: the client's, whose scan must know the
+    commands this process is answering."""
 
     @tree.command(name="brief", description="A short briefing on the news articles")
     @app_commands.describe(language="Language of the briefing (default: your Discord language)")
