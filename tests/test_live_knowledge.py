@@ -16,6 +16,18 @@ RUBIN = ("Nvidia presenta il chip Rubin\n\nIl nuovo acceleratore arriva nel 2026
          "Nvidia ha presentato Rubin, il successore di Blackwell, alla conferenza GTC di San Jose.\n")  # fmt: skip
 
 
+RUBIN_FILE = ("id: rubin\ntitle: Rubin\nlanguage: it\npublished: 2026-03-18\npassages:\n"
+              "  - {id: p1, it: Nvidia ha presentato Rubin a San Jose.}\n")  # fmt: skip
+
+
+async def watched_in(briefer, article_id: str, *, checks: int = 200) -> None:
+    """Give the watcher (polling every 0.05 s) time to swap in ``article_id``."""
+    for _ in range(checks):
+        if briefer.knowledge.article(article_id) is not None:
+            return
+        await asyncio.sleep(0.05)
+
+
 def forget_published(store) -> None:
     """The PostgreSQL test database outlives the test: leave no article behind for the next ones."""
     with store.engine.begin() as db:
@@ -69,15 +81,9 @@ async def test_the_watcher_polls_on_its_own_and_keeps_the_old_knowledge_when_the
         briefer.store.publish_article("broken", "v1", "id: broken\ntitle: [unclosed\n")
         await asyncio.sleep(0.3)
         assert [a.id for a in briefer.knowledge.articles] == ["openai-aws"]  # still answering from what it had
-        (briefer.settings.knowledge_dir / "rubin.yaml").write_text(
-            "id: rubin\ntitle: Rubin\nlanguage: it\npublished: 2026-03-18\npassages:\n"
-            "  - {id: p1, it: Nvidia ha presentato Rubin a San Jose.}\n"
-        )
+        (briefer.settings.knowledge_dir / "rubin.yaml").write_text(RUBIN_FILE)
         briefer.store.remove_article("broken")
-        for _ in range(100):
-            await asyncio.sleep(0.05)
-            if briefer.knowledge.article("rubin") is not None:
-                break
+        await watched_in(briefer, "rubin")
         assert sorted(a.id for a in briefer.knowledge.articles) == ["openai-aws", "rubin"]
     finally:
         task.cancel()
@@ -105,13 +111,9 @@ async def test_a_watcher_that_starts_while_the_database_is_down_picks_up_what_is
         assert not task.done()  # still watching, not crashed
         await proxy.up()
         writer = await asyncio.to_thread(Store, postgres_url)
-        await asyncio.to_thread(writer.publish_article, "rubin", "v1", "id: rubin\ntitle: Rubin\nlanguage: it\n"
-                                "published: 2026-03-18\npassages:\n  - {id: p1, it: Nvidia ha presentato Rubin.}\n")
+        await asyncio.to_thread(writer.publish_article, "rubin", "v1", RUBIN_FILE)
         writer.close()
-        for _ in range(200):
-            await asyncio.sleep(0.05)
-            if briefer.knowledge.article("rubin") is not None:
-                break
+        await watched_in(briefer, "rubin")
         assert sorted(a.id for a in briefer.knowledge.articles) == ["openai-aws", "rubin"]
     finally:
         task.cancel()
