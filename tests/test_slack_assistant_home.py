@@ -101,12 +101,29 @@ async def test_a_follow_up_button_in_an_assistant_thread_continues_that_threads_
         message = {"type": "message", "ts": answer.response["ts"], "thread_ts": THREAD, "user": "UBOT0001", "text": ""}
         press = block_action(first["action_id"], first["value"], message=message, channel=DM_CHANNEL)
         await send_interaction(running.sender, press)
-        _, asked, placeholder = await slack_api.wait_for("chat.postMessage", 3)
-        [second] = await slack_api.wait_for("chat.update")  # the answer, in place of the ⏳
-    assert asked.args["thread_ts"] == THREAD and placeholder.args["thread_ts"] == THREAD
-    assert second.args["ts"] == placeholder.response["ts"] and "openai-aws/" in blocks_text(second)
+        _, asked, second = await slack_api.wait_for("chat.postMessage", 3)
+        _, status = await slack_api.wait_for("assistant.threads.setStatus", 2)
+    assert asked.args["thread_ts"] == THREAD and second.args["thread_ts"] == THREAD
+    # The thread's own "is thinking…" status, set after the chosen question is shown (a bot message
+    # clears it), stands for the work: no ⏳ is posted and replaced.
+    assert status.args["status"] == "is thinking…" and status.args["thread_ts"] == THREAD
+    assert asked.at < status.at < second.at
+    assert "hourglass" not in second.args["text"] and "openai-aws/" in blocks_text(second)
+    assert not slack_api.calls_to("chat.update")
     assert first["value"] in model.requests[1][-1]["content"]
     assert "How much is the deal worth?" in " ".join(m["content"] for m in model.requests[1])  # same conversation
+
+
+async def test_a_follow_up_button_in_a_dm_thread_without_the_assistant_view_shows_a_placeholder(slack_api, tmp_path):
+    async with bot(slack_api, tmp_path) as running:
+        slack_api.fail("assistant.threads.setStatus", "invalid_thread")  # Slack refuses a status there
+        message = {"type": "message", "ts": "1729999401.000100", "thread_ts": THREAD, "user": "UBOT0001", "text": ""}
+        press = block_action("briefbot_follow_up_0", "Quanto vale l'accordo?", message=message, channel=DM_CHANNEL)
+        await send_interaction(running.sender, press)
+        _, placeholder = await slack_api.wait_for("chat.postMessage", 2)
+        [answer] = await slack_api.wait_for("chat.update")  # the answer, in place of the ⏳
+    assert "hourglass" in placeholder.args["text"] and placeholder.args["thread_ts"] == THREAD
+    assert answer.args["ts"] == placeholder.response["ts"] and "openai-aws/p3" in blocks_text(answer)
 
 
 def home_action(action_id: str, value: str) -> dict:

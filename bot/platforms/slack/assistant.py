@@ -14,11 +14,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.middleware.assistant.async_assistant import AsyncAssistant
 
 from bot.platforms.slack.listeners import SlackListeners, channel_conversation_id
+from bot.platforms.slack.posting import THINKING
 from bot.platforms.slack.render import plain_text_from_slack
 
 MAX_PROMPTS = 4  # Slack shows at most four suggested prompts
 TITLE_LIMIT = 80
-THINKING = "is thinking…"
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def build_assistant(listeners: SlackListeners) -> AsyncAssistant:
         try:
             if not await briefer.has_conversation(cid):
                 await set_title(_title(question))
-            await set_status(THINKING)  # Slack clears it when the reply is posted
+            await set_status(THINKING)
         except Exception as error:  # no status or title is no reason not to answer
             log.warning("could not set the assistant thread's status or title: %s", type(error).__name__)
         await listeners.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id,

@@ -28,7 +28,7 @@ from bot.platforms.slack.actions import (
     reply_blocks,
     with_blocks,
 )
-from bot.platforms.slack.posting import QUIET, STOPPING, WORKING, SlackPoster
+from bot.platforms.slack.posting import QUIET, STOPPING, THINKING, WORKING, SlackPoster
 from bot.platforms.slack.render import (
     SlackMessage,
     context_blocks,
@@ -226,7 +226,22 @@ class SlackListeners:
                                                blocks=context_blocks([asked]), **QUIET)  # fmt: skip
         except Exception:
             logger.warning("could not show the chosen follow-up in %s", channel)
-        await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=user, body=body)
+        # In an assistant thread (a thread in the DM) the sign of work is the thread's own status,
+        # set after the line above, since any message from the bot clears it.
+        in_dm_thread = channel.startswith("D") and thread_ts is not None
+        thinking = in_dm_thread and await self._show_thinking(channel, thread_ts)
+        await self.answer_in_thread(channel, thread_ts, cid, question, team=context.team_id, user=user,
+                                    placeholder=not thinking, body=body)  # fmt: skip
+
+    async def _show_thinking(self, channel: str, thread_ts: str) -> bool:
+        """Slack's "is thinking…" status in an assistant thread; False where Slack refuses it (a
+        DM thread of an app without the assistant view), so the caller shows ⏳ instead."""
+        try:
+            await self.client.assistant_threads_setStatus(channel_id=channel, thread_ts=thread_ts, status=THINKING)
+            return True
+        except Exception as error:
+            logger.info("no assistant status in %s (%s): showing a placeholder", channel, type(error).__name__)
+            return False
 
     async def answer_in_thread(self, channel: str, thread_ts: str | None, cid: str, question: str, *,
                                team: str = "", user: str = "", placeholder: bool = True,

@@ -20,6 +20,7 @@ from bot.language.phrases import BUSY_TEXT
 from bot.platforms.slack.render import SlackMessage, render_text
 
 WORKING = ":hourglass_flowing_sand: …"
+THINKING = "is thinking…"  # an assistant thread's status while the core works; Slack clears it on the reply
 STILL_WORKING = ":hourglass_flowing_sand: Ci sto ancora lavorando… / Still working on it…"
 STILL_WORKING_AFTER = 8.0  # seconds before the placeholder says so
 STOPPING = (
