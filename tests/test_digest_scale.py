@@ -25,7 +25,7 @@ class SlowPoster:
         self.posted: list[str] = []
         self.fail = fail
 
-    async def post(self, sub, reply, *, title):
+    async def post(self, sub, reply, *, title, rating_id=None):
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:

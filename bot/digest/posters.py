@@ -40,7 +40,8 @@ class Posted:
 class DigestPoster(Protocol):
     platform: str  # the platform's name, as in its subscriptions
 
-    async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted: ...
+    async def post(self, sub: Subscription, reply: Reply, *, title: str, rating_id: str | None = None) -> Posted:
+        """Post the digest; ``rating_id``: the id its 👍/👎 buttons carry (none: no buttons)."""
 
 
 class ChannelPacer:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from bot.answers.feedback import rating_id_or_none
 from bot.answers.reply import Reply
 from bot.digest.posters import ChannelGone, DigestPoster, PostFailed
 from bot.digest.schedule import UTC, due_slot, next_slot, parse_time_of_day
@@ -202,8 +203,11 @@ class DigestRunner:
         if content is None:
             await finish("skipped", detail="nothing new")
             return Outcome(*key[:2], "skipped", key[2], "nothing new since the last digest")
+        # Each post is rated on its own (a channel's 👎 is about what that channel got).
+        rating_id = await rating_id_or_none(self.store, content.reply, platform=sub.platform, question="",
+                                            channel=sub.channel, conversation_id="")  # fmt: skip
         try:
-            posted = await poster.post(sub, content.reply, title=content.title)
+            posted = await poster.post(sub, content.reply, title=content.title, rating_id=rating_id)
         except ChannelGone as gone:
             reason = _pause_reason(str(gone))
             log.warning("digest paused for %s %s: %s", sub.platform, sub.channel, reason)

@@ -85,7 +85,7 @@ class ToyDigestPoster:
         self.chat = chat
         self.pacer = pacer
 
-    async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted:
+    async def post(self, sub: Subscription, reply: Reply, *, title: str, rating_id: str | None = None) -> Posted:
         await self.pacer.wait(f"toy:{sub.channel}")
         try:
             first = await post_parts(self.chat, sub.channel, render_reply(reply))

@@ -48,6 +48,11 @@ async def reply_view(store, reply, *, question: str, channel: str, conversation_
     view = discord.ui.View(timeout=None)
     for number, follow_up in enumerate(reply.follow_ups):
         view.add_item(FollowUpButton(number, answer_id, label=follow_up))
+    return with_feedback(view, answer_id)
+
+
+def with_feedback(view: discord.ui.View, answer_id: str) -> discord.ui.View:
+    """``view`` with the 👍/👎 buttons for the reply kept for rating as ``answer_id``."""
     view.add_item(FeedbackButton("up", answer_id))
     view.add_item(FeedbackButton("down", answer_id))
     return view

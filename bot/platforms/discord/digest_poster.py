@@ -14,6 +14,7 @@ from discord.http import HTTPClient, Route, handle_message_parameters
 from bot.answers.reply import Reply
 from bot.config import ConfigError, Settings
 from bot.digest.posters import POST_TIMEOUT, ChannelGone, ChannelPacer, Posted, PostFailed
+from bot.platforms.discord.actions import with_feedback
 from bot.platforms.discord.posting import conversation_id, send_parts, thread_name
 from bot.platforms.discord.rate_limit_waits import count_rate_limit_waits
 from bot.platforms.discord.render import render_reply
@@ -35,12 +36,15 @@ class DiscordDigestPoster:
         self.pacer = pacer
         self.timeout = timeout
 
-    async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted:
+    async def post(self, sub: Subscription, reply: Reply, *, title: str, rating_id: str | None = None) -> Posted:
         first, *rest = render_reply(reply)
+        # The 👍/👎 go under the last part, as under an answer; the bot's gateway client handles them.
+        buttons = with_feedback(discord.ui.View(timeout=None), rating_id) if rating_id else None
         await self.pacer.wait(f"discord:{sub.channel}")
         try:
             async with asyncio.timeout(self.timeout):
-                message = await self.http.send_message(sub.channel, params=_message_params(first))
+                params = _message_params(first, None if rest else buttons)
+                message = await self.http.send_message(sub.channel, params=params)
         except discord.HTTPException as error:
             reason = f"HTTP {error.status}: {error.text}".strip(": ")
             raise (ChannelGone if error.status in GONE else PostFailed)(reason) from None
@@ -54,18 +58,20 @@ class DiscordDigestPoster:
         except discord.HTTPException as error:  # follow-ups then continue in the channel, replying to the bot
             log.warning("no thread for the digest in discord %s (HTTP %s)", sub.channel, error.status)
 
-        async def send(_: int, part: str) -> None:
+        async def send(index: int, part: str) -> None:
             await self.pacer.wait(f"discord:{sub.channel}")
+            last = index == len(rest) - 1
             async with asyncio.timeout(self.timeout):
-                await self.http.send_message(where, params=_message_params(part))
+                await self.http.send_message(where, params=_message_params(part, buttons if last else None))
 
         await send_parts(rest, send, what="digest continuation")
         guild = int(sub.workspace) if sub.workspace.isdigit() else None
         return Posted(message_id, conversation_id(guild, int(where)))
 
 
-def _message_params(content: str):
-    return handle_message_parameters(content=content, allowed_mentions=discord.AllowedMentions.none())
+def _message_params(content: str, view: discord.ui.View | None = None):
+    return handle_message_parameters(content=content, allowed_mentions=discord.AllowedMentions.none(),
+                                     view=view or discord.utils.MISSING)  # fmt: skip
 
 
 @asynccontextmanager

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.answers.reply import Reply
 from bot.config import Settings
 from bot.digest.posters import POST_TIMEOUT, ChannelGone, ChannelPacer, Posted, PostFailed
+from bot.platforms.slack.actions import feedback_block, with_blocks
 from bot.platforms.slack.listeners import channel_conversation_id
 from bot.platforms.slack.posting import post_parts, reason
 from bot.platforms.slack.render import render_reply
@@ -34,12 +35,15 @@ class SlackDigestPoster:
         self.pacer = pacer
         self.timeout = timeout
 
-    async def post(self, sub: Subscription, reply: Reply, *, title: str) -> Posted:
+    async def post(self, sub: Subscription, reply: Reply, *, title: str, rating_id: str | None = None) -> Posted:
         async def pace() -> None:
             await self.pacer.wait(f"slack:{sub.channel}")
 
+        messages = render_reply(reply)
+        if rating_id is not None:
+            messages = with_blocks(messages, [feedback_block(rating_id, reply.language)])
         try:
-            ts = await post_parts(self.client, sub.channel, render_reply(reply), pace=pace, timeout=self.timeout)
+            ts = await post_parts(self.client, sub.channel, messages, pace=pace, timeout=self.timeout)
         except SlackApiError as error:
             code = reason(error)
             raise (ChannelGone if code in GONE else PostFailed)(code) from None
