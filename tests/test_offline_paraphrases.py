@@ -14,9 +14,10 @@ from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.knowledge.articles import load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
-# Paraphrases of the shipped article that share too few of its words to be found by them.
+# Paraphrases of the shipped article that share too few of its words to be found by them (nor
+# by the words of the questions its passages answer: "price tag" is one of p3's since issue 12).
 PARAPHRASES = [
-    ("What's the price tag on the AWS deal?", "openai-aws/p3"),
+    ("How expensive is the AWS pact?", "openai-aws/p3"),
     ("Who is in charge of AWS?", "openai-aws/p8"),
 ]
 
