@@ -31,6 +31,13 @@ QUESTIONS = [
     for language, questions in passage.questions.items()
     for question in questions
 ]
+# A listed question the engine comes to answer from its passage fails the run (strict): take it off the list.
+CASES = [
+    pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason="listed: not answered from its passage"))
+    if case in NOT_ANSWERED_FROM_THEIR_PASSAGE
+    else case
+    for case in QUESTIONS
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +45,8 @@ def engine() -> OfflineEngine:
     return OfflineEngine(KNOWLEDGE)
 
 
-@pytest.mark.parametrize(("passage", "language", "question"), QUESTIONS)
+@pytest.mark.parametrize(("passage", "language", "question"), CASES)
 def test_each_question_is_answered_from_its_own_passage(engine, passage, language, question):
-    if (passage, language, question) in NOT_ANSWERED_FROM_THEIR_PASSAGE:
-        pytest.skip("listed: the engine does not answer it from its passage")
     draft = engine.answer(question, language)
     cited = [] if draft.refused else cited_ids(draft.text, KNOWLEDGE)
     # Quoted first, or second beside a passage that says the same thing (the subtitle's
