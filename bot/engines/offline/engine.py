@@ -103,7 +103,7 @@ class OfflineEngine:
             sections.append("\n".join([header, *points[:per_article]]))
         return Draft("\n\n".join(sections))
 
-    def _answering_matches(self, question: str, history: Sequence[Turn]) -> list[Match]:
+    def _answering_matches(self, question: str, history: Sequence[Turn], *, continuing: bool = False) -> list[Match]:
         if is_instruction(question):
             return []  # orders to the bot are not questions about the articles, whatever words they share
         earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
@@ -113,6 +113,10 @@ class OfflineEngine:
         wanted = question_type(question)
         if wanted.name is None:
             wanted = stated_quantity(question) or wanted
+        earlier = self._earlier_question(question, history) if history and not continuing else ""
+        if earlier and self._only_asks_a_kind(question, wanted):
+            found = self._answering_matches(question, history, continuing=True)
+            return found if self._continues(found, earlier, history) else []
         if self.index.missing_head(question, wanted):
             return []  # "What is Google's cloud revenue?": no article speaks of revenue at all
         own_words = self.index.topic_words(question, wanted)
@@ -157,6 +161,29 @@ class OfflineEngine:
             if _answers([other]) and other.score >= SECOND_PASSAGE_SHARE * best.score:
                 chosen.append(other)
         return chosen
+
+    def _continues(self, found: list[Match], earlier: str, history: Sequence[Turn]) -> bool:
+        """Whether ``found`` answers a follow-up with nothing of its own but the kind of answer
+        ("and for how much?", "e quanti soldi ci ha messo?"), which asks about what the
+        conversation was about: the previous question was answered, and the passage names whom
+        that question named (a company read as the division the articles name with it: "Did
+        OpenAI pick Amazon?" is about AWS's deal). Else the deal's amount would answer "how much
+        has Amazon put into Anthropic?"."""
+        previous = next((t for t in reversed(history) if t.role == "assistant"), None)
+        if not found or previous is None or not previous.citations:
+            return False  # the previous question was one the articles do not answer: nor this one
+        subject = self.index.names_in(self.index.as_divisions(earlier))
+        return found[0].passage.id in previous.citations or subject <= self._names_of(found[0].passage)
+
+    def _names_of(self, passage) -> frozenset[str]:
+        return frozenset().union(*(self.index.names_in(text) for text in passage.texts.values()))
+
+    def _only_asks_a_kind(self, question: str, wanted: QuestionType) -> bool:
+        """Whether a question names no one and its only topic words name the kind of answer
+        ("how much *money*?", "e per quanto *tempo*?") or there are none ("and why?")."""
+        if self.index.names_in(question):
+            return False
+        return all(self.index.names_a_kind(w) for w in self.index.topic_words(question, wanted))
 
     def _from_division(self, question: str, history: Sequence[Turn]) -> list[Match]:
         """A question about what someone at a company said ("did anyone from Amazon comment?"),
