@@ -66,3 +66,22 @@ async def test_how_much_or_how_long_about_the_deal_is_still_answered_by_the_deal
 
 async def test_the_same_question_asked_first_is_read_alone(network):
     assert await _cites(network, "how much is the deal worth?") == "net/p1"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how much infrastructure does Lumen need?", "how much GPU power does Lumen need?",
+     "how much cloud does Lumen need?", "di quanta infrastruttura ha bisogno Lumen?"],
+)  # fmt: skip
+async def test_how_much_of_a_thing_is_answered_by_a_count_of_it(network, question):
+    # "How much infrastructure": a quantity of a thing, not money; the thousands of GPUs answer.
+    # (In the shipped article, "How much computing power does OpenAI need?" was answered with the
+    # deal's price; tests/test_shipped_questions.py now expects the GPUs.)
+    assert await _cites(network, question) == "net/p5"
+
+
+@pytest.mark.parametrize(
+    "question", ["how much energy will Lumen's network use?", "quanta energia consumerà la rete di Lumen?"]
+)
+async def test_how_much_of_a_thing_no_passage_counts_is_refused(network, question):
+    assert await _cites(network, question) is None

@@ -176,6 +176,7 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
         "rate",
         "duration",
         "amount",
+        "measure",
         "count",
         "organisation",
         "organisations",

@@ -15,13 +15,10 @@ KNOWLEDGE = load_knowledge(Path(__file__).resolve().parent.parent / "knowledge")
 
 # Questions the passage answers that the offline engine does not answer from it (all were in the
 # file before issue 12's questions were added; kept, as the editor wrote them). The engine reads
-# "why" as asking for a stated reason (p4 gives none in so many words) and "how much" as asking
-# for an amount (p6 gives a count of GPUs; p3 holds the deal's amount).
+# "why" as asking for a stated reason, and p4 gives none in so many words.
 NOT_ANSWERED_FROM_THEIR_PASSAGE = {
     ("p4", "it", "Perché è una mossa strategica?"),
     ("p4", "en", "Why is it a strategic move?"),
-    ("p6", "it", "Di quanta potenza di calcolo ha bisogno OpenAI?"),
-    ("p6", "en", "How much computing power does OpenAI need?"),  # answered from p3, the deal's amount
     ("p11", "en", "What will decide who leads in AI?"),
 }
 

@@ -1,7 +1,8 @@
 """What a question asks for, and whether a passage holds that kind of answer.
 
 "Who...?" wants a person or role, "when / by when...?" a date or a period, "how much /
-quanto...?" an amount, "which companies...?" organisations, "why / perché...?" a reason.
+quanto...?" an amount ("how much compute / quanta potenza...?": a quantity of that thing, which a
+count answers, not a price), "which companies...?" organisations, "why / perché...?" a reason.
 A passage that lacks the kind of answer asked for does not answer, however many of the
 question's words it holds. The cues live in ``bot/engines/offline/data/<language>.yaml``.
 """
@@ -25,6 +26,7 @@ ACCEPTS = {
     "rate": ("rate",),
     "duration": ("duration", "date"),
     "amount": ("amount",),
+    "measure": ("count",),
     "count": ("count", "amount"),
     "organisation": ("organisation",),
     "organisations": ("organisations",),
@@ -58,9 +60,9 @@ class QuestionType:
 
 
 # The kinds of answer that are a quantity, whose unit the question may name.
-_QUANTITY_TYPES = ("amount", "count", "duration")
+_QUANTITY_TYPES = ("amount", "measure", "count", "duration")
 # The kinds of answer a question may ask for precisely; a precise date is a day.
-_PRECISE_TYPES = ("amount", "count", "duration", "date", "past_date")
+_PRECISE_TYPES = ("amount", "measure", "count", "duration", "date", "past_date")
 
 
 def question_type(text: str) -> QuestionType:

@@ -45,7 +45,7 @@ _OWNER_NEAR = 5  # words: how close a thing must stand to the name that owns it 
 # many GPUs will Microsoft provide?" is not answered by OpenAI's need for GPUs in a sentence that
 # lists Microsoft among possible suppliers 17 words away.
 _QUANTITY_NEAR = 14
-_QUANTITY_TYPES = ("amount", "count")
+_QUANTITY_TYPES = ("amount", "measure", "count")
 _SUBJECT_WITHIN = 2  # words: a name this near the start opens its sentence ("The town's choice...")
 _VALUE_NEAR = 3  # words: how close a named value must stand to the thing ("GB200 GPUs")
 
