@@ -4,13 +4,14 @@ They come from the passages' ``questions`` (written by an editor or by ingest). 
 offered only when the offline engine answers it with its own passage first, so a suggestion is
 never one the bot would refuse, whichever engine is configured; and only when the passage's text
 alone answers it too (an engine built without the ``questions``, which the offline engine also
-indexes): a question an editor got wrong cannot make itself answerable. Each passage is checked
-once, when it is first a candidate, by words only (the sentence embedder is not loaded for it).
+indexes): a question an editor got wrong cannot make itself answerable. Each question is checked
+once, when it is first a candidate, by words only (the sentence embedder is not loaded for it),
+and a passage's questions only as far as the first one that may be offered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
 
@@ -27,7 +28,7 @@ class FollowUps:
     def __init__(self, knowledge: KnowledgeBase, offline: OfflineEngine) -> None:
         self.knowledge = knowledge
         self.offline = offline
-        self._checked: dict[tuple[str, str], tuple[str, ...]] = {}  # (passage id, language) -> answerable
+        self._checked: dict[tuple[str, str, str], bool] = {}  # (passage id, language, question) -> may be offered
 
     def suggest(
         self, reply: Reply, *, asked: Iterable[str] = (), briefing: bool = False, limit: int = MAX_FOLLOW_UPS
@@ -59,19 +60,21 @@ class FollowUps:
         return tuple(chosen)
 
     def prepare(self) -> None:
-        """Check every candidate question now rather than during replies."""
+        """Check now, rather than during replies, each passage's questions up to the first that
+        may be offered (the one a reply offers, unless it was already asked)."""
         for passage in self.knowledge.passages:
             for language in passage.questions:
-                self._answerable(passage.id, language)
+                next(self._answerable(passage.id, language), None)
 
-    def _answerable(self, passage_id: str, language: str) -> tuple[str, ...]:
-        """The passage's questions in ``language`` that pass both checks (see the module)."""
-        key = (passage_id, language)
-        if key not in self._checked:
-            passage = self.knowledge.passage(passage_id)
-            questions = passage.questions.get(language, ()) if passage else ()
-            self._checked[key] = tuple(q for q in questions if self._answers_from(q, language, passage_id))
-        return self._checked[key]
+    def _answerable(self, passage_id: str, language: str) -> Iterator[str]:
+        """The passage's questions in ``language`` that pass both checks (see the module), in order."""
+        passage = self.knowledge.passage(passage_id)
+        for question in passage.questions.get(language, ()) if passage else ():
+            key = (passage_id, language, question)
+            if key not in self._checked:
+                self._checked[key] = self._answers_from(question, language, passage_id)
+            if self._checked[key]:
+                yield question
 
     def _answers_from(self, question: str, language: str, passage_id: str) -> bool:
         draft = self._by_words.answer(question, language)
