@@ -110,8 +110,10 @@ async def test_what_kind_of_thing_is_asked_for_is_found(briefer):
     assert await ask(briefer, "What kind of GPUs is NBW supplied with?") == "grid/p8"
 
 
-def test_quanta_asks_for_an_amount():
-    assert question_type("Quanta energia consumeranno le batterie?").name == "amount"
+async def test_quanta_asks_for_a_quantity_of_the_thing_and_no_passage_gives_one(briefer):
+    # "Quanta energia": a quantity of energy, not a price (round 12); no passage states one.
+    assert question_type("Quanta energia consumeranno le batterie?").name == "measure"
+    assert await ask(briefer, "Quanta energia consumeranno le batterie?") is None
 
 
 async def test_a_passage_and_its_translation_are_one_sentence(briefer):
