@@ -106,7 +106,7 @@ class OfflineEngine:
     def _answering_matches(self, question: str, history: Sequence[Turn], *, continuing: bool = False) -> list[Match]:
         if is_instruction(question):
             return []  # orders to the bot are not questions about the articles, whatever words they share
-        earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
+        earlier = _last_question(history)
         standing_for = self.index.about_others(question, earlier) if earlier else None
         if standing_for is not None:
             question, history = standing_for, ()  # "and OpenAI's?": the earlier question, about OpenAI
@@ -169,13 +169,15 @@ class OfflineEngine:
         that question named (a company read as the division the articles name with it: "Did
         OpenAI pick Amazon?" is about AWS's deal). Else the deal's amount would answer "how much
         has Amazon put into Anthropic?"."""
-        previous = next((t for t in reversed(history) if t.role == "assistant"), None)
+        previous = _last_turn(history, "assistant")
         if not found or previous is None or not previous.citations:
             return False  # the previous question was one the articles do not answer: nor this one
         subject = self.index.names_in(self.index.as_divisions(earlier))
         return found[0].passage.id in previous.citations or subject <= self._names_of(found[0].passage)
 
     def _names_of(self, passage) -> frozenset[str]:
+        """The names ``passage`` names, read as a question's are (its opening name counts: the
+        index's own list of a passage's names leaves out a name opening the sentence)."""
         return frozenset().union(*(self.index.names_in(text) for text in passage.texts.values()))
 
     def _only_asks_a_kind(self, question: str, wanted: QuestionType) -> bool:
@@ -191,7 +193,7 @@ class OfflineEngine:
         company's division the articles name with the company's name ("Amazon Web Services
         (AWS)"): its CEO speaks for Amazon. Never a question about anything else: Amazon's own
         money, shares or founders are not AWS's."""
-        earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
+        earlier = _last_question(history)
         kind = question_type(question).name or (question_type(earlier).name if earlier else None)
         if kind not in SPOKEN_TYPES:
             return []
@@ -270,7 +272,7 @@ class OfflineEngine:
         names someone or uses a word some passage uses."""
         if wanted.name != "reason" or self.index.names_in(question) or self.index.uses_any(question, wanted):
             return []
-        previous = next((t for t in reversed(history) if t.role == "assistant"), None)
+        previous = _last_turn(history, "assistant")
         cited = self.knowledge.passage(previous.citations[0]) if previous and previous.citations else None
         if cited is None or not self.index.explains(cited):
             return []
@@ -285,7 +287,7 @@ class OfflineEngine:
         refused."""
         if wanted.name is None or wanted.name == "reason" or own_words or self.index.names_in(question):
             return []
-        previous = next((t for t in reversed(history) if t.role == "assistant"), None)
+        previous = _last_turn(history, "assistant")
         cited = self.knowledge.passage(previous.citations[0]) if previous and previous.citations else None
         if cited is None or not self.index.holds_kind(cited, wanted):
             return []
@@ -295,7 +297,7 @@ class OfflineEngine:
         """The previous question, to read a follow-up with; none when the follow-up names
         someone the previous question did not ("E quello di OpenAI?" after "Chi è il CEO di
         AWS?" asks about OpenAI: read with the previous question, AWS's CEO would answer it)."""
-        earlier = next((t.content for t in reversed(history) if t.role == "user"), "")
+        earlier = _last_question(history)
         names = self.index.names_in(question)
         if not names <= self.index.names_in(earlier):
             return ""
@@ -341,6 +343,15 @@ class OfflineEngine:
 
     def _newest_first(self) -> tuple[Article, ...]:
         return self.knowledge.newest_first
+
+
+def _last_turn(history: Sequence[Turn], role: str) -> Turn | None:
+    return next((t for t in reversed(history) if t.role == role), None)
+
+
+def _last_question(history: Sequence[Turn]) -> str:
+    turn = _last_turn(history, "user")
+    return turn.content if turn else ""
 
 
 def _answers(matches: Sequence[Match]) -> bool:
