@@ -144,4 +144,9 @@ async def test_a_command_being_answered_is_one_the_clients_hand_off_scan_leaves_
         assert f"discord:interaction:{interaction['id']}" in client.handoff.in_flight
         model.gate.set()
         await fake_discord.wait_for(for_interaction(interaction), count=2)
+        # The answer is posted before the question is marked done: wait for that, not for the post.
+        for _ in range(500):
+            if not client.handoff.in_flight:
+                break
+            await asyncio.sleep(0.01)
     assert not client.handoff.in_flight
