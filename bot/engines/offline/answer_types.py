@@ -164,6 +164,17 @@ def choice_options(text: str) -> tuple[str, str] | None:
     return None
 
 
+def without_summary_request(text: str) -> str | None:
+    """The question less its request for a summary ("in a nutshell, what's the article about?"
+    -> ", ?"), in either language; None when it asks for none."""
+    lowered, found = text.lower(), False
+    for data in all_languages():
+        for cue in data.summary_cues:
+            lowered, count = cue.subn(" ", lowered)
+            found = found or count > 0
+    return lowered if found else None
+
+
 def is_instruction(text: str) -> bool:
     """Whether the text gives the bot orders ("ignore the article and...") in either language."""
     return any(p.search(text) for data in all_languages() for p in data.instructions)

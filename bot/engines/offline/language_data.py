@@ -75,6 +75,8 @@ class LanguageData:
     checked_date_cues: tuple[re.Pattern[str], ...] = ()
     # "What is OpenAI valued at / quanto vale OpenAI": the words that state what something is worth.
     value_words: frozenset[str] = frozenset()
+    # "In a nutshell, what's the article about?", "di cosa parla?": a request for the briefing.
+    summary_cues: tuple[re.Pattern[str], ...] = ()
 
 
 @cache
@@ -117,6 +119,7 @@ def language_data(language: str) -> LanguageData:
         choice_cues=_compiled(raw.get("choice_cues") or []),
         checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),
+        summary_cues=_compiled(raw.get("summary_cues") or []),
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
         everyday={str(k).lower(): str(v or "") for k, v in (raw.get("everyday") or {}).items()},
     )

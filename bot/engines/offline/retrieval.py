@@ -704,6 +704,8 @@ class PassageIndex:
             filler = word in weak
             weight = FILLER_WEIGHT if filler else self._weight(stems) * commonness(word)
             related = frozenset() if filler or word.isdigit() else self._expand(word)
+            if related is not None and not filler and not word.isdigit() and not self._anywhere(word):
+                related |= self._broader(word)
             concepts.append(_Concept(stems, weight, filler, related, word in roles))
         return concepts
 
@@ -712,6 +714,10 @@ class PassageIndex:
         Zipf above 5.5), which stand for too many senses to say what is asked: "investito"
         (invested) is not the noun "place" of "its place in the race"."""
         found = frozenset().union(*(self._synonyms.expand(word, lang) for lang in self._stemmers))
+        return frozenset(s for s in found if commonness(s) >= MIN_SYNONYM_COMMONNESS)
+
+    def _broader(self, word: str) -> frozenset[str]:
+        found = frozenset().union(*(self._synonyms.broader(word, lang) for lang in self._stemmers))
         return frozenset(s for s in found if commonness(s) >= MIN_SYNONYM_COMMONNESS)
 
     def _passage_fields(self, passage: Passage, knowledge: KnowledgeBase) -> list[_Field]:

