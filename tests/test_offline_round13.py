@@ -103,3 +103,36 @@ async def test_how_much_after_a_question_about_the_deals_companies_doing_somethi
     # rival: the deal's 2 billion is not what Aquavia put in.
     assert await _cites(network, "wait, Aquavia is also bankrolling one of Lumen's rivals??", "c1") == "net/p4"
     assert await _cites(network, "how much money have they put into it?", "c1") is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["does the author think the contest is played mostly on networks?",
+     "l'autore pensa che la partita si giochi soprattutto sulle reti?"],
+)  # fmt: skip
+async def test_what_the_author_thinks_is_what_the_article_says(network, question):
+    assert await _cites(network, question) == "net/p6"
+
+
+@pytest.mark.parametrize(
+    "question", ["what does Google think about the contest?", "cosa pensa Idrogest della partita sulle reti?"]
+)
+async def test_what_someone_else_thinks_still_needs_what_they_said(network, question):
+    assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["scusate, l'accordo è da 2 milioni o 2 miliardi?", "is the deal worth 2 million or 2 billion euros?"],
+)
+async def test_a_choice_between_figures_is_answered_by_the_passage_stating_one(network, question):
+    assert await _cites(network, question) == "net/p1"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Aquavia ha messo 1 o 3 miliardi in Nodo?", "is it 2 or 3 billion euros per year?",
+     "did Idrogest pay 2 million or 2 billion?"],
+)  # fmt: skip
+async def test_a_choice_between_figures_the_article_does_not_give_for_that_is_refused(network, question):
+    assert await _cites(network, question) is None

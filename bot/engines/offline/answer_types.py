@@ -15,7 +15,7 @@ from functools import cache
 from itertools import pairwise
 
 from bot.engines.offline.language_data import all_languages, language_data
-from bot.grounding.quantities import read, tokens
+from bot.grounding.quantities import Quantity, read, tokens
 from bot.grounding.wordlists import word_lists
 
 # Which kinds of evidence satisfy each question type.
@@ -117,6 +117,20 @@ def stated_quantity(text: str) -> QuestionType | None:
             units = units_named(lowered) if kind in _QUANTITY_TYPES else frozenset()
             return QuestionType(kind, frozenset(figure), units=units)
     return None
+
+
+def figures_offered(text: str) -> tuple[Quantity, ...]:
+    """The figures a question offers to choose from ("38 milioni o 38 miliardi?", "is it $38M or
+    $38B?"): the quantities it states in digits, read in whichever language finds more; none when
+    it states fewer than two (number words are too often not figures: "one of them", "o")."""
+    readings = [tuple(q for q in read(text, data.language).quantities if not q.from_words) for data in all_languages()]
+    found = max(readings, key=len)
+    return found if len(found) >= 2 else ()
+
+
+def states_figure(texts: dict[str, str], figure: Quantity) -> bool:
+    """Whether a passage, in any of its languages, states ``figure`` (same value; same unit where both name one)."""
+    return any(figure.matches(q) for language, text in texts.items() for q in read(text, language).quantities)
 
 
 def units_named(text: str) -> frozenset[str]:

@@ -14,10 +14,12 @@ from bot.answers.drafts import Draft
 from bot.engines.offline.answer_types import (
     QuestionType,
     choice_options,
+    figures_offered,
     is_instruction,
     is_yes_no,
     question_type,
     stated_quantity,
+    states_figure,
     without_summary_request,
 )
 from bot.engines.offline.casual import with_names, without_exclusions, written_out
@@ -164,7 +166,8 @@ class OfflineEngine:
                 found = []
             if not found and not answering:
                 found = (
-                    self._by_kind_alone(question, wanted, matches)
+                    self._by_figure_offered(question, matches)
+                    or self._by_kind_alone(question, wanted, matches)
                     or self._why_of_answer(question, wanted, history)
                     or self._kind_in_answer(question, wanted, history, own_words)
                 )
@@ -275,6 +278,20 @@ class OfflineEngine:
         wanted = [first[-1], second[0]]
         holding = [m for m in matches if m.typed and self.index.contains(m.passage, wanted)]
         return holding if len(holding) == 1 else []
+
+    def _by_figure_offered(self, question: str, matches: list[Match]) -> list[Match]:
+        """A question offering figures to choose from ("l'accordo è da 38 milioni o 38
+        miliardi?"): when the articles state exactly one of them, the best of ``matches`` that
+        holds the kind of answer and states it answers (it gives the true figure); none when they
+        state none of them, or several."""
+        figures = figures_offered(question)
+        stated = {
+            (f.value, f.unit): f for f in figures if any(states_figure(p.texts, f) for p in self.knowledge.passages)
+        }
+        if len({value for value, _ in stated}) != 1:
+            return []
+        figure = next(iter(stated.values()))
+        return next(([m] for m in matches if m.typed and states_figure(m.passage.texts, figure)), [])
 
     def _says_the_thing(self, question: str, passage, wanted: QuestionType) -> bool:
         """Whether a yes/no question is about something ``passage`` says (one of its topic words
