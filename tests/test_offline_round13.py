@@ -136,3 +136,35 @@ async def test_a_choice_between_figures_is_answered_by_the_passage_stating_one(n
 )  # fmt: skip
 async def test_a_choice_between_figures_the_article_does_not_give_for_that_is_refused(network, question):
     assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        # Italian typed without accents ("gia", "piu") and chat's interjections ("aspetta", "wait").
+        ("aspetta ma aquavia non mette gia soldi in nodo?", "net/p4"),
+        ("niente piu esclusiva con idrogest, che vuol dire in concreto?", "net/p3"),
+        ("wait whats the nodo angle in all this", "net/p4"),
+        # A figure glued to its shorthand ("2bn") is the figure the article states.
+        ("ok who actually signed the 2bn thing, lumen with who?", "net/p1"),
+        # Idioms that only frame the question ("in the first place").
+        ("why does lumen need gpus at all in the first place?", "net/p5"),
+    ],
+)
+async def test_chat_noise_does_not_sink_a_question(network, question, passage):
+    assert await _cites(network, question) == passage
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["aspetta ma aquavia non finanzia gia idrogest?", "wait whats the nvidia angle in all this",
+     "ok who signed the 5bn thing?"],
+)  # fmt: skip
+async def test_chat_noise_does_not_make_a_question_answerable_either(network, question):
+    assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize("question", ["is the deal worth 5 billion euros?", "l'accordo vale 5 miliardi?"])
+async def test_a_figure_asked_about_is_checked_against_the_one_the_article_gives(network, question):
+    # Not refused for naming a figure the article does not state: the true one answers it.
+    assert await _cites(network, question) == "net/p1"

@@ -119,12 +119,27 @@ def stated_quantity(text: str) -> QuestionType | None:
     return None
 
 
+# A figure this large names a thing ("the 5bn deal"); smaller ones are as often years, counts or ranks.
+LARGE_FIGURE = 1_000_000
+
+
+def large_figures(text: str) -> tuple[Quantity, ...]:
+    """The figures of a million or more a question states in digits ("the 38bn deal"), read in
+    either language: a question about "the 5bn deal" asks about a deal of that size."""
+    found = {(q.value, q.unit): q for readings in _readings(text) for q in readings if q.value >= LARGE_FIGURE}
+    return tuple(found.values())
+
+
+def _readings(text: str) -> list[tuple[Quantity, ...]]:
+    """The quantities the text states in digits, as each language reads them."""
+    return [tuple(q for q in read(text, data.language).quantities if not q.from_words) for data in all_languages()]
+
+
 def figures_offered(text: str) -> tuple[Quantity, ...]:
     """The figures a question offers to choose from ("38 milioni o 38 miliardi?", "is it $38M or
     $38B?"): the quantities it states in digits, read in whichever language finds more; none when
     it states fewer than two (number words are too often not figures: "one of them", "o")."""
-    readings = [tuple(q for q in read(text, data.language).quantities if not q.from_words) for data in all_languages()]
-    found = max(readings, key=len)
+    found = max(_readings(text), key=len)
     return found if len(found) >= 2 else ()
 
 

@@ -40,7 +40,8 @@ def _table(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
     # where the word does, one ending in "/" ("w/azure") may run into the next word.
     forms = sorted(full, key=len, reverse=True)
     alternatives = "|".join(re.escape(f) + (r"(?![\w'’])" if f[-1].isalnum() else "") for f in forms)
-    return re.compile(rf"(?<![\w'’/])(?:{alternatives})", re.IGNORECASE), full
+    # A form may follow a figure without a space ("38bn", "7yrs"): it stands for its own word.
+    return re.compile(rf"(?<![^\W\d_]|['’/])(?:{alternatives})", re.IGNORECASE), full
 
 
 def without_exclusions(text: str) -> str:

@@ -17,6 +17,7 @@ from bot.engines.offline.answer_types import (
     figures_offered,
     is_instruction,
     is_yes_no,
+    large_figures,
     question_type,
     stated_quantity,
     states_figure,
@@ -62,6 +63,10 @@ SPOKEN_TYPES = ("speaker", "opinion")
 # about. Calibrated on the seen sets (train-r5, holdout-v16): "Did OpenAI pick Amazon?" holds 0.5
 # in the deal's passage; "is Amazon also bankrolling OpenAI's rivals?" 0.24.
 KIND_FOLLOW_UP_COVERAGE = 0.4
+# The kinds of answer a figure in the question may be checked against ("is it worth 5 billion?"
+# is answered with the true amount); a question of any other kind about a figure no article
+# states ("who signed the 5bn deal?") is about something the articles do not speak of.
+FIGURE_TYPES = ("amount", "measure", "count", "duration", "rate", "percentage")
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
 MAX_BRIEF_POINTS = 6  # and at most this many articles in a briefing: the newest, or those asked for
 SCOPE_TITLES = 3  # articles named when a question is not covered
@@ -131,6 +136,8 @@ class OfflineEngine:
         wanted = question_type(question)
         if wanted.name is None:
             wanted = stated_quantity(question) or wanted
+        elif wanted.name not in FIGURE_TYPES and any(not self._states_anywhere(f) for f in large_figures(question)):
+            return []  # "who signed the 5bn deal?": no article speaks of a 5 billion deal
         earlier = self._earlier_question(question, history) if history and not continuing else ""
         if earlier and self._only_asks_a_kind(question, wanted):
             found = self._answering_matches(question, history, continuing=True)
@@ -285,13 +292,14 @@ class OfflineEngine:
         holds the kind of answer and states it answers (it gives the true figure); none when they
         state none of them, or several."""
         figures = figures_offered(question)
-        stated = {
-            (f.value, f.unit): f for f in figures if any(states_figure(p.texts, f) for p in self.knowledge.passages)
-        }
+        stated = {(f.value, f.unit): f for f in figures if self._states_anywhere(f)}
         if len({value for value, _ in stated}) != 1:
             return []
         figure = next(iter(stated.values()))
         return next(([m] for m in matches if m.typed and states_figure(m.passage.texts, figure)), [])
+
+    def _states_anywhere(self, figure) -> bool:
+        return any(states_figure(p.texts, figure) for p in self.knowledge.passages)
 
     def _says_the_thing(self, question: str, passage, wanted: QuestionType) -> bool:
         """Whether a yes/no question is about something ``passage`` says (one of its topic words

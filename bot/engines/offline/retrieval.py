@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -59,6 +60,7 @@ MIN_HEAD_RARITY = 0.4
 FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a topic word's ~1-3
 
 
+_NAMES_UNACCENTED = frozenset({"sara", "fara"})
 _NAME = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
 _CODE_LIKE = re.compile(r"[A-Z]{2,}\w*|[A-Z][a-z]+[A-Z]\w*")
 _DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+){1,6}[A-Z][\w-]*)\s*\(([A-Z][A-Za-z]{1,9})\)")
@@ -120,6 +122,10 @@ class PassageIndex:
         self._stopwords = set(STOPWORDS_ITALIAN) | set(STOPWORDS_EN_PLUS)
         self._stopwords.update(*(d.question_words for d in data))
         self._filler = frozenset().union(*(d.filler for d in data)) - self._stopwords
+        # Chat drops accents ("perche", "piu", "gia"): stop words and generic words count written
+        # either way, but for the two that are also names ("sarà" / Sara, "farà" / Fara).
+        self._stopwords.update({_unaccented(w) for w in self._stopwords} - _NAMES_UNACCENTED)
+        self._filler |= {_unaccented(w) for w in self._filler} - self._stopwords
         self._asking = frozenset().union(*(d.asking_words for d in data))
         self._value_words = frozenset().union(*(d.value_words for d in data))
         self._which = {w: d for d in data for w in d.which_words}
@@ -831,6 +837,10 @@ def _valued(field: _Field, things: tuple[int, ...], asked_names: frozenset[str])
         k for k in field.named_at if k not in things and not (field.stems[k] & asked_names)
     ]
     return _near(things, tuple(values), _VALUE_NEAR)
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def _union(groups) -> frozenset[str]:
