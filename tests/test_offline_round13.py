@@ -168,3 +168,22 @@ async def test_chat_noise_does_not_make_a_question_answerable_either(network, qu
 async def test_a_figure_asked_about_is_checked_against_the_one_the_article_gives(network, question):
     # Not refused for naming a figure the article does not state: the true one answers it.
     assert await _cites(network, question) == "net/p1"
+
+
+@pytest.mark.parametrize(
+    "question", ["tl;dr why should we care about this deal?", "tldr: why does this deal matter at all?"]
+)
+async def test_why_something_matters_is_answered_where_the_article_weighs_it(network, question):
+    # "the deal also creates a paradox in the market": the article's own weighing of the deal.
+    assert await _cites(network, question) == "net/p4"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["why does this deal matter to Nvidia?", "Idrogest come l'ha presa?", "how did Idrogest take it?",
+     "what about Google, did Lumen sign with them too?"],
+)  # fmt: skip
+async def test_how_someone_took_it_or_whether_they_signed_too_is_not_read_off_a_list(network, question):
+    # Idrogest and Google are named (the exclusivity, the list of cloud giants): not their reaction
+    # or a deal of their own.
+    assert await _cites(network, question) is None

@@ -31,6 +31,7 @@ ACCEPTS = {
     "organisation": ("organisation",),
     "organisations": ("organisations",),
     "concern": ("concern",),
+    "significance": ("significance", "concern"),
     "role": ("role",),
     "speaker": ("speaker",),
     "person": ("role", "name", "organisation"),
