@@ -187,3 +187,28 @@ async def test_how_someone_took_it_or_whether_they_signed_too_is_not_read_off_a_
     # Idrogest and Google are named (the exclusivity, the list of cloud giants): not their reaction
     # or a deal of their own.
     assert await _cites(network, question) is None
+
+
+async def test_chat_abbreviations_of_figures_are_read(network):
+    assert await _cites(network, "i 2 mld sono euro o dollari?") == "net/p1"
+
+
+@pytest.mark.parametrize("question", ["does aquavai fund nodo?", "so Aqauvia funds Nodo??"])
+async def test_a_misspelt_name_is_read_as_the_name_it_is_close_to(network, question):
+    assert await _cites(network, question) == "net/p4"
+
+
+async def test_a_name_of_its_own_is_not_read_as_a_known_name(network):
+    # A name no article names, which the articles' stems already hold a form of ("aquav-"): another
+    # company, not a slip of the fingers.
+    assert await _cites(network, "does Aquavita fund Nodo?") is None
+
+
+async def test_a_summary_request_that_asks_why_is_not_answered_with_the_briefing(network):
+    reply = await network.answer("tl;dr: why does Aquavia matter beyond Lumen?")
+    assert "**" not in reply.text  # the briefing's header
+
+
+async def test_what_a_question_looks_beyond_is_not_what_it_asks_about(network):
+    # "beyond Lumen and ADS" sets them aside, as "besides" does: what is left is Nodo's funding.
+    assert await _cites(network, "beyond Lumen and ADS, who does Aquavia fund?") == "net/p4"

@@ -181,6 +181,7 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
         "organisation",
         "organisations",
         "concern",
+        "significance",
         "role",
         "speaker",
         "person",
@@ -190,7 +191,9 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
         "percentage",
     }
     assert data.question_words and data.filler and data.instructions and data.head_cues
-    assert set(data.evidence) >= {"date", "duration", "amount", "count", "role", "reason", "condition", "percentage"}
+    assert set(data.evidence) >= {
+        "date", "duration", "amount", "count", "role", "reason", "condition", "percentage", "significance"
+    }  # fmt: skip
 
 
 ACRONYM_ARTICLE = """\

@@ -100,13 +100,14 @@ class OfflineEngine:
         """Whether the question asks for the briefing ("in a nutshell, what's the article
         about?", "di cosa parla?"): a request for a summary with no topic word or name besides."""
         rest = without_summary_request(question)
-        if rest is None or is_instruction(question):
-            return False
+        if rest is None or is_instruction(question) or question_type(rest).name is not None:
+            return False  # "tl;dr: why does it matter?" asks why it matters
         return not self.index.topic_words(rest) and not self.index.names_in(rest)
 
     def _read(self, text: str, language: str) -> str:
         """A question as written in full, with the names the articles know written as they do."""
-        return with_names(without_exclusions(written_out(text, language)), self.index.name_forms)
+        named = with_names(without_exclusions(written_out(text, language)), self.index.name_forms)
+        return self.index.with_names_spelt_right(named)
 
     def refusal(self, language: str) -> Draft:
         newest = self.knowledge.newest_first

@@ -17,6 +17,7 @@ whether it holds the kind of answer asked for (``answer_types``).
 
 from __future__ import annotations
 
+import difflib
 import logging
 import math
 import re
@@ -57,6 +58,10 @@ MIN_SYNONYM_COMMONNESS = 0.53  # a question word's synonym more common than this
 # A head word this common (wordfreq Zipf above ~6: "thing", "time") says too little about what
 # is asked to refuse over it.
 MIN_HEAD_RARITY = 0.4
+# A word this close to one of the articles' names (difflib's ratio), unknown otherwise, is that
+# name misspelt ("anthorpic", "microsft"); names shorter than MIN_SPELT_NAME are not guessed at.
+NAME_SPELLING_SIMILARITY = 0.85
+MIN_SPELT_NAME = 5
 FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a topic word's ~1-3
 
 
@@ -297,6 +302,25 @@ class PassageIndex:
         if any(s in self._holding for s in stems | self._expand(word)):
             return True
         return any(stems & related for related in self._related)
+
+    def with_names_spelt_right(self, text: str) -> str:
+        """The question with a misspelt name the articles know written as they write it
+        ("anthorpic" -> "Anthropic"): a word of MIN_SPELT_NAME letters or more that no article
+        holds and no wordnet knows, and that is close to exactly one of the articles' names
+        (``difflib``'s ratio at least NAME_SPELLING_SIMILARITY)."""
+        names = [n for n in self.name_forms if len(n) >= MIN_SPELT_NAME]
+
+        def spelt(match: re.Match[str]) -> str:
+            word = match.group(0)
+            lowered = word.lower()
+            if len(lowered) < MIN_SPELT_NAME or lowered in self.name_forms or lowered in self._stopwords:
+                return word
+            close = difflib.get_close_matches(lowered, names, n=2, cutoff=NAME_SPELLING_SIMILARITY)
+            if len(close) != 1 or self._anywhere(lowered) or self._synonyms.knows(lowered):
+                return word
+            return self.name_forms[close[0]]
+
+        return _NAME.sub(spelt, text)
 
     def names_in(self, text: str) -> frozenset[str]:
         """The proper names a question names, lower-cased, long forms as their acronyms."""
