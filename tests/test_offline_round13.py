@@ -212,3 +212,16 @@ async def test_a_summary_request_that_asks_why_is_not_answered_with_the_briefing
 async def test_what_a_question_looks_beyond_is_not_what_it_asks_about(network):
     # "beyond Lumen and ADS" sets them aside, as "besides" does: what is left is Nodo's funding.
     assert await _cites(network, "beyond Lumen and ADS, who does Aquavia fund?") == "net/p4"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["why is it a paradox that Aquavia funds Nodo?", "perché sarebbe un paradosso che Aquavia finanzi Nodo?"],
+)
+async def test_why_something_is_what_the_article_calls_it_is_answered_by_its_explanation(network, question):
+    # "creates a paradox: Aquavia, in fact, funds Nodo": the paradox is explained after the colon.
+    assert await _cites(network, question) == "net/p4"
+
+
+async def test_why_about_what_the_explanation_says_is_still_refused(network):
+    assert await _cites(network, "why does Aquavia fund Nodo, given the paradox?") is None

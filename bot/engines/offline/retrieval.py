@@ -505,7 +505,9 @@ class PassageIndex:
         # the explanation); what is asked about must stand before the colon.
         topic = [c for c in reading.concepts if not c.filler and _found(c, terms, related)]
         own = [c for c in topic if not c.stems & reading.names]
-        return bool(own) and all(_found(c, *explained) for c in own)
+        # "Why is it a paradox that Amazon funds Anthropic?": what is asked about comes first, and
+        # the rest, which says what it is about, may stand after the colon.
+        return bool(own) and _found(own[0], *explained)
 
     def _values_a_name_alone(self, reading: _Reading) -> bool:
         """Whether an amount question asks what a name itself is worth: every topic word of it is
