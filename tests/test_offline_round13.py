@@ -225,3 +225,10 @@ async def test_why_something_is_what_the_article_calls_it_is_answered_by_its_exp
 
 async def test_why_about_what_the_explanation_says_is_still_refused(network):
     assert await _cites(network, "why does Aquavia fund Nodo, given the paradox?") is None
+
+
+async def test_how_much_money_put_into_it_after_a_funding_question_is_refused(tmp_path, make_briefer):
+    # "ci ha messo dentro": "dentro" only frames the follow-up, which asks for an amount alone.
+    network = make_briefer(knowledge_dir=knowledge_folder(tmp_path, DEAL))
+    assert await _cites(network, "aspetta ma aquavia non sta gia finanziando nodo?", "c1") == "net/p4"
+    assert await _cites(network, "e quanti soldi ci ha messo dentro?", "c1") is None
