@@ -83,6 +83,8 @@ class OfflineEngine:
         self.paraphrases = ParaphraseIndex(knowledge) if paraphrases else None
 
     def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
+        if is_instruction(question):
+            return self.refusal(language)  # read as written: reading drops what opens a message
         history = [replace(t, content=self._read(t.content, t.language)) if t.role == "user" else t for t in history]
         question = self._read(question, language)
         if self._asks_for_summary(question):
@@ -107,7 +109,7 @@ class OfflineEngine:
     def _read(self, text: str, language: str) -> str:
         """A question as written in full, with the names the articles know written as they do."""
         named = with_names(without_exclusions(written_out(text, language)), self.index.name_forms)
-        return self.index.with_names_spelt_right(named)
+        return self.index.without_chatter(self.index.with_names_spelt_right(named))
 
     def refusal(self, language: str) -> Draft:
         newest = self.knowledge.newest_first

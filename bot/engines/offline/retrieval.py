@@ -65,6 +65,9 @@ MIN_SPELT_NAME = 5
 FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a topic word's ~1-3
 
 
+# Where a message's clauses end: a sentence's end, a colon or semicolon, a dash between spaces (not
+# a comma: "is it for storage, compute, what?" is one question).
+_CLAUSE_BREAK = re.compile(r"(?<=[.!;:])\s+|\s+[-–—]\s+")
 _NAMES_UNACCENTED = frozenset({"sara", "fara"})
 _NAME = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
 _CODE_LIKE = re.compile(r"[A-Z]{2,}\w*|[A-Z][a-z]+[A-Z]\w*")
@@ -302,6 +305,27 @@ class PassageIndex:
         if any(s in self._holding for s in stems | self._expand(word)):
             return True
         return any(stems & related for related in self._related)
+
+    def without_chatter(self, text: str) -> str:
+        """The question without what opens it and says nothing the articles hold ("new hire here,
+        sorry if dumb q - what does the article say...", "CFO here. is the piece saying..."): a
+        leading clause that names no one and none of whose topic words any article holds, as
+        itself or a synonym, is dropped when what follows has a topic word the articles hold
+        ("About the revenue: how much is it?" keeps its opening: the rest asks about nothing)."""
+        parts = _CLAUSE_BREAK.split(text)
+        start = 0
+        while start < len(parts) - 1 and self._is_chatter(parts[start]):
+            start += 1
+        if start == 0:
+            return text
+        rest = " ".join(parts[start:])
+        held = [stems for stems in self.topic_words(rest) if any(s in self._holding for s in stems)]
+        return rest if held else text
+
+    def _is_chatter(self, clause: str) -> bool:
+        if self.names_in(clause):
+            return False
+        return not any(self._anywhere(max(stems, key=len)) for stems in self.topic_words(clause))
 
     def with_names_spelt_right(self, text: str) -> str:
         """The question with a misspelt name the articles know written as they write it
