@@ -249,3 +249,12 @@ async def test_what_opens_a_message_and_says_nothing_of_the_article_is_not_the_q
 )  # fmt: skip
 async def test_an_opening_that_names_someone_or_gives_orders_is_still_read(network, question):
     assert await _cites(network, question) is None
+
+
+async def test_a_set_phrase_of_the_other_language_is_read_too(network):
+    # "up and running" in an Italian question: the English everyday phrase for "operational".
+    assert await _cites(network, "e per quando dovrebbe essere tutto up and running?") == "net/p7"
+
+
+async def test_whether_someone_was_in_the_running_is_not_read_off_a_list_of_suppliers(network):
+    assert await _cites(network, "what about Google, were they in the running too?") is None

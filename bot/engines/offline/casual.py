@@ -33,7 +33,16 @@ def _table(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
     if language not in SUPPORTED_LANGUAGES:
         return None
     data = language_data(language)
-    full = {**(data.everyday or {}), **(data.casual or {})}
+    # Chat borrows the other language's set phrases ("tutto up and running"): those of several
+    # words are read in any language; single words and shorthand only in their own ("cos").
+    borrowed = {
+        phrase: full_form
+        for other in all_languages()
+        if other.language != language
+        for phrase, full_form in (other.everyday or {}).items()
+        if " " in phrase
+    }
+    full = {**borrowed, **(data.everyday or {}), **(data.casual or {})}
     if not full:
         return None
     # Longest first, so that "w/o" is not read as "w/" and "o"; a form ending in a letter ends
