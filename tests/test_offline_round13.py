@@ -258,3 +258,7 @@ async def test_a_set_phrase_of_the_other_language_is_read_too(network):
 
 async def test_whether_someone_was_in_the_running_is_not_read_off_a_list_of_suppliers(network):
     assert await _cites(network, "what about Google, were they in the running too?") is None
+
+
+async def test_yes_or_no_at_the_end_only_frames_the_question(network):
+    assert await _cites(network, "does Aquavia fund Nodo, yes or no?") == "net/p4"
