@@ -264,7 +264,6 @@ async def test_yes_or_no_at_the_end_only_frames_the_question(network):
     assert await _cites(network, "does Aquavia fund Nodo, yes or no?") == "net/p4"
 
 
-
 @pytest.mark.parametrize(
     "question",
     [
@@ -281,3 +280,14 @@ async def test_the_shipped_article_refuses_comparisons_it_cannot_make_and_orders
 
 async def test_asking_to_confirm_a_figure_is_a_question(network):
     assert await _cites(network, "can you confirm that the deal is worth 2 billion euros?") == "net/p1"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("aspe aquavia non mette soldi pure in nodo??", "net/p4"),
+        ("any risks they flag w/ all the gpus sitting in a few big players?", "net/p6"),
+    ],
+)
+async def test_more_chat_is_read(network, question, passage):
+    assert await _cites(network, question) == passage
