@@ -26,6 +26,7 @@ from bot.engines.offline.answer_types import (
 from bot.engines.offline.casual import with_names, without_exclusions, written_out
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
+from bot.grounding.quantities import Quantity
 from bot.knowledge.articles import Article, KnowledgeBase
 from bot.language.phrases import message
 from bot.store.records import Turn
@@ -102,7 +103,7 @@ class OfflineEngine:
         """Whether the question asks for the briefing ("in a nutshell, what's the article
         about?", "di cosa parla?"): a request for a summary with no topic word or name besides."""
         rest = without_summary_request(question)
-        if rest is None or is_instruction(question) or question_type(rest).name is not None:
+        if rest is None or question_type(rest).name is not None:
             return False  # "tl;dr: why does it matter?" asks why it matters
         return not self.index.topic_words(rest) and not self.index.names_in(rest)
 
@@ -301,7 +302,7 @@ class OfflineEngine:
         figure = next(iter(stated.values()))
         return next(([m] for m in matches if m.typed and states_figure(m.passage.texts, figure)), [])
 
-    def _states_anywhere(self, figure) -> bool:
+    def _states_anywhere(self, figure: Quantity) -> bool:
         return any(states_figure(p.texts, figure) for p in self.knowledge.passages)
 
     def _says_the_thing(self, question: str, passage, wanted: QuestionType) -> bool:

@@ -760,7 +760,7 @@ class PassageIndex:
             filler = word in weak
             weight = FILLER_WEIGHT if filler else self._weight(stems) * commonness(word)
             related = frozenset() if filler or word.isdigit() else self._expand(word)
-            if related is not None and not filler and not word.isdigit() and not self._anywhere(word):
+            if not filler and not word.isdigit() and not self._anywhere(word):  # found nowhere: its broader senses
                 related |= self._broader(word)
             concepts.append(_Concept(stems, weight, filler, related, word in roles))
         return concepts
