@@ -30,6 +30,12 @@ def network(tmp_path, make_briefer):
     return make_briefer(knowledge_dir=knowledge_folder(tmp_path, BRIEFED))
 
 
+@pytest.fixture
+def deal(tmp_path, make_briefer):
+    """The article whose deal has an editor's questions lending it "money" (round 12)."""
+    return make_briefer(knowledge_dir=knowledge_folder(tmp_path, DEAL))
+
+
 @pytest.mark.parametrize(
     "question",
     ["which rival does Aquavia bankroll?", "wait, Aquavia is also bankrolling one of Lumen's rivals??"],
@@ -94,15 +100,11 @@ async def test_a_summary_request_about_something_else_is_a_question_about_that(n
     assert await _cites(network, question) is None
 
 
-async def test_how_much_after_a_question_about_the_deals_companies_doing_something_else_is_refused(
-    tmp_path, make_briefer
-):
-    # The article whose deal has an editor's questions lending it "money" (round 12).
-    network = make_briefer(knowledge_dir=knowledge_folder(tmp_path, DEAL))
+async def test_how_much_after_a_question_about_the_deals_companies_doing_something_else_is_refused(deal):
     # The earlier question names both of the deal's companies, but asks about Aquavia funding a
     # rival: the deal's 2 billion is not what Aquavia put in.
-    assert await _cites(network, "wait, Aquavia is also bankrolling one of Lumen's rivals??", "c1") == "net/p4"
-    assert await _cites(network, "how much money have they put into it?", "c1") is None
+    assert await _cites(deal, "wait, Aquavia is also bankrolling one of Lumen's rivals??", "c1") == "net/p4"
+    assert await _cites(deal, "how much money have they put into it?", "c1") is None
 
 
 @pytest.mark.parametrize(
@@ -227,11 +229,10 @@ async def test_why_about_what_the_explanation_says_is_still_refused(network):
     assert await _cites(network, "why does Aquavia fund Nodo, given the paradox?") is None
 
 
-async def test_how_much_money_put_into_it_after_a_funding_question_is_refused(tmp_path, make_briefer):
+async def test_how_much_money_put_into_it_after_a_funding_question_is_refused(deal):
     # "ci ha messo dentro": "dentro" only frames the follow-up, which asks for an amount alone.
-    network = make_briefer(knowledge_dir=knowledge_folder(tmp_path, DEAL))
-    assert await _cites(network, "aspetta ma aquavia non sta gia finanziando nodo?", "c1") == "net/p4"
-    assert await _cites(network, "e quanti soldi ci ha messo dentro?", "c1") is None
+    assert await _cites(deal, "aspetta ma aquavia non sta gia finanziando nodo?", "c1") == "net/p4"
+    assert await _cites(deal, "e quanti soldi ci ha messo dentro?", "c1") is None
 
 
 @pytest.mark.parametrize(

@@ -306,6 +306,10 @@ class PassageIndex:
             return True
         return any(stems & related for related in self._related)
 
+    @cached_property
+    def _spellable_names(self) -> list[str]:
+        return [n for n in self.name_forms if len(n) >= MIN_SPELT_NAME]
+
     def without_chatter(self, text: str) -> str:
         """The question without what opens it and says nothing the articles hold ("new hire here,
         sorry if dumb q - what does the article say...", "CFO here. is the piece saying..."): a
@@ -332,7 +336,7 @@ class PassageIndex:
         ("anthorpic" -> "Anthropic"): a word of MIN_SPELT_NAME letters or more that no article
         holds and no wordnet knows, and that is close to exactly one of the articles' names
         (``difflib``'s ratio at least NAME_SPELLING_SIMILARITY)."""
-        names = [n for n in self.name_forms if len(n) >= MIN_SPELT_NAME]
+        names = self._spellable_names
 
         def spelt(match: re.Match[str]) -> str:
             word = match.group(0)
