@@ -197,12 +197,26 @@ def choice_options(text: str) -> tuple[str, str] | None:
 def without_summary_request(text: str) -> str | None:
     """The question less its request for a summary ("in a nutshell, what's the article about?"
     -> ", ?"), in either language; None when it asks for none."""
-    lowered, found = text.lower(), False
+    found = False
     for data in all_languages():
         for cue in data.summary_cues:
-            lowered, count = cue.subn(" ", lowered)
+            text, count = cue.subn(" ", text)
             found = found or count > 0
-    return lowered if found else None
+    return text if found else None
+
+
+def claims_in(text: str) -> frozenset[str]:
+    """The claims beyond the facts a question makes or assumes, in either language ("the biggest
+    deal ever?": ``record``; "dumping Azure completely?": ``absolute``; see ``claim_cues``)."""
+    return frozenset(
+        kind for data in all_languages() for kind, cues in data.claim_cues.items() if any(c.search(text) for c in cues)
+    )
+
+
+def asks_about_ability(text: str) -> bool:
+    """Whether the question asks what someone can do, or whether the articles name them
+    ("could Google supply it?", "is Google mentioned?"), in either language (``ability_cues``)."""
+    return any(p.search(text) for data in all_languages() for p in data.ability_cues)
 
 
 def is_instruction(text: str) -> bool:

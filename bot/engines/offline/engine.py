@@ -13,7 +13,9 @@ from dataclasses import replace
 from bot.answers.drafts import Draft
 from bot.engines.offline.answer_types import (
     QuestionType,
+    asks_about_ability,
     choice_options,
+    claims_in,
     figures_offered,
     is_instruction,
     is_yes_no,
@@ -91,6 +93,12 @@ class OfflineEngine:
         if self._asks_for_summary(question):
             return self.brief(language)
         matches = self._answering_matches(question, history) or self._from_division(question, history)
+        claims = claims_in(question)
+        if claims:  # "the biggest deal ever?": a passage that states no record does not answer it
+            matches = [m for m in matches if self.index.states(m.passage, claims)]
+        if is_yes_no(question) and not asks_about_ability(question):
+            # "Did Google bid too?": a passage that says only what Google can do does not answer.
+            matches = [m for m in matches if not self.index.names_subject_as_able(question, m.passage)]
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
@@ -101,11 +109,12 @@ class OfflineEngine:
 
     def _asks_for_summary(self, question: str) -> bool:
         """Whether the question asks for the briefing ("in a nutshell, what's the article
-        about?", "di cosa parla?"): a request for a summary with no topic word or name besides."""
+        about?", "di cosa parla?", "a recap of the deal for the team"): a request for a summary
+        that asks about nothing beyond what the headlines say."""
         rest = without_summary_request(question)
         if rest is None or question_type(rest).name is not None:
             return False  # "tl;dr: why does it matter?" asks why it matters
-        return not self.index.topic_words(rest) and not self.index.names_in(rest)
+        return not self.index.beyond_headlines(rest)
 
     def _read(self, text: str, language: str) -> str:
         """A question as written in full, with the names the articles know written as they do."""

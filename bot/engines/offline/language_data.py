@@ -9,7 +9,7 @@ holds that kind of answer. Editing a file changes the engine without touching co
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -77,6 +77,12 @@ class LanguageData:
     value_words: frozenset[str] = frozenset()
     # "In a nutshell, what's the article about?", "di cosa parla?": a request for the briefing.
     summary_cues: tuple[re.Pattern[str], ...] = ()
+    # Claims beyond the facts a question may make ("the biggest deal *ever*?", "leaving Azure
+    # *completely*?"), by kind: only a passage that holds the same kind of evidence answers.
+    claim_cues: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    # A question about what someone can do ("could Google supply it?") or whether the articles
+    # name them ("is Google mentioned?"), not about what they did.
+    ability_cues: tuple[re.Pattern[str], ...] = ()
 
 
 @cache
@@ -120,6 +126,8 @@ def language_data(language: str) -> LanguageData:
         checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),
         summary_cues=_compiled(raw.get("summary_cues") or []),
+        ability_cues=_compiled(raw.get("ability_cues") or []),
+        claim_cues={kind: _compiled(patterns) for kind, patterns in (raw.get("claim_cues") or {}).items()},
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
         everyday={str(k).lower(): str(v or "") for k, v in (raw.get("everyday") or {}).items()},
     )

@@ -33,6 +33,7 @@ from bot.engines.offline.answer_types import (
     holds,
     question_type,
     units_in,
+    without_summary_request,
 )
 from bot.engines.offline.casual import name_forms
 from bot.engines.offline.language_data import all_languages
@@ -145,6 +146,8 @@ class PassageIndex:
         # The generic words as the index holds them (their stems in both languages).
         self._generic = self._filler | {s.stemWord(w) for w in self._filler for s in self._stemmers.values()}
         self.passages = knowledge.passages
+        self._articles = knowledge.articles
+        self._headlines = [t for a in knowledge.articles for t in (*a.titles.values(), *a.subtitles.values())]
         self._position = {p.id: i for i, p in enumerate(self.passages)}
         self._word_cache: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
         self._acronyms = _acronyms(text for p in self.passages for text in p.texts.values())
@@ -259,6 +262,22 @@ class PassageIndex:
         i = self._position[passage.id]
         return holds(self._kinds[i], wanted.name, self._units[i], wanted.units, wanted.exact)
 
+    def states(self, passage: Passage, kinds: frozenset[str]) -> bool:
+        """Whether ``passage`` holds evidence of each kind (``claims_in``: a record, an absolute)."""
+        return kinds <= self._kinds[self._position[passage.id]]
+
+    def names_subject_as_able(self, question: str, passage: Passage) -> bool:
+        """Whether the first name the question names is one ``passage`` names only in a list of
+        organisations able to do something ("giants such as AWS, Microsoft and Google can
+        provide"): the passage says what that company can do, not what it did."""
+        i = self._position[passage.id]
+        if "ability" not in self._kinds[i]:
+            return False
+        named = self.names_in(question)
+        text = self._short_forms(question)
+        first = next((w for m in _NAME.finditer(text) if (w := m.group(0).lower()) in named), None)
+        return first is not None and any(first in item for listed in self._listed[i] for item in listed)
+
     def missing_head(self, text: str, answer_type: QuestionType | None = None) -> str | None:
         """The word a question centres on ("What is Google's cloud *revenue*?", "Quanti
         *dipendenti*...?") when no passage holds it nor a synonym of it: then none answers,
@@ -326,9 +345,32 @@ class PassageIndex:
         held = [stems for stems in self.topic_words(rest) if any(s in self._holding for s in stems)]
         return rest if held else text
 
+    def beyond_headlines(self, text: str) -> bool:
+        """Whether the text asks about something the articles say outside their headlines
+        (titles, subtitles, leads): "a summary of the OpenAI deal for the team" asks for the briefing,
+        "a summary of the risks" for the passage on risks. Words no article says do not count."""
+        if any(w in self._type_words for w in words(text)):
+            return True  # "tl;dr of the risks": a kind of answer, asked of the articles
+        if any(not self._anywhere(name) for name in self.names_in(text)):
+            return True  # "what does the article say about Nvidia?" asks about Nvidia
+        said = [stems for stems in self.topic_words(text) if stems & self._said_words[0]]
+        return any(not stems & self._said_words[1] for stems in said)
+
+    @cached_property
+    def _said_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The words the articles' own texts hold, and those their headlines and leads (first
+        paragraphs, which sum a news article up) hold."""
+        own = [terms for terms, _ in self._own]
+        leads = {next((p.id for p in a.passages if p.role == "body"), None) for a in self._articles}
+        headlines = [
+            terms for (terms, _), p in zip(self._own, self.passages, strict=True) if p.role != "body" or p.id in leads
+        ]
+        headlines += [stems for text in self._headlines for stems in self.topic_words(text)]
+        return frozenset().union(*own), frozenset().union(*headlines)
+
     def _is_chatter(self, clause: str) -> bool:
-        if self.names_in(clause):
-            return False
+        if self.names_in(clause) or without_summary_request(clause) is not None:
+            return False  # "tl;dr pls. what's the deal?" asks for the summary
         return not any(self._anywhere(max(stems, key=len)) for stems in self.topic_words(clause))
 
     def with_names_spelt_right(self, text: str) -> str:

@@ -1,0 +1,145 @@
+"""Round 14 of the offline engine (issue 12): a request for a summary that asks about nothing
+beyond the headlines gets the briefing ("a recap of the deal for the team"); a question that
+claims a record or an absolute ("the biggest deal ever?", "dropping Idrogest completely?") is
+answered only by a passage that states one; a passage that says only what a company can do does
+not say whether it did it ("did Google bid too?"); and "signing date?" asks when it was signed.
+Each test asserts on the reply a user sees."""
+
+import pytest
+
+from tests.support import knowledge_folder
+from tests.test_offline_round11 import _cites
+from tests.test_offline_round13 import BRIEFED
+
+RECORD = """\
+id: rec
+title: "Lumen e ADS: il più grande accordo di rete di sempre"
+title_en: "Lumen and ADS: the biggest network deal ever"
+language: it
+published: 2026-05-01
+passages:
+  - id: p1
+    it: >-
+      Lumen e ADS hanno firmato il più grande accordo di rete mai siglato in Europa, del valore di 9 miliardi di
+      euro.
+    en: "Lumen and ADS signed the largest network deal ever signed in Europe, worth 9 billion euros."
+  - id: p2
+    it: "Lumen abbandona del tutto la rete di Idrogest entro la fine del 2027."
+    en: "Lumen is dropping Idrogest's network completely by the end of 2027."
+"""
+
+
+@pytest.fixture
+def network(tmp_path, make_briefer):
+    return make_briefer(knowledge_dir=knowledge_folder(tmp_path, BRIEFED))
+
+
+@pytest.fixture
+def record(tmp_path, make_briefer):
+    return make_briefer(knowledge_dir=knowledge_folder(tmp_path, RECORD))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("tl;dr of the deal in one line pls", "ten-year deal worth 2 billion"),
+        ("tl;dr pls. what's the deal here?", "ten-year deal worth 2 billion"),
+        ("riassunto veloce x il team pls", "accordo decennale da 2 miliardi"),
+        ("ciao, mi fai un riassuntino in 2 righe dell'accordo tra Lumen e ADS? lo giro al team vendite",
+         "accordo decennale da 2 miliardi"),
+    ],
+)  # fmt: skip
+async def test_a_summary_request_about_no_more_than_the_headline_gets_the_briefing(network, question, expected):
+    reply = await network.answer(question)
+    assert not reply.refused
+    assert [c.id for c in reply.citations] == ["net/p1", "net/p4"]
+    assert expected in reply.text
+
+
+async def test_a_summary_of_one_part_of_the_article_is_answered_from_that_part(make_briefer):
+    shipped = make_briefer()
+    assert await _cites(shipped, "tl;dr on the risks the piece raises?") == "openai-aws/p11"
+
+
+@pytest.mark.parametrize("question", ["what does the article say about Nvidia?", "cosa dice l'articolo su Oracle?"])
+async def test_a_summary_request_about_a_name_no_article_names_is_refused(network, question):
+    assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["biggest network deal ever?", "is this the first time Lumen has signed with ADS?",
+     "è l'accordo più grande di sempre?", "Lumen ha mai lavorato con ADS prima?"],
+)  # fmt: skip
+async def test_a_record_the_article_does_not_state_is_refused(network, question):
+    assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize("question", ["biggest network deal ever?", "è l'accordo più grande di sempre?"])
+async def test_a_record_the_article_states_is_answered(record, question):
+    assert await _cites(record, question) == "rec/p1"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["so Lumen is dropping Idrogest completely?", "quindi Lumen ha lasciato del tutto Idrogest?",
+     "Lumen non lavora più per niente con Idrogest, giusto?"],
+)  # fmt: skip
+async def test_an_absolute_the_article_does_not_state_is_refused(network, question):
+    assert await _cites(network, question) is None
+
+
+async def test_an_absolute_the_article_states_is_answered(record):
+    assert await _cites(record, "so Lumen is dropping Idrogest completely?") == "rec/p2"
+
+
+async def test_what_the_article_does_say_about_the_exclusivity_is_still_answered(network):
+    assert await _cites(network, "does Lumen's exclusivity with Idrogest end?") == "net/p3"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["did Google bid too?", "did Idrogest or Google bid on this too?",
+     "Google fornisce GPU a Lumen con un contratto separato?"],
+)  # fmt: skip
+async def test_what_a_company_can_do_does_not_say_whether_it_did_it(network, question):
+    assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["could Google provide the GPUs too?", "is Google mentioned?", "does Google even come up in the article?",
+     "Google è in grado di fornire le GPU?"],
+)  # fmt: skip
+async def test_what_a_company_can_do_answers_a_question_about_what_it_can_do(network, question):
+    assert await _cites(network, question) == "net/p5"
+
+
+@pytest.mark.parametrize("question", ["signing date?", "data della firma?", "when was the deal signed?"])
+async def test_when_a_deal_was_signed_is_refused_when_no_date_is_given(network, question):
+    assert await _cites(network, question) is None
+
+
+async def test_when_the_network_is_ready_is_still_answered(network):
+    assert await _cites(network, "when will the network be operational?") == "net/p7"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["biggest cloud deal ever?", "is this the largest cloud computing contract ever signed?",
+     "so openai is dumping azure completely??", "quindi openai ha lasciato del tutto azure?",
+     "did google bid too", "google a sua volta fornisce capacità di calcolo a openai con un contratto separato?"],
+)  # fmt: skip
+async def test_on_the_shipped_article_claims_it_does_not_make_are_refused(make_briefer, question):
+    # Each shares its words with a passage (the deal, the end of the exclusivity, the giants that
+    # can supply GPUs) that does not state the claim.
+    assert await _cites(make_briefer(), question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("does the deal end openai's exclusivity with azure?", "openai-aws/p7"),
+     ("is google one of the few that can provide the gpus?", "openai-aws/p6")],
+)  # fmt: skip
+async def test_on_the_shipped_article_what_it_does_say_is_answered(make_briefer, question, passage):
+    assert await _cites(make_briefer(), question) == passage
