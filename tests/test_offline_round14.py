@@ -139,7 +139,32 @@ async def test_on_the_shipped_article_claims_it_does_not_make_are_refused(make_b
 @pytest.mark.parametrize(
     ("question", "passage"),
     [("does the deal end openai's exclusivity with azure?", "openai-aws/p7"),
-     ("is google one of the few that can provide the gpus?", "openai-aws/p6")],
+     ("is google one of the few that can provide the gpus?", "openai-aws/p6"),
+     ("è un accordo di fornitura o un investimento?", "openai-aws/p3"),
+     ("is compute really the bottleneck now or is that just hype?", "openai-aws/p5")],
 )  # fmt: skip
 async def test_on_the_shipped_article_what_it_does_say_is_answered(make_briefer, question, passage):
     assert await _cites(make_briefer(), question) == passage
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("è un accordo di fornitura o un investimento?", "net/p1"),
+     ("software or networks, which one does the piece say the contest is really about? pick one", "net/p6"),
+     ("is Lumen's exclusivity with Idrogest really over or is that just hype?", "net/p3"),
+     ("is it a network services deal or are they buying the hardware outright?", "net/p1")],
+)  # fmt: skip
+async def test_a_question_offering_alternatives_is_answered_by_what_the_article_says_of_one(
+    network, question, passage
+):
+    assert await _cites(network, question) == passage
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["il pagamento dei 2 miliardi è tutto subito o spalmato negli anni?",
+     "so does Lumen pay it all in one go or a bit every year?",
+     "è il più grande accordo di sempre o solo uno dei tanti?"],
+)  # fmt: skip
+async def test_alternatives_the_article_says_nothing_of_are_refused(network, question):
+    assert await _cites(network, question) is None

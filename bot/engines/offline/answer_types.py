@@ -45,6 +45,7 @@ ACCEPTS = {
 _CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'-]+")
 _CODE_LIKE = re.compile(r"\b(?:[A-Z]{2,}\w*|[A-Z][a-z]+[A-Z]\w*)\b")
 _TWO_NAMES = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_CLAUSE_END = re.compile(r"[?.!;,:]|\s[-–—]\s|^[-–—]\s|\s[-–—]$")
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,28 @@ def choice_options(text: str) -> tuple[str, str] | None:
             if found is not None:
                 return found.group("a"), found.group("b")
     return None
+
+
+def first_alternatives(text: str) -> list[tuple[str, str]]:
+    """The question read without each alternative it offers, the last first, with the clause
+    that states the first option ("cloud services or chips? what is OpenAI buying" -> ("cloud
+    services? what is OpenAI buying", "cloud services"); "is compute the bottleneck or is that
+    hype?" -> "is compute the bottleneck?"): an alternative runs from its "or" to the end of its
+    clause, or is the one name it offers when more follows ("did Microsoft or Google bid?").
+    Empty when the question offers none."""
+    or_words = frozenset().union(*(d.or_words for d in all_languages()))
+    tokens = re.split(r"(\W+)", text)
+    offered = [k for k, token in enumerate(tokens) if token.lower() in or_words and 0 < k < len(tokens) - 1]
+    readings = []
+    for k in reversed(offered):
+        end = next((j for j in range(k + 1, len(tokens)) if _CLAUSE_END.search(tokens[j])), len(tokens))
+        if end > k + 3 and tokens[k + 2][:1].isupper():
+            end = k + 3  # "did Microsoft or Google bid?": the alternative is the one name
+        start = next((j + 1 for j in range(k - 1, -1, -1) if _CLAUSE_END.search(tokens[j])), 0)
+        before = "".join(tokens[:k]).rstrip(" ,")
+        if before.strip():
+            readings.append((before + "".join(tokens[end:]), "".join(tokens[start:k])))
+    return readings
 
 
 def without_summary_request(text: str) -> str | None:

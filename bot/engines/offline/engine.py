@@ -17,6 +17,7 @@ from bot.engines.offline.answer_types import (
     choice_options,
     claims_in,
     figures_offered,
+    first_alternatives,
     is_instruction,
     is_yes_no,
     large_figures,
@@ -92,13 +93,16 @@ class OfflineEngine:
         question = self._read(question, language)
         if self._asks_for_summary(question):
             return self.brief(language)
-        matches = self._answering_matches(question, history) or self._from_division(question, history)
-        claims = claims_in(question)
-        if claims:  # "the biggest deal ever?": a passage that states no record does not answer it
-            matches = [m for m in matches if self.index.states(m.passage, claims)]
-        if is_yes_no(question) and not asks_about_ability(question):
-            # "Did Google bid too?": a passage that says only what Google can do does not answer.
-            matches = [m for m in matches if not self.index.names_subject_as_able(question, m.passage)]
+        matches = self._matches(question, question, history)
+        for alternative, option in [] if matches else first_alternatives(question):
+            # "è un accordo di fornitura o un investimento?": a passage that says what the first
+            # option says answers. The claims the whole question makes are still checked, and it
+            # must ask the same kind of answer ("is it 2 or 3 billion *per year*?" is not "is it 2?").
+            if question_type(alternative).name != question_type(question).name:
+                continue
+            matches = [m for m in self._matches(alternative, question, history) if self._states_option(option, m)]
+            if matches:
+                break
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
@@ -106,6 +110,24 @@ class OfflineEngine:
         if len(quotes) > 1:
             text += f"\n{message('also', language, note=self._label(matches[1], language))} {quotes[1]}"
         return Draft(text)
+
+    def _matches(self, question: str, as_asked: str, history: Sequence[Turn]) -> list[Match]:
+        """The passages that answer ``question`` (``as_asked``, or one reading of it)."""
+        matches = self._answering_matches(question, history) or self._from_division(question, history)
+        claims = claims_in(as_asked)
+        if claims:  # "the biggest deal ever?": a passage that states no record does not answer it
+            matches = [m for m in matches if self.index.states(m.passage, claims)]
+        if is_yes_no(question) and not asks_about_ability(as_asked):
+            # "Did Google bid too?": a passage that says only what Google can do does not answer.
+            matches = [m for m in matches if not self.index.names_subject_as_able(question, m.passage)]
+        return matches
+
+    def _states_option(self, option: str, match: Match) -> bool:
+        """Whether the passage says the word that ends the option ("un accordo di *fornitura*"):
+        a passage found through the rest of the question does not say that the option is the
+        case ("il pagamento è tutto *subito*?", "la durata parte dalla *firma*?")."""
+        words = self.index.topic_words(option)
+        return bool(words) and self.index.says(match.passage, words[-1:])
 
     def _asks_for_summary(self, question: str) -> bool:
         """Whether the question asks for the briefing ("in a nutshell, what's the article

@@ -71,6 +71,8 @@ class LanguageData:
     interrogative_openers: frozenset[str] = frozenset()
     # A choice between two options ending the question ("software or infrastructure?"): groups a, b.
     choice_cues: tuple[re.Pattern[str], ...] = ()
+    # The words that offer an alternative ("cloud services *or* chips?", "fornitura *o* investimento?").
+    or_words: frozenset[str] = frozenset()
     # A date a question about when states to check ("per quando..., 2025?"): group `date`.
     checked_date_cues: tuple[re.Pattern[str], ...] = ()
     # "What is OpenAI valued at / quanto vale OpenAI": the words that state what something is worth.
@@ -123,6 +125,7 @@ def language_data(language: str) -> LanguageData:
         interrogatives=frozenset((raw.get("interrogatives") or "").split()),
         interrogative_openers=frozenset((raw.get("interrogative_openers") or "").split()),
         choice_cues=_compiled(raw.get("choice_cues") or []),
+        or_words=frozenset((raw.get("or_words") or "").split()),
         checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),
         summary_cues=_compiled(raw.get("summary_cues") or []),

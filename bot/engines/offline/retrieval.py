@@ -742,6 +742,11 @@ class PassageIndex:
         terms = self._terms[self._position[passage.id]]
         return all(c & terms for c in concepts)
 
+    def says(self, passage: Passage, concepts: list[frozenset[str]]) -> bool:
+        """Whether the passage's own text (not its editor's questions) holds each word (as stems)."""
+        terms = self._own[self._position[passage.id]][0]
+        return all(c & terms for c in concepts)
+
     def topic_words(self, text: str, answer_type: QuestionType | None = None) -> list[frozenset[str]]:
         """The question's topic words (not its generic words), each as the set of its stems."""
         wanted = answer_type or question_type(text)
