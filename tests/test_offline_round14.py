@@ -168,3 +168,21 @@ async def test_a_question_offering_alternatives_is_answered_by_what_the_article_
 )  # fmt: skip
 async def test_alternatives_the_article_says_nothing_of_are_refused(network, question):
     assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("who's Nodo? never heard of them tbh", "net/p4"),
+     ("è un accordo di fornitura o un investimento? per noi cambia molto nella modellizzazione", "net/p1")],
+)  # fmt: skip
+async def test_a_remark_after_the_question_does_not_sink_it(network, question, passage):
+    assert await _cites(network, question) == passage
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["quando l'hanno firmato sto contratto? mi serve il giorno preciso per la slide",
+     "e loro come l'hanno presa? immagino non benissimo", "how did Idrogest take it? not well, I bet"],
+)  # fmt: skip
+async def test_a_remark_that_asks_for_something_or_a_reaction_nobody_gave_is_still_refused(network, question):
+    assert await _cites(network, question) is None

@@ -334,7 +334,12 @@ class PassageIndex:
         sorry if dumb q - what does the article say...", "CFO here. is the piece saying..."): a
         leading clause that names no one and none of whose topic words any article holds, as
         itself or a synonym, is dropped when what follows has a topic word the articles hold
-        ("About the revenue: how much is it?" keeps its opening: the rest asks about nothing)."""
+        ("About the revenue: how much is it?" keeps its opening: the rest asks about nothing).
+        A remark after the question that says nothing the articles hold is dropped too ("who
+        signed it? asking for our client note")."""
+        asked, mark, remark = text.rpartition("?")
+        if mark and remark.strip() and self._is_remark(remark):
+            text = asked + mark  # "is it a supply deal? it matters for our model": the question
         parts = _CLAUSE_BREAK.split(text)
         start = 0
         while start < len(parts) - 1 and self._is_chatter(parts[start]):
@@ -367,6 +372,16 @@ class PassageIndex:
         ]
         headlines += [stems for text in self._headlines for stems in self.topic_words(text)]
         return frozenset().union(*own), frozenset().union(*headlines)
+
+    def _is_remark(self, clause: str) -> bool:
+        """Whether what follows a question only comments on it: it names no one, asks for no kind
+        of answer ("mi serve il giorno preciso" does) and none of its words is one the articles'
+        own texts use ("per noi cambia molto nella modellizzazione")."""
+        wanted = question_type(clause)
+        if wanted.name is not None or wanted.exact or any(w in self._type_words for w in words(clause)):
+            return False
+        own_words = self._said_words[0]
+        return not self.names_in(clause) and not any(stems & own_words for stems in self.topic_words(clause))
 
     def _is_chatter(self, clause: str) -> bool:
         if self.names_in(clause) or without_summary_request(clause) is not None:
