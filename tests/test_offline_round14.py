@@ -186,3 +186,17 @@ async def test_a_remark_after_the_question_does_not_sink_it(network, question, p
 )  # fmt: skip
 async def test_a_remark_that_asks_for_something_or_a_reaction_nobody_gave_is_still_refused(network, question):
     assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["besides ADS who else could actually deliver that kind of infrastructure?",
+     "are there other companies besides ADS that could supply this kind of GPU setup?",
+     "e oltre ADS chi altro è capace di fornire le GPU?"],
+)  # fmt: skip
+async def test_who_else_can_do_it_is_answered_by_the_list_of_those_able(network, question):
+    assert await _cites(network, question) == "net/p5"
+
+
+async def test_which_companies_could_do_something_else_is_not_read_off_that_list(network):
+    assert await _cites(network, "which other companies could buy Lumen?") is None

@@ -209,6 +209,7 @@ class OfflineEngine:
             if not found and not answering:
                 found = (
                     self._by_figure_offered(question, matches)
+                    or self._by_those_able(question, wanted, matches)
                     or self._by_kind_alone(question, wanted, matches)
                     or self._why_of_answer(question, wanted, history)
                     or self._kind_in_answer(question, wanted, history, own_words)
@@ -283,6 +284,20 @@ class OfflineEngine:
         kind = wanted if wanted.name else question_type(earlier)
         combined = f"{earlier} {question}"
         return self._nearest_answering(combined, kind, self.index.search(combined, limit=None, answer_type=kind))
+
+    def _by_those_able(self, question: str, wanted: QuestionType, matches: list[Match]) -> list[Match]:
+        """"Who else could deliver that kind of capacity?", "chi altro è capace di darle?": a
+        question asking which companies can do something is answered by the one passage among
+        ``matches`` that lists companies able to do it ("giants such as AWS, Microsoft and Google
+        can provide"), whatever words the question puts the doing in."""
+        if wanted.name != "organisations" or not asks_about_ability(question):
+            return []
+        names = self.index.names_in(question)
+        doing = [w for w in self.index.topic_words(question, wanted) if not w & names]
+        # It must share a word of the doing: "which companies could buy OpenAI?" is not about supplying.
+        listing = [m for m in matches if self.index.lists_those_able(m.passage)]
+        listing = [m for m in listing if self.index.holds_any(m.passage, doing)]
+        return listing if len(listing) == 1 else []
 
     def _by_kind_alone(self, question: str, wanted: QuestionType, matches: list[Match]) -> list[Match]:
         """A question that asks only for a quantity or a date, in words no passage holding one

@@ -266,6 +266,16 @@ class PassageIndex:
         """Whether ``passage`` holds evidence of each kind (``claims_in``: a record, an absolute)."""
         return kinds <= self._kinds[self._position[passage.id]]
 
+    def lists_those_able(self, passage: Passage) -> bool:
+        """Whether ``passage`` lists organisations able to do something ("... can provide")."""
+        return {"ability", "organisations"} <= self._kinds[self._position[passage.id]]
+
+    def holds_any(self, passage: Passage, concepts: list[frozenset[str]]) -> bool:
+        """Whether ``passage`` holds one of the words (as stems), as itself or a synonym."""
+        i = self._position[passage.id]
+        held = self._terms[i] | self._related[i]
+        return any(c & held for c in concepts)
+
     def names_subject_as_able(self, question: str, passage: Passage) -> bool:
         """Whether the first name the question names is one ``passage`` names only in a list of
         organisations able to do something ("giants such as AWS, Microsoft and Google can
