@@ -200,3 +200,18 @@ async def test_who_else_can_do_it_is_answered_by_the_list_of_those_able(network,
 
 async def test_which_companies_could_do_something_else_is_not_read_off_that_list(network):
     assert await _cites(network, "which other companies could buy Lumen?") is None
+
+
+@pytest.mark.parametrize(
+    "question", ["who is quoted in the article?", "chi parla nell'articolo?", "chi e' citato nell'articolo?"]
+)
+async def test_who_speaks_in_the_article_is_answered_by_the_one_passage_quoting_someone(network, question):
+    assert await _cites(network, question) == "net/p2"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("qual e' il valore dell'accordo?", "net/p1"), ("E' finita l'esclusiva con Idrogest?", "net/p3")],
+)
+async def test_an_accent_typed_as_an_apostrophe_is_read_as_the_accent(network, question, passage):
+    assert await _cites(network, question) == passage

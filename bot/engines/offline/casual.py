@@ -20,12 +20,33 @@ from bot.language.languages import SUPPORTED_LANGUAGES
 
 def written_out(text: str, language: str) -> str:
     """``text`` with the chat shorthand of ``language`` written in full."""
+    text = _with_accents(text, language)
     table = _table(language)
     if table is None:
         return text
     pattern, full = table
     replaced = pattern.sub(lambda m: f" {full[m.group(0).lower()]} ", text)
     return re.sub(r"\s{2,}", " ", replaced).strip() if replaced != text else text
+
+
+# A word ending in a vowel and an apostrophe ("e' citato", "perche'?"); not an elision ("l'accordo").
+_APOSTROPHE_ACCENT = re.compile(r"\b([^\W\d_]*)([aeiouAEIOU])['’](?=\s|[?.!,;:)]|$)")
+_TRUNCATED = frozenset({"po"})  # "un po'": "poco" cut short, not an accent
+
+
+def _with_accents(text: str, language: str) -> str:
+    accents = language_data(language).apostrophe_accents if language in SUPPORTED_LANGUAGES else {}
+    if not accents:
+        return text
+
+    def accented(match: re.Match[str]) -> str:
+        stem, vowel = match.group(1), match.group(2)
+        if (stem + vowel).lower() in _TRUNCATED:
+            return match.group(0)
+        accent = accents.get(vowel.lower(), vowel)
+        return stem + (accent.upper() if vowel.isupper() else accent)
+
+    return _APOSTROPHE_ACCENT.sub(accented, text)
 
 
 @cache

@@ -59,6 +59,8 @@ MIN_MEANING_SCORE = 0.95
 # holdout-v7): the right passages reached there score 0.56-0.75, the one trap 0.43 ("How many
 # engineers will work on the project?"); follow-ups and paraphrases of a date below 0.5 are lost.
 KIND_ALONE_TYPES = ("amount", "duration", "date", "count")
+# The kinds of answer a question may ask for alone, about nothing else ("who is quoted?").
+PERSON_TYPES = ("speaker", "person")
 MIN_KIND_SIMILARITY = 0.5
 # The kinds of answer a company's division gives for the company: who spoke, what was said.
 SPOKEN_TYPES = ("speaker", "opinion")
@@ -213,6 +215,7 @@ class OfflineEngine:
                     or self._by_kind_alone(question, wanted, matches)
                     or self._why_of_answer(question, wanted, history)
                     or self._kind_in_answer(question, wanted, history, own_words)
+                    or self._by_kind_only(question, wanted, history, own_words)
                 )
             if found or not answering:
                 return found
@@ -284,6 +287,17 @@ class OfflineEngine:
         kind = wanted if wanted.name else question_type(earlier)
         combined = f"{earlier} {question}"
         return self._nearest_answering(combined, kind, self.index.search(combined, limit=None, answer_type=kind))
+
+    def _by_kind_only(
+        self, question: str, wanted: QuestionType, history: Sequence[Turn], own_words: list[frozenset[str]]
+    ) -> list[Match]:
+        """A question that asks only who speaks or who is named, about nothing ("who is quoted in
+        the article?", "chi parla nell'articolo?"), opening a conversation: the one passage that
+        holds that kind of answer answers; none when several do (it cannot say which is meant)."""
+        if wanted.name not in PERSON_TYPES or own_words or history or self.index.names_in(question):
+            return []
+        holding = [p for p in self.knowledge.passages if self.index.holds_kind(p, wanted)]
+        return [Match(holding[0], 0.0, 0.0, True)] if len(holding) == 1 else []
 
     def _by_those_able(self, question: str, wanted: QuestionType, matches: list[Match]) -> list[Match]:
         """"Who else could deliver that kind of capacity?", "chi altro è capace di darle?": a

@@ -73,6 +73,8 @@ class LanguageData:
     choice_cues: tuple[re.Pattern[str], ...] = ()
     # The words that offer an alternative ("cloud services *or* chips?", "fornitura *o* investimento?").
     or_words: frozenset[str] = frozenset()
+    # A vowel typed with an apostrophe for its accent ("e'", "perche'", "capacita'"): vowel -> accented.
+    apostrophe_accents: dict[str, str] = field(default_factory=dict)
     # A date a question about when states to check ("per quando..., 2025?"): group `date`.
     checked_date_cues: tuple[re.Pattern[str], ...] = ()
     # "What is OpenAI valued at / quanto vale OpenAI": the words that state what something is worth.
@@ -126,6 +128,7 @@ def language_data(language: str) -> LanguageData:
         interrogative_openers=frozenset((raw.get("interrogative_openers") or "").split()),
         choice_cues=_compiled(raw.get("choice_cues") or []),
         or_words=frozenset((raw.get("or_words") or "").split()),
+        apostrophe_accents=dict(pair for pair in (raw.get("apostrophe_accents") or {}).items()),
         checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),
         summary_cues=_compiled(raw.get("summary_cues") or []),
