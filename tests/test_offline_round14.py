@@ -215,3 +215,18 @@ async def test_who_speaks_in_the_article_is_answered_by_the_one_passage_quoting_
 )
 async def test_an_accent_typed_as_an_apostrophe_is_read_as_the_accent(network, question, passage):
     assert await _cites(network, question) == passage
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["cos'è una GPU?", "what is a GPU?", "cos'è una GPU?? l'articolo ne parla ma non ho idea di cosa sia",
+     "what does GPU stand for?", "what's a cluster?"],
+)  # fmt: skip
+async def test_what_a_term_means_is_refused_when_no_passage_defines_it(make_briefer, question):
+    # The shipped article uses "GPU" and "cluster" but never says what one is.
+    assert await _cites(make_briefer(), question) is None
+
+
+@pytest.mark.parametrize("question", ["what does ADS stand for?", "ADS cosa vuol dire?", "cosa significa ADS?"])
+async def test_what_an_acronym_means_is_answered_where_the_article_spells_it_out(network, question):
+    assert await _cites(network, question) == "net/p1"

@@ -39,6 +39,7 @@ ACCEPTS = {
     "opinion": ("opinion",),
     "hypothetical": ("condition",),
     "percentage": ("percentage",),
+    "definition": ("definition",),
 }
 # A proper name: a capitalised word that does not start its sentence, or an acronym/camel-case
 # word anywhere (AWS, OpenAI).

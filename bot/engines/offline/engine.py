@@ -119,6 +119,9 @@ class OfflineEngine:
         claims = claims_in(as_asked)
         if claims:  # "the biggest deal ever?": a passage that states no record does not answer it
             matches = [m for m in matches if self.index.states(m.passage, claims)]
+        if question_type(question).name == "definition":
+            # "cos'è una GPU?": a passage that uses the word without saying what it is does not answer.
+            matches = [m for m in matches if self.index.defines(m.passage, question)]
         if is_yes_no(question) and not asks_about_ability(as_asked):
             # "Did Google bid too?": a passage that says only what Google can do does not answer.
             matches = [m for m in matches if not self.index.names_subject_as_able(question, m.passage)]

@@ -270,6 +270,26 @@ class PassageIndex:
         """Whether ``passage`` lists organisations able to do something ("... can provide")."""
         return {"ability", "organisations"} <= self._kinds[self._position[passage.id]]
 
+    def defines(self, passage: Passage, question: str) -> bool:
+        """Whether ``passage`` defines a word the question asks about ("what does AWS stand for?":
+        "Amazon Web Services (AWS)"; "what is Anthropic?": "Anthropic, a direct competitor...")."""
+        asked = [stems for stems in self.topic_words(question) if not self.names_a_kind(stems)]
+        defined = self._defined[self._position[passage.id]]
+        return any(stems & defined for stems in asked)
+
+    @cached_property
+    def _defined(self) -> list[frozenset[str]]:
+        """The words each passage's definitions hold (acronym and long form, the defined name)."""
+        found = []
+        for passage in self.passages:
+            spans = [
+                text[start:end]
+                for language, text in passage.texts.items()
+                for start, end in evidence_spans(text, language, "definition")
+            ]
+            found.append(frozenset().union(*(stems for span in spans for stems in self.topic_words(span))))
+        return found
+
     def holds_any(self, passage: Passage, concepts: list[frozenset[str]]) -> bool:
         """Whether ``passage`` holds one of the words (as stems), as itself or a synonym."""
         i = self._position[passage.id]
