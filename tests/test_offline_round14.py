@@ -230,3 +230,18 @@ async def test_what_a_term_means_is_refused_when_no_passage_defines_it(make_brie
 @pytest.mark.parametrize("question", ["what does ADS stand for?", "ADS cosa vuol dire?", "cosa significa ADS?"])
 async def test_what_an_acronym_means_is_answered_where_the_article_spells_it_out(network, question):
     assert await _cites(network, question) == "net/p1"
+
+
+@pytest.mark.parametrize(
+    "question", ["what does Lumen's boss say about it?", "cosa dice il capo di Lumen?", "what did Lumen's chief say?"]
+)
+async def test_what_one_companys_boss_said_is_not_answered_with_anothers(network, question):
+    # Only ADS's CEO is quoted.
+    assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize(
+    "question", ["what does ADS's boss say?", "cosa dice il capo di ADS?", "cosa ha detto il capo di Aquavia?"]
+)
+async def test_what_a_companys_boss_said_is_answered_where_its_ceo_is_quoted(network, question):
+    assert await _cites(network, question) == "net/p2"

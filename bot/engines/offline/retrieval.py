@@ -94,6 +94,7 @@ class _Field:
     is_translation: bool = False  # the passage's own text, in one of its languages
     named_at: frozenset[int] = frozenset()  # the positions of proper names and codes ("Nvidia", "GB200")
     possessive_at: frozenset[int] = frozenset()  # the positions of possessives ("its", "sua")
+    role_at: frozenset[int] = frozenset()  # the positions of role words ("CEO", "presidente")
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ class PassageIndex:
         self._headlines = [t for a in knowledge.articles for t in (*a.titles.values(), *a.subtitles.values())]
         self._position = {p.id: i for i, p in enumerate(self.passages)}
         self._word_cache: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
+        self._role_words: dict[tuple[str, str], bool] = {}
         self._acronyms = _acronyms(text for p in self.passages for text in p.texts.values())
         self._long_forms = [
             (re.compile(r"\b" + r"\s+".join(map(re.escape, form)) + r"\b", re.IGNORECASE), acronym)
@@ -528,7 +530,7 @@ class PassageIndex:
         """What the question attributes to a name ("Microsoft's GPUs", "il CEO di Google") and
         the things whose named value it asks for ("which model of GPU"), as its concepts."""
         tokens = words(text)
-        by_word = {w: c for c in concepts if not c.filler and not c.role for w in c.stems}
+        by_word = {w: c for c in concepts if not c.filler for w in c.stems}
         links = frozenset().union(*(d.owner_links for d in all_languages()))
         having = frozenset().union(*(d.having_verbs for d in all_languages()))
         marks = frozenset().union(*(d.owner_marks for d in all_languages()))
@@ -563,7 +565,10 @@ class PassageIndex:
         fields = [f for f in self._fields[i] if f.is_translation]
         lenders = fields + [f for f in self._fields[i] if f.is_question and f.names <= reading.names]
         for name, concept in reading.owned:
-            owner, things = frozenset({name}), [_positions(_all(concept), f) for f in lenders]
+            # A role asked for ("OpenAI's boss") stands wherever the passage names a role ("AWS's
+            # CEO"); a company's division's role is the company's ("Amazon's manager": AWS's CEO).
+            owner = frozenset({name, self._divisions.get(name, name)}) if concept.role else frozenset({name})
+            things = [_positions(_all(concept), f, roles=concept.role) for f in lenders]
             # Only a thing the passage holds can be someone else's there; one it lacks is left to coverage.
             pairs = zip(lenders, things, strict=True)
             near = (_near(_positions(owner, f), t, _OWNER_NEAR) or _its(f, owner, t) for f, t in pairs)
@@ -858,7 +863,9 @@ class PassageIndex:
             related = frozenset() if filler or word.isdigit() else self._expand(word)
             if not filler and not word.isdigit() and not self._anywhere(word):  # found nowhere: its broader senses
                 related |= self._broader(word)
-            concepts.append(_Concept(stems, weight, filler, related, word in roles))
+            # A role word ("capo", "CEO") is found wherever a passage names a role, whatever is asked.
+            role = word in roles or any(self._is_role_word(word, lang) for lang in self._stemmers)
+            concepts.append(_Concept(stems, weight, filler, related, role))
         return concepts
 
     def _expand(self, word: str) -> frozenset[str]:
@@ -934,8 +941,15 @@ class PassageIndex:
             k for k, w in enumerate(cased) if _CODE_LIKE.fullmatch(w) or (k > 0 and w[:1].isupper())
         ) if len(cased) == len(tokens) else frozenset()
         possessive_at = frozenset(k for k, w in enumerate(tokens) if w in self._possessives)
+        role_at = frozenset(k for k, w in enumerate(tokens) if self._is_role_word(w, language))
         return _Field(tuple(stems), tuple(related), is_bag, is_question, names, named_at=named_at,
-                      possessive_at=possessive_at)  # fmt: skip
+                      possessive_at=possessive_at, role_at=role_at)  # fmt: skip
+
+    def _is_role_word(self, word: str, language: str) -> bool:
+        key = (language, word)
+        if key not in self._role_words:
+            self._role_words[key] = bool(evidence_spans(word, language, "role"))
+        return self._role_words[key]
 
     def _read_word(self, w: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
         content = w not in self._stopwords and not w.isdigit()
@@ -1084,11 +1098,12 @@ def _close(found: list[frozenset[str]], field: _Field) -> bool:
     return _shortest_span(positions) <= _NEAR * (len(positions) - 1)
 
 
-def _positions(concept: frozenset[str], field: _Field) -> tuple[int, ...]:
+def _positions(concept: frozenset[str], field: _Field, *, roles: bool = False) -> tuple[int, ...]:
+    """Where the field holds the concept; with ``roles``, any role word counts too."""
     return tuple(
         i
         for i, (stems, related) in enumerate(zip(field.stems, field.related, strict=True))
-        if (stems | related) & concept
+        if (stems | related) & concept or (roles and i in field.role_at)
     )
 
 
