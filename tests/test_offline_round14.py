@@ -245,3 +245,12 @@ async def test_what_one_companys_boss_said_is_not_answered_with_anothers(network
 )
 async def test_what_a_companys_boss_said_is_answered_where_its_ceo_is_quoted(network, question):
     assert await _cites(network, question) == "net/p2"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("verifica: il pezzo dice che l'accordo è per servizi di rete o per qualcos'altro?", "net/p1"),
+     ("does the article actually call this a 'paradox' or is that my own read?", "net/p4")],
+)  # fmt: skip
+async def test_checking_what_the_article_says_is_asking_what_it_says(network, question, passage):
+    assert await _cites(network, question) == passage

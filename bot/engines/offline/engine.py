@@ -32,6 +32,7 @@ from bot.engines.offline.retrieval import Match, PassageIndex
 from bot.grounding.quantities import Quantity
 from bot.knowledge.articles import Article, KnowledgeBase
 from bot.language.phrases import message
+from bot.language.text import words
 from bot.store.records import Turn
 
 # The weighted share of the question's words a passage must hold to answer it. Calibrated on
@@ -98,10 +99,9 @@ class OfflineEngine:
         matches = self._matches(question, question, history)
         for alternative, option in [] if matches else first_alternatives(question):
             # "è un accordo di fornitura o un investimento?": a passage that says what the first
-            # option says answers. The claims the whole question makes are still checked, and it
-            # must ask the same kind of answer ("is it 2 or 3 billion *per year*?" is not "is it 2?").
-            if question_type(alternative).name != question_type(question).name:
-                continue
+            # option says answers. The claims the whole question makes are still checked.
+            if not any(not w.isdigit() for w in words(option)[-1:]):
+                continue  # "is it 2 or 3 billion per year?": the first option is a bare figure
             matches = [m for m in self._matches(alternative, question, history) if self._states_option(option, m)]
             if matches:
                 break
