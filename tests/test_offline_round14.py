@@ -254,3 +254,26 @@ async def test_what_a_companys_boss_said_is_answered_where_its_ceo_is_quoted(net
 )  # fmt: skip
 async def test_checking_what_the_article_says_is_asking_what_it_says(network, question, passage):
     assert await _cites(network, question) == passage
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how much is the deal and for how long, bc someone in the standup said it was like 5 years",
+     "quanto vale l'accordo e quanto dura? perché un collega ha detto 5 anni"],
+)  # fmt: skip
+async def test_hearsay_after_the_question_does_not_sink_it(network, question):
+    assert await _cites(network, question) == "net/p1"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["key terms in one line pls: who, how much, how long, what for",
+     "summarize the deal in one sentence: who, how much, how long", "chi, quanto e per quanto? in due righe"],
+)  # fmt: skip
+async def test_a_list_of_what_is_asked_or_a_length_gets_the_key_points(network, question):
+    reply = await network.answer(question)
+    assert [c.id for c in reply.citations] == ["net/p1", "net/p4"]
+
+
+async def test_several_words_for_one_kind_of_answer_are_still_that_kind(make_briefer):
+    assert await _cites(make_briefer(), "tl;dr on the risks/concerns the piece raises?") == "openai-aws/p11"

@@ -70,6 +70,7 @@ FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a to
 # a comma: "is it for storage, compute, what?" is one question).
 _CLAUSE_BREAK = re.compile(r"(?<=[.!;:])\s+|\s+[-–—]\s+")
 _NAMES_UNACCENTED = frozenset({"sara", "fara"})
+_LISTED_PAIR = re.compile(r"([^\W\d_]+)\s*(?:,|\band\b|\be\b)\s*(?:and\s+|e\s+)?(?=([^\W\d_]+))")
 _NAME = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
 _CODE_LIKE = re.compile(r"[A-Z]{2,}\w*|[A-Z][a-z]+[A-Z]\w*")
 _DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+){1,6}[A-Z][\w-]*)\s*\(([A-Z][A-Za-z]{1,9})\)")
@@ -386,12 +387,29 @@ class PassageIndex:
         """Whether the text asks about something the articles say outside their headlines
         (titles, subtitles, leads): "a summary of the OpenAI deal for the team" asks for the briefing,
         "a summary of the risks" for the passage on risks. Words no article says do not count."""
-        if any(w in self._type_words for w in words(text)):
+        if any(w in self._type_words for w in words(text)) and not self._lists_kinds(text):
             return True  # "tl;dr of the risks": a kind of answer, asked of the articles
         if any(not self._anywhere(name) for name in self.names_in(text)):
             return True  # "what does the article say about Nvidia?" asks about Nvidia
         said = [stems for stems in self.topic_words(text) if stems & self._said_words[0]]
         return any(not stems & self._said_words[1] for stems in said)
+
+    def _lists_kinds(self, text: str) -> bool:
+        """Whether the text lists kinds of answer ("value, duration, go-live target"): what the
+        key points give at once."""
+        kind_of = self._kind_of
+        pairs = _LISTED_PAIR.findall(text.lower())
+        return any(a in kind_of and b in kind_of and kind_of[a] != kind_of[b] for a, b in pairs)
+
+    @cached_property
+    def _kind_of(self) -> dict[str, frozenset[str]]:
+        """The kinds of answer each word naming one names ("value": amount)."""
+        kinds: dict[str, set[str]] = {}
+        for data in all_languages():
+            for answer_type in data.answer_types:
+                for word in answer_type.absorb - self._stopwords:
+                    kinds.setdefault(word, set()).add(answer_type.name)
+        return {word: frozenset(names) for word, names in kinds.items()}
 
     @cached_property
     def _said_words(self) -> tuple[frozenset[str], frozenset[str]]:
@@ -412,6 +430,8 @@ class PassageIndex:
         wanted = question_type(clause)
         if wanted.name is not None or wanted.exact or any(w in self._type_words for w in words(clause)):
             return False
+        if without_summary_request(clause) is not None:
+            return False  # "who, how much? in two lines": how to answer
         own_words = self._said_words[0]
         return not self.names_in(clause) and not any(stems & own_words for stems in self.topic_words(clause))
 
