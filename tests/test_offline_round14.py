@@ -277,3 +277,14 @@ async def test_a_list_of_what_is_asked_or_a_length_gets_the_key_points(network, 
 
 async def test_several_words_for_one_kind_of_answer_are_still_that_kind(make_briefer):
     assert await _cites(make_briefer(), "tl;dr on the risks/concerns the piece raises?") == "openai-aws/p11"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("ngl i didnt get the Nodo part, whats the paradox they mention", "net/p4"),
+     ("cosa intende l'articolo con paradosso, non ho capito", "net/p4"),
+     ("can someone unpack the 'paradox' the author points to?", "net/p4"),
+     ("currency of the 2bn?", "net/p1"), ("in che valuta sono i 2 miliardi?", "net/p1")],
+)  # fmt: skip
+async def test_words_of_asking_weigh_little_and_a_currency_is_an_amount(network, question, passage):
+    assert await _cites(network, question) == passage
