@@ -288,3 +288,19 @@ async def test_several_words_for_one_kind_of_answer_are_still_that_kind(make_bri
 )  # fmt: skip
 async def test_words_of_asking_weigh_little_and_a_currency_is_an_amount(network, question, passage):
     assert await _cites(network, question) == passage
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("ok so open ai and amazon how much money are we talkin", "openai-aws/p3"),
+     ("is this gonna shake up the whole ai race or nah", "openai-aws/p4")],
+)  # fmt: skip
+async def test_names_in_two_pieces_and_everyday_phrasing_are_read(make_briefer, question, passage):
+    assert await _cites(make_briefer(), question) == passage
+
+
+@pytest.mark.parametrize(
+    "question", ["quanto valgono OpenAI e Amazon?", "how much are OpenAI and Anthropic worth?"]
+)
+async def test_what_two_companies_are_worth_is_not_the_deal_between_them(make_briefer, question):
+    assert await _cites(make_briefer(), question) is None

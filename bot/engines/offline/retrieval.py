@@ -72,6 +72,7 @@ _CLAUSE_BREAK = re.compile(r"(?<=[.!;:])\s+|\s+[-–—]\s+")
 _NAMES_UNACCENTED = frozenset({"sara", "fara"})
 _LISTED_PAIR = re.compile(r"([^\W\d_]+)\s*(?:,|\band\b|\be\b)\s*(?:and\s+|e\s+)?(?=([^\W\d_]+))")
 _NAME = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
+_TWO_WORDS = re.compile(r"\b([^\W\d_]+) ([^\W\d_]+)\b")
 _CODE_LIKE = re.compile(r"[A-Z]{2,}\w*|[A-Z][a-z]+[A-Z]\w*")
 _DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+){1,6}[A-Z][\w-]*)\s*\(([A-Z][A-Za-z]{1,9})\)")
 
@@ -120,6 +121,7 @@ class _Reading:
     valued: list[_Concept] = ()  # things whose named value is asked for ("which *model* of GPU")
     future: bool = False  # a yes/no question about what will happen ("Will OpenAI renew...?")
     phrases: tuple[tuple[str, ...], ...] = ()  # names written in several words ("Google Cloud"), lower-cased
+    worth: bool = False  # it asks what something is worth ("valued at", "quanto vale")
 
 
 class PassageIndex:
@@ -442,7 +444,7 @@ class PassageIndex:
 
     def with_names_spelt_right(self, text: str) -> str:
         """The question with a misspelt name the articles know written as they write it
-        ("anthorpic" -> "Anthropic"): a word of MIN_SPELT_NAME letters or more that no article
+        ("anthorpic" -> "Anthropic", "open ai" -> "OpenAI"): a word of MIN_SPELT_NAME letters or more that no article
         holds and no wordnet knows, and that is close to exactly one of the articles' names
         (``difflib``'s ratio at least NAME_SPELLING_SIMILARITY)."""
         names = self._spellable_names
@@ -457,7 +459,12 @@ class PassageIndex:
                 return word
             return self.name_forms[close[0]]
 
-        return _NAME.sub(spelt, text)
+        def joined(match: re.Match[str]) -> str:
+            form = self.name_forms.get((match.group(1) + match.group(2)).lower())
+            return form if form is not None else match.group(0)
+
+        # A name typed in two pieces ("open ai", "Open AI") is the name.
+        return _NAME.sub(spelt, _TWO_WORDS.sub(joined, text))
 
     def names_in(self, text: str) -> frozenset[str]:
         """The proper names a question names, lower-cased, long forms as their acronyms."""
@@ -509,7 +516,10 @@ class PassageIndex:
         owned, valued = self._attributions(query, concepts, names)
         future = any(p.search(query) for d in all_languages() for p in d.future_cues)
         asked = self._thing_asked(query, concepts)
-        return _Reading(wanted, concepts, total, names, asked, owned, valued, future, self._name_phrases(query))
+        worth = any(w in self._value_words for w in words(query))
+        return _Reading(
+            wanted, concepts, total, names, asked, owned, valued, future, self._name_phrases(query), worth
+        )
 
     def _name_phrases(self, text: str) -> tuple[tuple[str, ...], ...]:
         """The names a question writes in several capitalised words, one of them a common word
@@ -651,8 +661,10 @@ class PassageIndex:
 
     def _values_a_name_alone(self, reading: _Reading) -> bool:
         """Whether an amount question asks what a name itself is worth: every topic word of it is
-        a name ("What is OpenAI valued at?", "Quanto vale Anthropic?")."""
-        if reading.wanted.name != "amount" or not reading.names:
+        a name ("What is OpenAI valued at?", "Quanto vale Anthropic?", "quanto valgono OpenAI e
+        Amazon?"). Two names and no word of worth ("OpenAI and Amazon, how much money?") ask what
+        passes between them."""
+        if reading.wanted.name != "amount" or not reading.names or (len(reading.names) > 1 and not reading.worth):
             return False
         return all(c.stems & reading.names for c in reading.concepts if not c.filler)
 
@@ -713,8 +725,9 @@ class PassageIndex:
         if reading.wanted.name not in _QUANTITY_TYPES or not reading.names:
             return True
         for language, text in self.passages[i].texts.items():
-            tokens = [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(self._short_forms(text))]
-            spans = evidence_spans(text, language, reading.wanted.name)
+            short = self._short_forms(text)  # the quantities' spans in the text the tokens come from
+            tokens = [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(short)]
+            spans = evidence_spans(short, language, reading.wanted.name)
             quantities = [n for n, (start, end, _) in enumerate(tokens) if any(a < end and start < b for a, b in spans)]
             named = [[n for n, (*_, word) in enumerate(tokens) if word == name] for name in reading.names]
             named = [positions for positions in named if positions]  # a name it lacks is left to coverage
