@@ -304,3 +304,13 @@ async def test_names_in_two_pieces_and_everyday_phrasing_are_read(make_briefer, 
 )
 async def test_what_two_companies_are_worth_is_not_the_deal_between_them(make_briefer, question):
     assert await _cites(make_briefer(), question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Buongiorno, stiamo preparando una nota per la clientela: qual è il controvalore complessivo dell'accordo?",
+     "Good morning. For our file note on the Lumen–ADS arrangement: what is the value of the agreement?",
+     "whats the TCV on the Lumen x ADS deal?"],
+)  # fmt: skip
+async def test_greetings_and_what_the_answer_is_for_do_not_sink_a_question(network, question):
+    assert await _cites(network, question) == "net/p1"
