@@ -314,3 +314,13 @@ async def test_what_two_companies_are_worth_is_not_the_deal_between_them(make_br
 )  # fmt: skip
 async def test_greetings_and_what_the_answer_is_for_do_not_sink_a_question(network, question):
     assert await _cites(network, question) == "net/p1"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("Nodo pops up in the piece. in what context exactly?", "net/p4"),
+     ("where Nodo enters in this story?", "net/p4"),
+     ("anything on efficiency? sustainability is big with our enterprise accounts", "net/p7")],
+)  # fmt: skip
+async def test_asking_where_something_appears_is_asking_about_it(network, question, passage):
+    assert await _cites(network, question) == passage

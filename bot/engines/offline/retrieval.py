@@ -430,7 +430,8 @@ class PassageIndex:
         of answer ("mi serve il giorno preciso" does) and none of its words is one the articles'
         own texts use ("per noi cambia molto nella modellizzazione")."""
         wanted = question_type(clause)
-        if wanted.name is not None or wanted.exact or any(w in self._type_words for w in words(clause)):
+        kind_words = self._type_words - self._filler  # "big" names a kind of answer, and is chat
+        if wanted.name is not None or wanted.exact or any(w in kind_words for w in words(clause)):
             return False
         if without_summary_request(clause) is not None:
             return False  # "who, how much? in two lines": how to answer
