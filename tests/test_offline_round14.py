@@ -324,3 +324,12 @@ async def test_greetings_and_what_the_answer_is_for_do_not_sink_a_question(netwo
 )  # fmt: skip
 async def test_asking_where_something_appears_is_asking_about_it(network, question, passage):
     assert await _cites(network, question) == passage
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("l'articolo parla di un paradosso, me lo spiegate con parole semplici per favore?", "net/p4"),
+     ("e su che cosa si gioca soprattutto, a giudizio dell'autore, la partita?", "net/p6")],
+)  # fmt: skip
+async def test_the_authors_judgement_and_plain_words_are_ways_of_asking(network, question, passage):
+    assert await _cites(network, question) == passage
