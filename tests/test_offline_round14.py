@@ -333,3 +333,13 @@ async def test_asking_where_something_appears_is_asking_about_it(network, questi
 )  # fmt: skip
 async def test_the_authors_judgement_and_plain_words_are_ways_of_asking(network, question, passage):
     assert await _cites(network, question) == passage
+
+
+@pytest.mark.parametrize("question", ["and what did Idrogest offer?", "what does Google provide to Lumen?"])
+async def test_what_a_company_did_is_not_read_off_what_it_can_do(network, question):
+    assert await _cites(network, question) is None
+
+
+@pytest.mark.parametrize("question", ["what can Google provide?", "why ADS and not another cloud giant?"])
+async def test_what_a_company_can_do_still_answers_what_it_can_and_why_it_was_chosen(network, question):
+    assert await _cites(network, question) == "net/p5"

@@ -60,6 +60,9 @@ MIN_MEANING_SCORE = 0.95
 # holdout-v7): the right passages reached there score 0.56-0.75, the one trap 0.43 ("How many
 # engineers will work on the project?"); follow-ups and paraphrases of a date below 0.5 are lost.
 KIND_ALONE_TYPES = ("amount", "duration", "date", "count")
+# The kinds of answer what a company can do gives: which companies can ("who else could supply
+# it?"), and why one was chosen ("why AWS?": few giants such as AWS can provide it).
+ABLE_ANSWERS = ("organisations", "reason")
 # The kinds of answer a question may ask for alone, about nothing else ("who is quoted?").
 PERSON_TYPES = ("speaker", "person")
 MIN_KIND_SIMILARITY = 0.5
@@ -122,8 +125,9 @@ class OfflineEngine:
         if question_type(question).name == "definition":
             # "cos'è una GPU?": a passage that uses the word without saying what it is does not answer.
             matches = [m for m in matches if self.index.defines(m.passage, question)]
-        if is_yes_no(question) and not asks_about_ability(as_asked):
-            # "Did Google bid too?": a passage that says only what Google can do does not answer.
+        if question_type(question).name not in ABLE_ANSWERS and not asks_about_ability(as_asked):
+            # "Did Google bid too?", "what did Microsoft offer?": a passage that says only what
+            # Google or Microsoft can do does not answer.
             matches = [m for m in matches if not self.index.names_subject_as_able(question, m.passage)]
         return matches
 
