@@ -343,3 +343,20 @@ async def test_what_a_company_did_is_not_read_off_what_it_can_do(network, questi
 @pytest.mark.parametrize("question", ["what can Google provide?", "why ADS and not another cloud giant?"])
 async def test_what_a_company_can_do_still_answers_what_it_can_and_why_it_was_chosen(network, question):
     assert await _cites(network, question) == "net/p5"
+
+
+@pytest.mark.parametrize(
+    ("question", "passages"),
+    [("in short, why should we care, what's the bigger picture here?", {"openai-aws/p4", "openai-aws/p11"}),
+     ("does the piece claim this changes the balance in the genAI race?", {"openai-aws/p4"})],
+)  # fmt: skip
+async def test_a_summary_word_or_shorthand_does_not_sink_a_question(make_briefer, question, passages):
+    assert await _cites(make_briefer(), question) in passages
+
+
+async def test_slang_does_not_sink_a_follow_up(make_briefer):
+    briefer = make_briefer()
+    assert await _cites(briefer, "who is quoted in the article?", "c1") == "openai-aws/p8"
+    assert await _cites(briefer, "and what's his big argument for why aws? besides 'trust me bro'", "c1") == (
+        "openai-aws/p8"
+    )

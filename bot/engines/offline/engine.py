@@ -99,6 +99,7 @@ class OfflineEngine:
         question = self._read(question, language)
         if self._asks_for_summary(question):
             return self.brief(language)
+        question = _without_summary_words(question)
         matches = self._matches(question, question, history)
         for alternative, option in [] if matches else first_alternatives(question):
             # "è un accordo di fornitura o un investimento?": a passage that says what the first
@@ -463,6 +464,13 @@ class OfflineEngine:
 
 def _last_turn(history: Sequence[Turn], role: str) -> Turn | None:
     return next((t for t in reversed(history) if t.role == role), None)
+
+
+def _without_summary_words(question: str) -> str:
+    """A question that asks for a summary of one thing ("in sintesi, perché è importante?"), read
+    without the words asking for it."""
+    rest = without_summary_request(question)
+    return rest if rest is not None and question_type(rest).name is not None else question
 
 
 def _last_question(history: Sequence[Turn]) -> str:
