@@ -360,3 +360,10 @@ async def test_slang_does_not_sink_a_follow_up(make_briefer):
     assert await _cites(briefer, "and what's his big argument for why aws? besides 'trust me bro'", "c1") == (
         "openai-aws/p8"
     )
+
+
+@pytest.mark.parametrize(
+    "question", ["wait isnt Aquavia also pouring money into Nodo??", "Aquavia mette soldi anche in altre aziende?"]
+)
+async def test_putting_money_into_something_is_funding_it(network, question):
+    assert await _cites(network, question) == "net/p4"
