@@ -367,3 +367,8 @@ async def test_slang_does_not_sink_a_follow_up(make_briefer):
 )
 async def test_putting_money_into_something_is_funding_it(network, question):
     assert await _cites(network, question) == "net/p4"
+
+
+@pytest.mark.parametrize("question", ["whats the 2B for exactly", "i 2B sono in euro?"])
+async def test_a_unit_glued_to_a_figure_is_read(network, question):
+    assert await _cites(network, question) == "net/p1"

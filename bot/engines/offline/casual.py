@@ -20,7 +20,7 @@ from bot.language.languages import SUPPORTED_LANGUAGES
 
 def written_out(text: str, language: str) -> str:
     """``text`` with the chat shorthand of ``language`` written in full."""
-    text = _with_accents(text, language)
+    text = _with_figure_units(_with_accents(text, language), language)
     table = _table(language)
     if table is None:
         return text
@@ -32,6 +32,21 @@ def written_out(text: str, language: str) -> str:
 # A word ending in a vowel and an apostrophe ("e' citato", "perche'?"); not an elision ("l'accordo").
 _APOSTROPHE_ACCENT = re.compile(r"\b([^\W\d_]*)([aeiouAEIOU])['’](?=\s|[?.!,;:)]|$)")
 _TRUNCATED = frozenset({"po"})  # "un po'": "poco" cut short, not an accent
+
+
+_GLUED_UNIT = re.compile(r"(?<=\d)([A-Za-z])(?![\w'’])")
+
+
+def _with_figure_units(text: str, language: str) -> str:
+    """``text`` with a one-letter unit glued to a figure written out ("38B" -> "38 billion")."""
+    units = language_data(language).figure_suffixes if language in SUPPORTED_LANGUAGES else {}
+    if not units:
+        return text
+    def written(match: re.Match[str]) -> str:
+        unit = units.get(match.group(1).lower())
+        return f" {unit}" if unit else match.group(0)
+
+    return _GLUED_UNIT.sub(written, text)
 
 
 def _with_accents(text: str, language: str) -> str:

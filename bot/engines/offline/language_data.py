@@ -75,6 +75,8 @@ class LanguageData:
     or_words: frozenset[str] = frozenset()
     # A vowel typed with an apostrophe for its accent ("e'", "perche'", "capacita'"): vowel -> accented.
     apostrophe_accents: dict[str, str] = field(default_factory=dict)
+    # A one-letter unit glued to a figure ("38B", "500k"): letter -> word. Only after a digit.
+    figure_suffixes: dict[str, str] = field(default_factory=dict)
     # A date a question about when states to check ("per quando..., 2025?"): group `date`.
     checked_date_cues: tuple[re.Pattern[str], ...] = ()
     # "What is OpenAI valued at / quanto vale OpenAI": the words that state what something is worth.
@@ -129,6 +131,7 @@ def language_data(language: str) -> LanguageData:
         choice_cues=_compiled(raw.get("choice_cues") or []),
         or_words=frozenset((raw.get("or_words") or "").split()),
         apostrophe_accents=dict(pair for pair in (raw.get("apostrophe_accents") or {}).items()),
+        figure_suffixes={str(k).lower(): str(v) for k, v in (raw.get("figure_suffixes") or {}).items()},
         checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),
         summary_cues=_compiled(raw.get("summary_cues") or []),
