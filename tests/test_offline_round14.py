@@ -372,3 +372,12 @@ async def test_putting_money_into_something_is_funding_it(network, question):
 @pytest.mark.parametrize("question", ["whats the 2B for exactly", "i 2B sono in euro?"])
 async def test_a_unit_glued_to_a_figure_is_read(network, question):
     assert await _cites(network, question) == "net/p1"
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [("did the Lumen boss say anything back? would be nice to quote him too", None),
+     ("what did the ADS boss say?", "net/p2")],
+)  # fmt: skip
+async def test_a_role_right_after_a_company_is_that_companys(network, question, passage):
+    assert await _cites(network, question) == passage

@@ -577,6 +577,9 @@ class PassageIndex:
             if word in names:
                 if k + 1 < len(tokens) and tokens[k + 1] in marks and (found := thing(k + 2, word)):
                     owned.append((word, found))
+                # "the OpenAI boss": a role right after a name is that company's.
+                if (found := thing(k + 1, word)) and found.role:
+                    owned.append((word, found))
                 # "ha bisogno di AWS": a bare noun after a verb of having is what someone needs, not AWS's.
                 verb = k >= 3 and tokens[k - 3] in having
                 if k >= 2 and tokens[k - 1] in links and not verb and (found := thing(k - 2, word)):
