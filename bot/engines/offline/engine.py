@@ -104,7 +104,8 @@ class OfflineEngine:
         for alternative, option in [] if matches else first_alternatives(question):
             # "è un accordo di fornitura o un investimento?": a passage that says what the first
             # option says answers. The claims the whole question makes are still checked.
-            if not any(not w.isdigit() for w in words(option)[-1:]):
+            last = words(option)[-1:]
+            if not last or last[0].isdigit():
                 continue  # "is it 2 or 3 billion per year?": the first option is a bare figure
             matches = [m for m in self._matches(alternative, question, history) if self._states_option(option, m)]
             if matches:
@@ -123,10 +124,11 @@ class OfflineEngine:
         claims = claims_in(as_asked)
         if claims:  # "the biggest deal ever?": a passage that states no record does not answer it
             matches = [m for m in matches if self.index.states(m.passage, claims)]
-        if question_type(question).name == "definition":
+        kind = question_type(question).name
+        if kind == "definition":
             # "cos'è una GPU?": a passage that uses the word without saying what it is does not answer.
             matches = [m for m in matches if self.index.defines(m.passage, question)]
-        if question_type(question).name not in ABLE_ANSWERS and not asks_about_ability(as_asked):
+        if kind not in ABLE_ANSWERS and not asks_about_ability(as_asked):
             # "Did Google bid too?", "what did Microsoft offer?": a passage that says only what
             # Google or Microsoft can do does not answer.
             matches = [m for m in matches if not self.index.names_subject_as_able(question, m.passage)]
@@ -136,8 +138,8 @@ class OfflineEngine:
         """Whether the passage says the word that ends the option ("un accordo di *fornitura*"):
         a passage found through the rest of the question does not say that the option is the
         case ("il pagamento è tutto *subito*?", "la durata parte dalla *firma*?")."""
-        words = self.index.topic_words(option)
-        return bool(words) and self.index.says(match.passage, words[-1:])
+        option_words = self.index.topic_words(option)
+        return bool(option_words) and self.index.says(match.passage, option_words[-1:])
 
     def _asks_for_summary(self, question: str) -> bool:
         """Whether the question asks for the briefing ("in a nutshell, what's the article
