@@ -196,6 +196,11 @@ def choice_options(text: str) -> tuple[str, str] | None:
     return None
 
 
+@cache
+def _or_words() -> frozenset[str]:
+    return frozenset().union(*(d.or_words for d in all_languages()))
+
+
 def first_alternatives(text: str) -> list[tuple[str, str]]:
     """The question read without each alternative it offers, the last first, with the clause
     that states the first option ("cloud services or chips? what is OpenAI buying" -> ("cloud
@@ -203,7 +208,7 @@ def first_alternatives(text: str) -> list[tuple[str, str]]:
     hype?" -> "is compute the bottleneck?"): an alternative runs from its "or" to the end of its
     clause, or is the one name it offers when more follows ("did Microsoft or Google bid?").
     Empty when the question offers none."""
-    or_words = frozenset().union(*(d.or_words for d in all_languages()))
+    or_words = _or_words()
     tokens = re.split(r"(\W+)", text)
     offered = [k for k, token in enumerate(tokens) if token.lower() in or_words and 0 < k < len(tokens) - 1]
     readings = []

@@ -97,9 +97,10 @@ class OfflineEngine:
             return self.refusal(language)  # read as written: reading drops what opens a message
         history = [replace(t, content=self._read(t.content, t.language)) if t.role == "user" else t for t in history]
         question = self._read(question, language)
-        if self._asks_for_summary(question):
+        summarised = self._summary_request(question)
+        if summarised is None:
             return self.brief(language)
-        question = _without_summary_words(question)
+        question = summarised
         matches = self._matches(question, question, history)
         for alternative, option in [] if matches else first_alternatives(question):
             # "è un accordo di fornitura o un investimento?": a passage that says what the first
@@ -141,14 +142,17 @@ class OfflineEngine:
         option_words = self.index.topic_words(option)
         return bool(option_words) and self.index.says(match.passage, option_words[-1:])
 
-    def _asks_for_summary(self, question: str) -> bool:
-        """Whether the question asks for the briefing ("in a nutshell, what's the article
-        about?", "di cosa parla?", "a recap of the deal for the team"): a request for a summary
-        that asks about nothing beyond what the headlines say."""
+    def _summary_request(self, question: str) -> str | None:
+        """None when the question asks for the briefing ("in a nutshell, what's the article
+        about?", "di cosa parla?", "a recap of the deal for the team": a request for a summary
+        that asks about nothing beyond what the headlines say); else the question to answer, read
+        without any words asking for a summary of it ("in sintesi, perché è importante?")."""
         rest = without_summary_request(question)
-        if rest is None or question_type(rest).name is not None:
-            return False  # "tl;dr: why does it matter?" asks why it matters
-        return not self.index.beyond_headlines(rest)
+        if rest is None:
+            return question
+        if question_type(rest).name is not None:
+            return rest  # "tl;dr: why does it matter?" asks why it matters
+        return None if not self.index.beyond_headlines(rest) else question
 
     def _read(self, text: str, language: str) -> str:
         """A question as written in full, with the names the articles know written as they do."""
@@ -466,13 +470,6 @@ class OfflineEngine:
 
 def _last_turn(history: Sequence[Turn], role: str) -> Turn | None:
     return next((t for t in reversed(history) if t.role == role), None)
-
-
-def _without_summary_words(question: str) -> str:
-    """A question that asks for a summary of one thing ("in sintesi, perché è importante?"), read
-    without the words asking for it."""
-    rest = without_summary_request(question)
-    return rest if rest is not None and question_type(rest).name is not None else question
 
 
 def _last_question(history: Sequence[Turn]) -> str:

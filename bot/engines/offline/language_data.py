@@ -130,7 +130,7 @@ def language_data(language: str) -> LanguageData:
         interrogative_openers=frozenset((raw.get("interrogative_openers") or "").split()),
         choice_cues=_compiled(raw.get("choice_cues") or []),
         or_words=frozenset((raw.get("or_words") or "").split()),
-        apostrophe_accents=dict(pair for pair in (raw.get("apostrophe_accents") or {}).items()),
+        apostrophe_accents=dict(raw.get("apostrophe_accents") or {}),
         figure_suffixes={str(k).lower(): str(v) for k, v in (raw.get("figure_suffixes") or {}).items()},
         checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),

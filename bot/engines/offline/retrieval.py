@@ -393,8 +393,8 @@ class PassageIndex:
             return True  # "tl;dr of the risks": a kind of answer, asked of the articles
         if any(not self._anywhere(name) for name in self.names_in(text)):
             return True  # "what does the article say about Nvidia?" asks about Nvidia
-        said = [stems for stems in self.topic_words(text) if stems & self._said_words[0]]
-        return any(not stems & self._said_words[1] for stems in said)
+        said = [stems for stems in self.topic_words(text) if stems & self._own_words]
+        return any(not stems & self._headline_words for stems in said)
 
     def _lists_kinds(self, text: str) -> bool:
         """Whether the text lists kinds of answer ("value, duration, go-live target"): what the
@@ -414,16 +414,20 @@ class PassageIndex:
         return {word: frozenset(names) for word, names in kinds.items()}
 
     @cached_property
-    def _said_words(self) -> tuple[frozenset[str], frozenset[str]]:
-        """The words the articles' own texts hold, and those their headlines and leads (first
-        paragraphs, which sum a news article up) hold."""
-        own = [terms for terms, _ in self._own]
+    def _own_words(self) -> frozenset[str]:
+        """The words the articles' own texts hold (not their editors' questions)."""
+        return frozenset().union(*(terms for terms, _ in self._own))
+
+    @cached_property
+    def _headline_words(self) -> frozenset[str]:
+        """The words the articles' headlines and leads (first paragraphs, which sum a news
+        article up) hold."""
         leads = {next((p.id for p in a.passages if p.role == "body"), None) for a in self._articles}
         headlines = [
             terms for (terms, _), p in zip(self._own, self.passages, strict=True) if p.role != "body" or p.id in leads
         ]
         headlines += [stems for text in self._headlines for stems in self.topic_words(text)]
-        return frozenset().union(*own), frozenset().union(*headlines)
+        return frozenset().union(*headlines)
 
     def _is_remark(self, clause: str) -> bool:
         """Whether what follows a question only comments on it: it names no one, asks for no kind
@@ -435,8 +439,7 @@ class PassageIndex:
             return False
         if without_summary_request(clause) is not None:
             return False  # "who, how much? in two lines": how to answer
-        own_words = self._said_words[0]
-        return not self.names_in(clause) and not any(stems & own_words for stems in self.topic_words(clause))
+        return not self.names_in(clause) and not any(stems & self._own_words for stems in self.topic_words(clause))
 
     def _is_chatter(self, clause: str) -> bool:
         if self.names_in(clause) or without_summary_request(clause) is not None:
