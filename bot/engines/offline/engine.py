@@ -27,6 +27,7 @@ from bot.engines.offline.answer_types import (
     without_summary_request,
 )
 from bot.engines.offline.casual import with_names, without_exclusions, written_out
+from bot.engines.offline.message_reading import MessageReader
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
 from bot.grounding.quantities import Quantity
@@ -90,6 +91,7 @@ class OfflineEngine:
     ) -> None:
         self.knowledge = knowledge
         self.index = index or PassageIndex(knowledge)
+        self.reader = MessageReader(self.index)
         self.paraphrases = ParaphraseIndex(knowledge) if paraphrases else None
 
     def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
@@ -152,12 +154,12 @@ class OfflineEngine:
             return question
         if question_type(rest).name is not None:
             return rest  # "tl;dr: why does it matter?" asks why it matters
-        return None if not self.index.beyond_headlines(rest) else question
+        return None if not self.reader.beyond_headlines(rest) else question
 
     def _read(self, text: str, language: str) -> str:
         """A question as written in full, with the names the articles know written as they do."""
         named = with_names(without_exclusions(written_out(text, language)), self.index.name_forms)
-        return self.index.without_chatter(self.index.with_names_spelt_right(named))
+        return self.reader.read(named)
 
     def refusal(self, language: str) -> Draft:
         newest = self.knowledge.newest_first
@@ -181,7 +183,7 @@ class OfflineEngine:
         if is_instruction(question):
             return []  # orders to the bot are not questions about the articles, whatever words they share
         earlier = _last_question(history)
-        standing_for = self.index.about_others(question, earlier) if earlier else None
+        standing_for = self.reader.about_others(question, earlier) if earlier else None
         if standing_for is not None:
             question, history = standing_for, ()  # "and OpenAI's?": the earlier question, about OpenAI
         wanted = question_type(question)

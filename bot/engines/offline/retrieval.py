@@ -17,7 +17,6 @@ whether it holds the kind of answer asked for (``answer_types``).
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 import re
@@ -33,7 +32,6 @@ from bot.engines.offline.answer_types import (
     holds,
     question_type,
     units_in,
-    without_summary_request,
 )
 from bot.engines.offline.casual import name_forms
 from bot.engines.offline.language_data import all_languages
@@ -59,20 +57,11 @@ MIN_SYNONYM_COMMONNESS = 0.53  # a question word's synonym more common than this
 # A head word this common (wordfreq Zipf above ~6: "thing", "time") says too little about what
 # is asked to refuse over it.
 MIN_HEAD_RARITY = 0.4
-# A word this close to one of the articles' names (difflib's ratio), unknown otherwise, is that
-# name misspelt ("anthorpic", "microsft"); names shorter than MIN_SPELT_NAME are not guessed at.
-NAME_SPELLING_SIMILARITY = 0.85
-MIN_SPELT_NAME = 5
 FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a topic word's ~1-3
 
 
-# Where a message's clauses end: a sentence's end, a colon or semicolon, a dash between spaces (not
-# a comma: "is it for storage, compute, what?" is one question).
-_CLAUSE_BREAK = re.compile(r"(?<=[.!;:])\s+|\s+[-–—]\s+")
 _NAMES_UNACCENTED = frozenset({"sara", "fara"})
-_LISTED_PAIR = re.compile(r"([^\W\d_]+)\s*(?:,|\band\b|\be\b)\s*(?:and\s+|e\s+)?(?=([^\W\d_]+))")
-_NAME = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
-_TWO_WORDS = re.compile(r"\b([^\W\d_]+) ([^\W\d_]+)\b")
+NAME_WORD = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
 _CODE_LIKE = re.compile(r"[A-Z]{2,}\w*|[A-Z][a-z]+[A-Z]\w*")
 _DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+){1,6}[A-Z][\w-]*)\s*\(([A-Z][A-Za-z]{1,9})\)")
 
@@ -252,7 +241,7 @@ class PassageIndex:
 
     def uses_any(self, question: str, answer_type: QuestionType | None = None) -> bool:
         """Whether some passage uses one of the question's topic words as such (not a synonym)."""
-        return any(stems & self._holding.keys() for stems in self.topic_words(question, answer_type))
+        return any(self.uses_word(stems) for stems in self.topic_words(question, answer_type))
 
     def explains(self, passage: Passage) -> bool:
         """Whether ``passage`` explains something after a colon ("a paradox: Amazon, in fact, ...")."""
@@ -310,7 +299,7 @@ class PassageIndex:
             return False
         named = self.names_in(question)
         text = self._short_forms(question)
-        first = next((w for m in _NAME.finditer(text) if (w := m.group(0).lower()) in named), None)
+        first = next((w for m in NAME_WORD.finditer(text) if (w := m.group(0).lower()) in named), None)
         return first is not None and any(first in item for listed in self._listed[i] for item in listed)
 
     def missing_head(self, text: str, answer_type: QuestionType | None = None) -> str | None:
@@ -349,126 +338,32 @@ class PassageIndex:
                     # A head naming the kind of answer ("the total *value*") is the type gate's to check.
                     heads = [head] if head not in skip and commonness(head) >= MIN_HEAD_RARITY else []
                 for head in heads:
-                    if not self._anywhere(head):
+                    if not self.anywhere(head):
                         return head
         return None
 
-    def _anywhere(self, word: str) -> bool:
+    def is_stop_word(self, word: str) -> bool:
+        return word in self._stopwords
+
+    def is_filler(self, word: str) -> bool:
+        """Whether a word is a generic word of asking ("quoted", "comes"), weighing little."""
+        return word in self._filler
+
+    def uses_word(self, stems: frozenset[str]) -> bool:
+        """Whether some passage uses the word (as one of its stems) as such, not as a synonym."""
+        return any(s in self._holding for s in stems)
+
+    def is_known_word(self, word: str) -> bool:
+        """Whether some article holds the word or a synonym of it, or a wordnet knows it: a word
+        that is none of these, used alike in both languages, is a name ("nvidia", "Altman")."""
+        return self.anywhere(word) or self._synonyms.knows(word)
+
+    def anywhere(self, word: str) -> bool:
         """Whether some passage holds the word, or a synonym of it, in either language."""
         stems = frozenset(s.stemWord(word) for s in self._stemmers.values()) | {word}
         if any(s in self._holding for s in stems | self._expand(word)):
             return True
         return any(stems & related for related in self._related)
-
-    @cached_property
-    def _spellable_names(self) -> list[str]:
-        return [n for n in self.name_forms if len(n) >= MIN_SPELT_NAME]
-
-    def without_chatter(self, text: str) -> str:
-        """The question without what opens it and says nothing the articles hold ("new hire here,
-        sorry if dumb q - what does the article say...", "CFO here. is the piece saying..."): a
-        leading clause that names no one and none of whose topic words any article holds, as
-        itself or a synonym, is dropped when what follows has a topic word the articles hold
-        ("About the revenue: how much is it?" keeps its opening: the rest asks about nothing).
-        A remark after the question that says nothing the articles hold is dropped too ("who
-        signed it? asking for our client note")."""
-        asked, mark, remark = text.rpartition("?")
-        if mark and remark.strip() and self._is_remark(remark):
-            text = asked + mark  # "is it a supply deal? it matters for our model": the question
-        parts = _CLAUSE_BREAK.split(text)
-        start = 0
-        while start < len(parts) - 1 and self._is_chatter(parts[start]):
-            start += 1
-        if start == 0:
-            return text
-        rest = " ".join(parts[start:])
-        held = [stems for stems in self.topic_words(rest) if any(s in self._holding for s in stems)]
-        return rest if held else text
-
-    def beyond_headlines(self, text: str) -> bool:
-        """Whether the text asks about something the articles say outside their headlines
-        (titles, subtitles, leads): "a summary of the OpenAI deal for the team" asks for the briefing,
-        "a summary of the risks" for the passage on risks. Words no article says do not count."""
-        if any(w in self._type_words for w in words(text)) and not self._lists_kinds(text):
-            return True  # "tl;dr of the risks": a kind of answer, asked of the articles
-        if any(not self._anywhere(name) for name in self.names_in(text)):
-            return True  # "what does the article say about Nvidia?" asks about Nvidia
-        said = [stems for stems in self.topic_words(text) if stems & self._own_words]
-        return any(not stems & self._headline_words for stems in said)
-
-    def _lists_kinds(self, text: str) -> bool:
-        """Whether the text lists kinds of answer ("value, duration, go-live target"): what the
-        key points give at once."""
-        kind_of = self._kind_of
-        pairs = _LISTED_PAIR.findall(text.lower())
-        return any(a in kind_of and b in kind_of and kind_of[a] != kind_of[b] for a, b in pairs)
-
-    @cached_property
-    def _kind_of(self) -> dict[str, frozenset[str]]:
-        """The kinds of answer each word naming one names ("value": amount)."""
-        kinds: dict[str, set[str]] = {}
-        for data in all_languages():
-            for answer_type in data.answer_types:
-                for word in answer_type.absorb - self._stopwords:
-                    kinds.setdefault(word, set()).add(answer_type.name)
-        return {word: frozenset(names) for word, names in kinds.items()}
-
-    @cached_property
-    def _own_words(self) -> frozenset[str]:
-        """The words the articles' own texts hold (not their editors' questions)."""
-        return frozenset().union(*(terms for terms, _ in self._own))
-
-    @cached_property
-    def _headline_words(self) -> frozenset[str]:
-        """The words the articles' headlines and leads (first paragraphs, which sum a news
-        article up) hold."""
-        leads = {next((p.id for p in a.passages if p.role == "body"), None) for a in self._articles}
-        headlines = [
-            terms for (terms, _), p in zip(self._own, self.passages, strict=True) if p.role != "body" or p.id in leads
-        ]
-        headlines += [stems for text in self._headlines for stems in self.topic_words(text)]
-        return frozenset().union(*headlines)
-
-    def _is_remark(self, clause: str) -> bool:
-        """Whether what follows a question only comments on it: it names no one, asks for no kind
-        of answer ("mi serve il giorno preciso" does) and none of its words is one the articles'
-        own texts use ("per noi cambia molto nella modellizzazione")."""
-        wanted = question_type(clause)
-        kind_words = self._type_words - self._filler  # "big" names a kind of answer, and is chat
-        if wanted.name is not None or wanted.exact or any(w in kind_words for w in words(clause)):
-            return False
-        if without_summary_request(clause) is not None:
-            return False  # "who, how much? in two lines": how to answer
-        return not self.names_in(clause) and not any(stems & self._own_words for stems in self.topic_words(clause))
-
-    def _is_chatter(self, clause: str) -> bool:
-        if self.names_in(clause) or without_summary_request(clause) is not None:
-            return False  # "tl;dr pls. what's the deal?" asks for the summary
-        return not any(self._anywhere(max(stems, key=len)) for stems in self.topic_words(clause))
-
-    def with_names_spelt_right(self, text: str) -> str:
-        """The question with a misspelt name the articles know written as they write it
-        ("anthorpic" -> "Anthropic", "open ai" -> "OpenAI"): a word of MIN_SPELT_NAME letters or more that no article
-        holds and no wordnet knows, and that is close to exactly one of the articles' names
-        (``difflib``'s ratio at least NAME_SPELLING_SIMILARITY)."""
-        names = self._spellable_names
-
-        def spelt(match: re.Match[str]) -> str:
-            word = match.group(0)
-            lowered = word.lower()
-            if len(lowered) < MIN_SPELT_NAME or lowered in self.name_forms or lowered in self._stopwords:
-                return word
-            close = difflib.get_close_matches(lowered, names, n=2, cutoff=NAME_SPELLING_SIMILARITY)
-            if len(close) != 1 or self._anywhere(lowered) or self._synonyms.knows(lowered):
-                return word
-            return self.name_forms[close[0]]
-
-        def joined(match: re.Match[str]) -> str:
-            form = self.name_forms.get((match.group(1) + match.group(2)).lower())
-            return form if form is not None else match.group(0)
-
-        # A name typed in two pieces ("open ai", "Open AI") is the name.
-        return _NAME.sub(spelt, _TWO_WORDS.sub(joined, text))
 
     def names_in(self, text: str) -> frozenset[str]:
         """The proper names a question names, lower-cased, long forms as their acronyms."""
@@ -480,33 +375,30 @@ class PassageIndex:
         holds, that no wordnet knows and that is used alike in Italian and English, as names
         are ("nvidia", "Altman"): a name the articles never mention, which no passage answers."""
         found = {n for n in _names(text) if n not in self._stopwords}
-        for k, match in enumerate(_NAME.finditer(text)):
+        for k, match in enumerate(NAME_WORD.finditer(text)):
             word = match.group(0).lower()
             if word in found or word in self._stopwords or word in self._filler:
                 continue
             opening_name = k == 0 and match.group(0)[0].isupper() and word in self.name_forms
-            if opening_name or (used_alike(word) and not self._anywhere(word) and not self._synonyms.knows(word)):
+            if opening_name or (used_alike(word) and not self.is_known_word(word)):
                 found.add(word)
         return frozenset(found)
 
-    def about_others(self, follow_up: str, earlier: str) -> str | None:
-        """An elliptical follow-up as the question it stands for: "E quello di OpenAI?" after
-        "Chi è il CEO di AWS?" is "Chi è il CEO di OpenAI?" (the earlier question with its last
-        name replaced by the follow-up's names). None when the follow-up is not one: it asks
-        for a kind of answer of its own, or holds a topic word that is not a name."""
-        names = self.names_in(follow_up)
-        topic = self.topic_words(follow_up)
-        if not names or question_type(follow_up).name or not all(stems & names for stems in topic):
-            return None
-        spans = [m for m in _NAME.finditer(earlier) if m.group(0).lower() in self.names_in(earlier)]
-        if not spans:
-            return None
-        last = spans[-1]
-        ordered = [n for n in _names(follow_up) if n in names]
-        wording = " ".join(m.group(0) for m in _NAME.finditer(follow_up) if m.group(0).lower() in ordered)
-        if not wording:
-            return None  # only names no article mentions ("e nvidia?"): asked as they stand
-        return earlier[: last.start()] + wording + earlier[last.end() :]
+    @cached_property
+    def own_words(self) -> frozenset[str]:
+        """The words the articles' own texts hold (not their editors' questions)."""
+        return frozenset().union(*(terms for terms, _ in self._own))
+
+    @cached_property
+    def headline_words(self) -> frozenset[str]:
+        """The words the articles' headlines and leads (first paragraphs, which sum a news
+        article up) hold."""
+        leads = {next((p.id for p in a.passages if p.role == "body"), None) for a in self._articles}
+        headlines = [
+            terms for (terms, _), p in zip(self._own, self.passages, strict=True) if p.role != "body" or p.id in leads
+        ]
+        headlines += [stems for text in self._headlines for stems in self.topic_words(text)]
+        return frozenset().union(*headlines)
 
     def _read_question(self, query: str, answer_type: QuestionType | None) -> _Reading | None:
         wanted = answer_type or question_type(query)
@@ -531,7 +423,7 @@ class PassageIndex:
         else than the known name alone (Google's cloud division, not Google), so only a passage
         that writes the whole of it speaks of it. Two names side by side ("OpenAI AWS") are not one."""
         phrases, run = [], []
-        for match in _NAME.finditer(text):
+        for match in NAME_WORD.finditer(text):
             word = match.group(0)
             lowered = word.lower()
             gap = text[run[-1][1] : match.start()] if run else ""
@@ -901,7 +793,7 @@ class PassageIndex:
             filler = word in weak
             weight = FILLER_WEIGHT if filler else self._weight(stems) * commonness(word)
             related = frozenset() if filler or word.isdigit() else self._expand(word)
-            if not filler and not word.isdigit() and not self._anywhere(word):  # found nowhere: its broader senses
+            if not filler and not word.isdigit() and not self.anywhere(word):  # found nowhere: its broader senses
                 related |= self._broader(word)
             # A role word ("capo", "CEO") is found wherever a passage names a role, whatever is asked.
             role = word in roles or any(self._is_role_word(word, lang) for lang in self._stemmers)
@@ -1091,7 +983,7 @@ def _names(text: str) -> list[str]:
     """The proper names in a question (lower-cased): capitalised words after its first word,
     and acronyms or camel-case words anywhere ("Oracle", "AWS", "OpenAI")."""
     found = []
-    for match in _NAME.finditer(text):
+    for match in NAME_WORD.finditer(text):
         word = match.group(0)
         opens = not text[: match.start()].strip() or text[: match.start()].rstrip()[-1] in "?.!:"
         if len(word) > 1 and (_CODE_LIKE.fullmatch(word) or (word[0].isupper() and not opens)):

@@ -1,0 +1,160 @@
+"""Reading a chat message as the question it asks, before any passage is searched.
+
+People type names wrong ("anthorpic", "open ai"), open with chatter ("new hire here, sorry
+if dumb q - ..."), close with remarks ("asking for our client note"), ask elliptical
+follow-ups ("e quello di OpenAI?") and ask for a summary in many words. What counts as
+chatter, a remark or a known name depends on what the articles say, so every judgement
+here asks the ``PassageIndex``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cached_property
+
+from bot.engines.offline.answer_types import question_type, without_summary_request
+from bot.engines.offline.language_data import all_languages
+from bot.engines.offline.retrieval import NAME_WORD, PassageIndex, question_names
+from bot.language.text import words
+
+# A word this close to one of the articles' names (difflib's ratio), unknown otherwise, is that
+# name misspelt ("anthorpic", "microsft"); names shorter than MIN_SPELT_NAME are not guessed at.
+NAME_SPELLING_SIMILARITY = 0.85
+MIN_SPELT_NAME = 5
+
+# Where a message's clauses end: a sentence's end, a colon or semicolon, a dash between spaces (not
+# a comma: "is it for storage, compute, what?" is one question).
+_CLAUSE_BREAK = re.compile(r"(?<=[.!;:])\s+|\s+[-–—]\s+")
+_LISTED_PAIR = re.compile(r"([^\W\d_]+)\s*(?:,|\band\b|\be\b)\s*(?:and\s+|e\s+)?(?=([^\W\d_]+))")
+_TWO_WORDS = re.compile(r"\b([^\W\d_]+) ([^\W\d_]+)\b")
+
+
+class MessageReader:
+    def __init__(self, index: PassageIndex) -> None:
+        self.index = index
+
+    def read(self, text: str) -> str:
+        """The question a message asks: names spelt as the articles spell them, without the
+        chatter around it."""
+        return self.without_chatter(self.with_names_spelt_right(text))
+
+    def without_chatter(self, text: str) -> str:
+        """The question without what opens it and says nothing the articles hold ("new hire here,
+        sorry if dumb q - what does the article say...", "CFO here. is the piece saying..."): a
+        leading clause that names no one and none of whose topic words any article holds, as
+        itself or a synonym, is dropped when what follows has a topic word the articles hold
+        ("About the revenue: how much is it?" keeps its opening: the rest asks about nothing).
+        A remark after the question that says nothing the articles hold is dropped too ("who
+        signed it? asking for our client note")."""
+        asked, mark, remark = text.rpartition("?")
+        if mark and remark.strip() and self._is_remark(remark):
+            text = asked + mark  # "is it a supply deal? it matters for our model": the question
+        parts = _CLAUSE_BREAK.split(text)
+        start = 0
+        while start < len(parts) - 1 and self._is_chatter(parts[start]):
+            start += 1
+        if start == 0:
+            return text
+        rest = " ".join(parts[start:])
+        held = [stems for stems in self.index.topic_words(rest) if self.index.uses_word(stems)]
+        return rest if held else text
+
+    def beyond_headlines(self, text: str) -> bool:
+        """Whether the text asks about something the articles say outside their headlines
+        (titles, subtitles, leads): "a summary of the OpenAI deal for the team" asks for the briefing,
+        "a summary of the risks" for the passage on risks. Words no article says do not count."""
+        index = self.index
+        if any(index.names_a_kind(frozenset({w})) for w in words(text)) and not self._lists_kinds(text):
+            return True  # "tl;dr of the risks": a kind of answer, asked of the articles
+        if any(not index.anywhere(name) for name in index.names_in(text)):
+            return True  # "what does the article say about Nvidia?" asks about Nvidia
+        said = [stems for stems in index.topic_words(text) if stems & index.own_words]
+        return any(not stems & index.headline_words for stems in said)
+
+    def _lists_kinds(self, text: str) -> bool:
+        """Whether the text lists kinds of answer ("value, duration, go-live target"): what the
+        key points give at once."""
+        kind_of = self._kind_of
+        pairs = _LISTED_PAIR.findall(text.lower())
+        return any(a in kind_of and b in kind_of and kind_of[a] != kind_of[b] for a, b in pairs)
+
+    @cached_property
+    def _kind_of(self) -> dict[str, frozenset[str]]:
+        """The kinds of answer each word naming one names ("value": amount)."""
+        kinds: dict[str, set[str]] = {}
+        for data in all_languages():
+            for answer_type in data.answer_types:
+                for word in answer_type.absorb:
+                    if not self.index.is_stop_word(word):
+                        kinds.setdefault(word, set()).add(answer_type.name)
+        return {word: frozenset(names) for word, names in kinds.items()}
+
+    def _is_remark(self, clause: str) -> bool:
+        """Whether what follows a question only comments on it: it names no one, asks for no kind
+        of answer ("mi serve il giorno preciso" does) and none of its words is one the articles'
+        own texts use ("per noi cambia molto nella modellizzazione")."""
+        wanted = question_type(clause)
+        if wanted.name is not None or wanted.exact:
+            return False
+        # "big" names a kind of answer, and is chat
+        if any(self.index.names_a_kind(frozenset({w})) and not self.index.is_filler(w) for w in words(clause)):
+            return False
+        if without_summary_request(clause) is not None:
+            return False  # "who, how much? in two lines": how to answer
+        own = self.index.own_words
+        return not self.index.names_in(clause) and not any(stems & own for stems in self.index.topic_words(clause))
+
+    def _is_chatter(self, clause: str) -> bool:
+        if self.index.names_in(clause) or without_summary_request(clause) is not None:
+            return False  # "tl;dr pls. what's the deal?" asks for the summary
+        return not any(self.index.anywhere(max(stems, key=len)) for stems in self.index.topic_words(clause))
+
+    @cached_property
+    def _spellable_names(self) -> list[str]:
+        return [n for n in self.index.name_forms if len(n) >= MIN_SPELT_NAME]
+
+    def with_names_spelt_right(self, text: str) -> str:
+        """The question with a misspelt name the articles know written as they write it
+        ("anthorpic" -> "Anthropic", "open ai" -> "OpenAI"): a word of MIN_SPELT_NAME letters or
+        more that no article holds and no wordnet knows, and that is close to exactly one of the
+        articles' names (``difflib``'s ratio at least NAME_SPELLING_SIMILARITY)."""
+        names = self._spellable_names
+        name_forms = self.index.name_forms
+
+        def spelt(match: re.Match[str]) -> str:
+            word = match.group(0)
+            lowered = word.lower()
+            if len(lowered) < MIN_SPELT_NAME or lowered in name_forms or self.index.is_stop_word(lowered):
+                return word
+            close = difflib.get_close_matches(lowered, names, n=2, cutoff=NAME_SPELLING_SIMILARITY)
+            if len(close) != 1 or self.index.is_known_word(lowered):
+                return word
+            return name_forms[close[0]]
+
+        def joined(match: re.Match[str]) -> str:
+            form = name_forms.get((match.group(1) + match.group(2)).lower())
+            return form if form is not None else match.group(0)
+
+        # A name typed in two pieces ("open ai", "Open AI") is the name.
+        return NAME_WORD.sub(spelt, _TWO_WORDS.sub(joined, text))
+
+    def about_others(self, follow_up: str, earlier: str) -> str | None:
+        """An elliptical follow-up as the question it stands for: "E quello di OpenAI?" after
+        "Chi è il CEO di AWS?" is "Chi è il CEO di OpenAI?" (the earlier question with its last
+        name replaced by the follow-up's names). None when the follow-up is not one: it asks
+        for a kind of answer of its own, or holds a topic word that is not a name."""
+        names = self.index.names_in(follow_up)
+        topic = self.index.topic_words(follow_up)
+        if not names or question_type(follow_up).name or not all(stems & names for stems in topic):
+            return None
+        earlier_names = self.index.names_in(earlier)
+        spans = [m for m in NAME_WORD.finditer(earlier) if m.group(0).lower() in earlier_names]
+        if not spans:
+            return None
+        last = spans[-1]
+        ordered = [n for n in question_names(follow_up) if n in names]
+        wording = " ".join(m.group(0) for m in NAME_WORD.finditer(follow_up) if m.group(0).lower() in ordered)
+        if not wording:
+            return None  # only names no article mentions ("e nvidia?"): asked as they stand
+        return earlier[: last.start()] + wording + earlier[last.end() :]
