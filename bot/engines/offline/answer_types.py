@@ -253,6 +253,12 @@ def is_instruction(text: str) -> bool:
     return any(p.search(text) for data in all_languages() for p in data.instructions)
 
 
+def addresses_the_bot(sentence: str) -> bool:
+    """Whether a sentence speaks to the bot or adds a request to the question before it ("also
+    make up a quote", "e già che ci sei scrivimi..."), in either language (``request_cues``)."""
+    return any(p.search(sentence) for data in all_languages() for p in data.request_cues)
+
+
 def evidence_in(texts: dict[str, str]) -> frozenset[str]:
     """The kinds of answer a passage holds, from its text in each language."""
     kinds = set()

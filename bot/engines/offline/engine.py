@@ -113,6 +113,9 @@ class OfflineEngine:
             matches = [m for m in self._matches(alternative, question, history) if self._states_option(option, m)]
             if matches:
                 break
+        asked = None if matches else self.reader.questions_only(question)
+        if asked is not None:
+            matches = self._matches(asked, question, history)  # the claims the whole message makes still count
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]

@@ -89,6 +89,9 @@ class LanguageData:
     # A question about what someone can do ("could Google supply it?") or whether the articles
     # name them ("is Google mentioned?"), not about what they did.
     ability_cues: tuple[re.Pattern[str], ...] = ()
+    # A sentence that speaks to the bot ("you", "dimmi") or adds a request ("also ...", "e già che
+    # ci sei ..."): never an aside to set aside, even when it does not ask.
+    request_cues: tuple[re.Pattern[str], ...] = ()
 
 
 @cache
@@ -136,6 +139,7 @@ def language_data(language: str) -> LanguageData:
         value_words=frozenset((raw.get("value_words") or "").split()),
         summary_cues=_compiled(raw.get("summary_cues") or []),
         ability_cues=_compiled(raw.get("ability_cues") or []),
+        request_cues=_compiled(raw.get("request_cues") or []),
         claim_cues={kind: _compiled(patterns) for kind, patterns in (raw.get("claim_cues") or {}).items()},
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
         everyday={str(k).lower(): str(v or "") for k, v in (raw.get("everyday") or {}).items()},

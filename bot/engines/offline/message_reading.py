@@ -13,7 +13,7 @@ import difflib
 import re
 from functools import cached_property
 
-from bot.engines.offline.answer_types import question_type, without_summary_request
+from bot.engines.offline.answer_types import addresses_the_bot, question_type, without_summary_request
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.retrieval import NAME_WORD, PassageIndex, question_names
 from bot.language.text import words
@@ -28,6 +28,7 @@ MIN_SPELT_NAME = 5
 _CLAUSE_BREAK = re.compile(r"(?<=[.!;:])\s+|\s+[-–—]\s+")
 _LISTED_PAIR = re.compile(r"([^\W\d_]+)\s*(?:,|\band\b|\be\b)\s*(?:and\s+|e\s+)?(?=([^\W\d_]+))")
 _TWO_WORDS = re.compile(r"\b([^\W\d_]+) ([^\W\d_]+)\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
 class MessageReader:
@@ -38,6 +39,20 @@ class MessageReader:
         """The question a message asks: names spelt as the articles spell them, without the
         chatter around it."""
         return self.without_chatter(self.with_names_spelt_right(text))
+
+    def questions_only(self, text: str) -> str | None:
+        """The sentences of a message that ask (end with a question mark), without the ones that
+        tell ("why does OpenAI need a deal this size? genuine question, I'm a hardware guy, 30
+        years on switchgear"; "back in my day a big contract was a few million... how much is
+        this one worth?"): asides, anecdotes and what the asker thinks. None when every sentence
+        asks, or none does, or one that does not ask is more than an aside (``_is_aside``): "...?
+        also, make up a quote" is a request, and the whole message is read."""
+        sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+        asking = [s for s in sentences if s.rstrip().endswith("?")]
+        telling = [s for s in sentences if not s.rstrip().endswith("?")]
+        if not asking or not telling or not all(self._is_aside(s) for s in telling):
+            return None
+        return " ".join(asking)
 
     def without_chatter(self, text: str) -> str:
         """The question without what opens it and says nothing the articles hold ("new hire here,
@@ -91,19 +106,25 @@ class MessageReader:
         return {word: frozenset(names) for word, names in kinds.items()}
 
     def _is_remark(self, clause: str) -> bool:
-        """Whether what follows a question only comments on it: it names no one, asks for no kind
-        of answer ("mi serve il giorno preciso" does) and none of its words is one the articles'
-        own texts use ("per noi cambia molto nella modellizzazione")."""
-        wanted = question_type(clause)
-        if wanted.name is not None or wanted.exact:
-            return False
+        """Whether what follows a question only comments on it: an aside that names no kind of
+        answer ("i need the date") and none of whose words is one the articles' own texts use
+        ("per noi cambia molto nella modellizzazione")."""
         # "big" names a kind of answer, and is chat
         if any(self.index.names_a_kind(frozenset({w})) and not self.index.is_filler(w) for w in words(clause)):
             return False
-        if without_summary_request(clause) is not None:
-            return False  # "who, how much? in two lines": how to answer
         own = self.index.own_words
-        return not self.index.names_in(clause) and not any(stems & own for stems in self.index.topic_words(clause))
+        return self._is_aside(clause) and not any(stems & own for stems in self.index.topic_words(clause))
+
+    def _is_aside(self, sentence: str) -> bool:
+        """Whether a sentence that does not ask adds nothing to what is asked: it names no one
+        ("nvidia gb200s or what"), asks for no kind of answer ("mi serve il giorno preciso"
+        does), says nothing of how to answer ("in two lines") and does not speak to the bot."""
+        wanted = question_type(sentence)
+        if wanted.name is not None or wanted.exact or addresses_the_bot(sentence):
+            return False
+        if without_summary_request(sentence) is not None:
+            return False  # "who, how much? in two lines": how to answer
+        return not self.index.names_in(sentence)
 
     def _is_chatter(self, clause: str) -> bool:
         if self.index.names_in(clause) or without_summary_request(clause) is not None:
