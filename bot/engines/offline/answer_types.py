@@ -259,6 +259,17 @@ def addresses_the_bot(sentence: str) -> bool:
     return any(p.search(sentence) for data in all_languages() for p in data.request_cues)
 
 
+def asks_the_bots_opinion(text: str) -> bool:
+    """Whether the question asks what the bot itself thinks ("secondo te è un buon affare?", "do
+    you think it was smart?"), not what the articles say ("secondo te cosa dice l'articolo?"):
+    the articles cannot answer it, whatever words it shares with them."""
+    lowered = text.lower()
+    if not any(p.search(lowered) for data in all_languages() for p in data.opinion_cues):
+        return False
+    source = frozenset().union(*(data.source_words for data in all_languages()))
+    return not any(t.text in source for t in tokens(lowered))
+
+
 def evidence_in(texts: dict[str, str]) -> frozenset[str]:
     """The kinds of answer a passage holds, from its text in each language."""
     kinds = set()

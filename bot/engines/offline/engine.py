@@ -14,6 +14,7 @@ from bot.answers.drafts import Draft
 from bot.engines.offline.answer_types import (
     QuestionType,
     asks_about_ability,
+    asks_the_bots_opinion,
     choice_options,
     claims_in,
     figures_offered,
@@ -95,7 +96,7 @@ class OfflineEngine:
         self.paraphrases = ParaphraseIndex(knowledge) if paraphrases else None
 
     def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
-        if is_instruction(question):
+        if is_instruction(question) or asks_the_bots_opinion(question):
             return self.refusal(language)  # read as written: reading drops what opens a message
         history = [replace(t, content=self._read(t.content, t.language)) if t.role == "user" else t for t in history]
         question = self._read(question, language)
