@@ -105,14 +105,19 @@ class OfflineEngine:
             return self.brief(language)
         question = summarised
         matches = self._matches(question, question, history)
-        for alternative, option in [] if matches else first_alternatives(question):
-            # "è un accordo di fornitura o un investimento?": a passage that says what the first
-            # option says answers. The claims the whole question makes are still checked.
+        alternatives = first_alternatives(question)
+        if any(self._states_option(option, m) for _, option in alternatives for m in matches):
+            alternatives = []  # the passage found says one of the options
+        for alternative, option in alternatives:
+            # "è un accordo di fornitura o un investimento?", "what's OpenAI buying, cloud services
+            # or hardware?": a passage that says what the first option says answers, before one
+            # found through the other option's synonyms. The whole question's claims still count.
             last = words(option)[-1:]
             if not last or last[0].isdigit():
                 continue  # "is it 2 or 3 billion per year?": the first option is a bare figure
-            matches = [m for m in self._matches(alternative, question, history) if self._states_option(option, m)]
-            if matches:
+            stated = [m for m in self._matches(alternative, question, history) if self._states_option(option, m)]
+            if stated:
+                matches = stated
                 break
         asked = None if matches else self.reader.questions_only(question)
         if asked is not None:
