@@ -259,6 +259,12 @@ def addresses_the_bot(sentence: str) -> bool:
     return any(p.search(sentence) for data in all_languages() for p in data.request_cues)
 
 
+def speaks_of_the_asker(sentence: str) -> bool:
+    """Whether a sentence speaks of the asker ("our CISO will ask", "mi serve"), in either language."""
+    mine = frozenset().union(*(data.first_person for data in all_languages()))
+    return any(t.text in mine for t in tokens(sentence.lower()))
+
+
 def asks_the_bots_opinion(text: str) -> bool:
     """Whether the question asks what the bot itself thinks ("secondo te è un buon affare?", "do
     you think it was smart?"), not what the articles say ("secondo te cosa dice l'articolo?"):

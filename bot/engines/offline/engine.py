@@ -119,7 +119,7 @@ class OfflineEngine:
             if stated:
                 matches = stated
                 break
-        asked = None if matches else self.reader.questions_only(question)
+        asked = None if matches else self.reader.without_asides(question)
         if asked is not None:
             matches = self._matches(asked, question, history)  # the claims the whole message makes still count
         if not matches:

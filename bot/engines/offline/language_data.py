@@ -92,6 +92,7 @@ class LanguageData:
     # A sentence that speaks to the bot ("you", "dimmi") or adds a request ("also ...", "e già che
     # ci sei ..."): never an aside to set aside, even when it does not ask.
     request_cues: tuple[re.Pattern[str], ...] = ()
+    first_person: frozenset[str] = frozenset()  # "our CISO will ask": the asker speaks of their own
     # A question asking the bot's own opinion ("secondo te...?", "do you think...?"), and the words
     # that ask instead what the articles say ("article", "dice"): without them, it is refused.
     opinion_cues: tuple[re.Pattern[str], ...] = ()
@@ -144,6 +145,7 @@ def language_data(language: str) -> LanguageData:
         summary_cues=_compiled(raw.get("summary_cues") or []),
         ability_cues=_compiled(raw.get("ability_cues") or []),
         request_cues=_compiled(raw.get("request_cues") or []),
+        first_person=frozenset((raw.get("first_person") or "").split()),
         opinion_cues=_compiled(raw.get("opinion_cues") or []),
         source_words=frozenset((raw.get("source_words") or "").split()),
         claim_cues={kind: _compiled(patterns) for kind, patterns in (raw.get("claim_cues") or {}).items()},

@@ -13,7 +13,12 @@ import difflib
 import re
 from functools import cached_property
 
-from bot.engines.offline.answer_types import addresses_the_bot, question_type, without_summary_request
+from bot.engines.offline.answer_types import (
+    addresses_the_bot,
+    question_type,
+    speaks_of_the_asker,
+    without_summary_request,
+)
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.retrieval import NAME_WORD, PassageIndex, question_names
 from bot.language.text import words
@@ -29,6 +34,7 @@ _CLAUSE_BREAK = re.compile(r"(?<=[.!;:])\s+|\s+[-–—]\s+")
 _LISTED_PAIR = re.compile(r"([^\W\d_]+)\s*(?:,|\band\b|\be\b)\s*(?:and\s+|e\s+)?(?=([^\W\d_]+))")
 _TWO_WORDS = re.compile(r"\b([^\W\d_]+) ([^\W\d_]+)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_BRACKETED = re.compile(r"\(([^()]*)\)")
 
 
 class MessageReader:
@@ -40,17 +46,22 @@ class MessageReader:
         chatter around it."""
         return self.without_chatter(self.with_names_spelt_right(text))
 
-    def questions_only(self, text: str) -> str | None:
-        """The sentences of a message that ask (end with a question mark), without the ones that
-        tell ("why does OpenAI need a deal this size? genuine question, I'm a hardware guy, 30
-        years on switchgear"; "back in my day a big contract was a few million... how much is
-        this one worth?"): asides, anecdotes and what the asker thinks. None when every sentence
-        asks, or none does, or one that does not ask is more than an aside (``_is_aside``): "...?
-        also, make up a quote" is a request, and the whole message is read."""
+    def without_asides(self, text: str) -> str | None:
+        """The message without its asides: what it says in brackets ("(client is obsessed w big
+        numbers lol)") and the sentences that tell instead of asking ("why does OpenAI need a deal
+        this size? genuine question, I'm a hardware guy"; "back in my day a big contract was a few
+        million... how much is this one worth?"), when each is an aside (``_is_aside``). None when
+        it has none, or asks nothing else; "...? also, make up a quote" is a request, not an
+        aside, and keeps the whole message as it is."""
+        bracketed = [m for m in _BRACKETED.finditer(text) if self._is_aside(m.group(1))]
+        if any(not self._is_aside(m.group(1)) for m in _BRACKETED.finditer(text)):
+            bracketed = []
+        for found in reversed(bracketed):
+            text = text[: found.start()] + " " + text[found.end() :]
         sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
         asking = [s for s in sentences if s.rstrip().endswith("?")]
         telling = [s for s in sentences if not s.rstrip().endswith("?")]
-        if not asking or not telling or not all(self._is_aside(s) for s in telling):
+        if not asking or not all(self._is_aside(s) for s in telling) or not (telling or bracketed):
             return None
         return " ".join(asking)
 
@@ -118,13 +129,16 @@ class MessageReader:
     def _is_aside(self, sentence: str) -> bool:
         """Whether a sentence that does not ask adds nothing to what is asked: it names no one
         ("nvidia gb200s or what"), asks for no kind of answer ("mi serve il giorno preciso"
-        does), says nothing of how to answer ("in two lines") and does not speak to the bot."""
+        does), says nothing of how to answer ("in two lines") and does not speak to the bot. It
+        may name the asker's own people ("our CISO"), when no article names them."""
         wanted = question_type(sentence)
         if wanted.name is not None or wanted.exact or addresses_the_bot(sentence):
             return False
         if without_summary_request(sentence) is not None:
             return False  # "who, how much? in two lines": how to answer
-        return not self.index.names_in(sentence)
+        names = self.index.names_in(sentence)
+        # "our CISO will ask", "il nostro tizio ESG": the asker's own people, whom no article names.
+        return not names or (speaks_of_the_asker(sentence) and not any(self.index.anywhere(n) for n in names))
 
     def _is_chatter(self, clause: str) -> bool:
         if self.index.names_in(clause) or without_summary_request(clause) is not None:
