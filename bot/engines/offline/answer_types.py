@@ -40,6 +40,7 @@ ACCEPTS = {
     "hypothetical": ("condition",),
     "percentage": ("percentage",),
     "definition": ("definition",),
+    "place": ("place",),
 }
 # A proper name: a capitalised word that does not start its sentence, or an acronym/camel-case
 # word anywhere (AWS, OpenAI).
