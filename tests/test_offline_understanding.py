@@ -190,11 +190,12 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
         "hypothetical",
         "percentage",
         "definition",
+        "place",
     }
     assert data.question_words and data.filler and data.instructions and data.head_cues
     assert set(data.evidence) >= {
         "date", "duration", "amount", "count", "role", "reason", "condition", "percentage", "significance",
-        "definition", "record", "absolute", "ability",
+        "definition", "record", "absolute", "ability", "place",
     }  # fmt: skip
 
 
