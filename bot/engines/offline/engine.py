@@ -316,13 +316,23 @@ class OfflineEngine:
     def _by_kind_only(
         self, question: str, wanted: QuestionType, history: Sequence[Turn], own_words: list[frozenset[str]]
     ) -> list[Match]:
-        """A question that asks only who speaks or who is named, about nothing ("who is quoted in
-        the article?", "chi parla nell'articolo?"), opening a conversation: the one passage that
-        holds that kind of answer answers; none when several do (it cannot say which is meant)."""
-        if wanted.name not in PERSON_TYPES or own_words or history or self.index.names_in(question):
+        """A question that asks only who speaks, who is named or which companies, about nothing
+        ("who is quoted in the article?", "chi sono le aziende coinvolte?"), opening a
+        conversation: the one passage that holds that kind of answer answers; when several do,
+        the one article's lead that holds it; else none (it cannot say which is meant)."""
+        if wanted.name not in (*PERSON_TYPES, "organisations") or own_words or history or self.index.names_in(question):
             return []
         holding = [p for p in self.knowledge.passages if self.index.holds_kind(p, wanted)]
+        if len(holding) > 1 and wanted.name == "organisations":
+            # "chi sono le aziende coinvolte?": a news article's lead says who did what; the one
+            # lead among the articles that holds the kind answers.
+            holding = [p for p in (self._lead(a) for a in self.knowledge.articles) if p in holding]
         return [Match(holding[0], 0.0, 0.0, True)] if len(holding) == 1 else []
+
+    @staticmethod
+    def _lead(article: Article):
+        """An article's lead: its first passage of body text."""
+        return next((p for p in article.passages if p.role == "body"), None)
 
     def _by_those_able(self, question: str, wanted: QuestionType, matches: list[Match]) -> list[Match]:
         """"Who else could deliver that kind of capacity?", "chi altro è capace di darle?": a
