@@ -260,6 +260,13 @@ def addresses_the_bot(sentence: str) -> bool:
     return any(p.search(sentence) for data in all_languages() for p in data.request_cues)
 
 
+def asks_what_sets_apart(text: str) -> bool:
+    """Whether the question asks why one thing rather than others, or what sets it apart ("why
+    AWS and not someone else?", "perché proprio AWS?", "cosa ha di speciale?"): a passage that
+    says what is unique about it answers (evidence ``distinction``)."""
+    return any(p.search(text) for data in all_languages() for p in data.contrast_cues)
+
+
 def speaks_of_the_asker(sentence: str) -> bool:
     """Whether a sentence speaks of the asker ("our CISO will ask", "mi serve"), in either language."""
     mine = frozenset().union(*(data.first_person for data in all_languages()))

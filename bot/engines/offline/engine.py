@@ -15,6 +15,7 @@ from bot.engines.offline.answer_types import (
     QuestionType,
     asks_about_ability,
     asks_the_bots_opinion,
+    asks_what_sets_apart,
     choice_options,
     claims_in,
     figures_offered,
@@ -137,6 +138,11 @@ class OfflineEngine:
         if claims:  # "the biggest deal ever?": a passage that states no record does not answer it
             matches = [m for m in matches if self.index.states(m.passage, claims)]
         kind = question_type(question).name
+        if kind in ("reason", None) and asks_what_sets_apart(as_asked):
+            # "why AWS and not someone else?": what sets AWS apart answers, not the deal's news.
+            apart = [m for m in self.index.search(question, limit=None) if _answers([m])]
+            apart = [m for m in apart if self.index.states(m.passage, frozenset({"distinction"}))]
+            matches = apart[:2] or matches
         if kind == "definition":
             # "cos'è una GPU?": a passage that uses the word without saying what it is does not answer.
             matches = [m for m in matches if self.index.defines(m.passage, question)]
