@@ -483,7 +483,10 @@ class PassageIndex:
                 after = k + 1
                 while after < len(tokens) and tokens[after] in kind_words:
                     after += 1
-                found = thing(after) if after > k + 1 else thing(k - 1)
+                # "which GPU model": the thing before it, when a "which" asks for it (not "does the
+                # deal make Amazon stronger").
+                before = thing(k - 1) if k >= 2 and tokens[k - 2] in self._which else None
+                found = thing(after) if after > k + 1 else before
                 if found:
                     valued.append(found)
         return owned, valued
