@@ -19,7 +19,6 @@ KNOWLEDGE = load_knowledge(Path(__file__).resolve().parent.parent / "knowledge")
 NOT_ANSWERED_FROM_THEIR_PASSAGE = {
     ("p4", "it", "Perché è una mossa strategica?"),
     ("p4", "en", "Why is it a strategic move?"),
-    ("p11", "en", "What will decide who leads in AI?"),
 }
 
 QUESTIONS = [
