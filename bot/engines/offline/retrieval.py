@@ -469,10 +469,11 @@ class PassageIndex:
 
         owned, valued = [], []
         for k, word in enumerate(tokens):
-            named_before = [w for w in tokens[:k] if w in names]
-            if word in self._possessives and named_before and (found := thing(k + 1)) and found.role:
+            if word in self._possessives and (found := thing(k + 1)) and found.role:
                 # "e da parte di OpenAI? il loro capo cosa ne pensa?": the role is the first named company's.
-                owned.append((named_before[0], found))
+                first = next((w for w in tokens[:k] if w in names), None)
+                if first is not None:
+                    owned.append((first, found))
             if word in names:
                 if k + 1 < len(tokens) and tokens[k + 1] in marks and (found := thing(k + 2, word)):
                     owned.append((word, found))
