@@ -123,6 +123,10 @@ class OfflineEngine:
         asked = None if matches else self.reader.without_asides(question)
         if asked is not None:
             matches = self._matches(asked, question, history)  # the claims the whole message makes still count
+            # An aside's names are still what the message is about: the passage must name them.
+            aside_names = [frozenset({n}) for n in self.index.names_in(question) - self.index.names_in(asked)]
+            known = [n for n in aside_names if self.index.uses_word(n)]
+            matches = [m for m in matches if self.index.contains(m.passage, known)]
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]

@@ -130,15 +130,17 @@ class MessageReader:
         """Whether a sentence that does not ask adds nothing to what is asked: it names no one
         ("nvidia gb200s or what"), asks for no kind of answer ("mi serve il giorno preciso"
         does), says nothing of how to answer ("in two lines") and does not speak to the bot. It
-        may name the asker's own people ("our CISO"), when no article names them."""
+        names no one the articles do not, but the asker's own people ("our CISO")."""
         wanted = question_type(sentence)
         if wanted.name is not None or wanted.exact or addresses_the_bot(sentence):
             return False
         if without_summary_request(sentence) is not None:
             return False  # "who, how much? in two lines": how to answer
-        names = self.index.names_in(sentence)
-        # "our CISO will ask", "il nostro tizio ESG": the asker's own people, whom no article names.
-        return not names or (speaks_of_the_asker(sentence) and not any(self.index.anywhere(n) for n in names))
+        # Names the articles know may stand in an aside ("something about Amazon playing both
+        # sides"): the passage that answers must name them too (``OfflineEngine``). Others only
+        # when they are the asker's own people ("our CISO will ask"), not a new topic ("Nvidia?").
+        unknown = [n for n in self.index.names_in(sentence) if not self.index.anywhere(n)]
+        return not unknown or speaks_of_the_asker(sentence)
 
     def _is_chatter(self, clause: str) -> bool:
         if self.index.names_in(clause) or without_summary_request(clause) is not None:
