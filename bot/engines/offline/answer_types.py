@@ -267,10 +267,13 @@ def asks_what_sets_apart(text: str) -> bool:
     return any(p.search(text) for data in all_languages() for p in data.contrast_cues)
 
 
-def speaks_of_the_asker(sentence: str) -> bool:
-    """Whether a sentence speaks of the asker ("our CISO will ask", "mi serve"), in either language."""
+def owned_by_the_asker(sentence: str, name: str) -> bool:
+    """Whether a name is the asker's own ("our CISO will ask", "we have ESG reporting", "i keep
+    wanting to say Jassy"): a first-person word stands before it in the sentence, in either
+    language; not "something about Nvidia, reminds me of...", which speaks of Nvidia."""
     mine = frozenset().union(*(data.first_person for data in all_languages()))
-    return any(t.text in mine for t in tokens(sentence.lower()))
+    lowered = [t.text for t in tokens(sentence.lower())]
+    return any(w == name and any(v in mine for v in lowered[:k]) for k, w in enumerate(lowered))
 
 
 def asks_the_bots_opinion(text: str) -> bool:

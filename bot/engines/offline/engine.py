@@ -124,8 +124,9 @@ class OfflineEngine:
         if asked is not None:
             matches = self._matches(asked, question, history)  # the claims the whole message makes still count
             # An aside's names are still what the message is about: the passage must name them.
-            aside_names = [frozenset({n}) for n in self.index.names_in(question) - self.index.names_in(asked)]
-            known = [n for n in aside_names if self.index.uses_word(n)]
+            # Read word by word: a name opening an aside's sentence ("...? Google playing both sides").
+            aside_words = set(words(question)) - set(words(asked))
+            known = [frozenset({w}) for w in aside_words if w in self.index.name_forms]
             matches = [m for m in matches if self.index.contains(m.passage, known)]
         if not matches:
             return self.refusal(language)

@@ -16,7 +16,7 @@ from functools import cached_property
 from bot.engines.offline.answer_types import (
     addresses_the_bot,
     question_type,
-    speaks_of_the_asker,
+    owned_by_the_asker,
     without_summary_request,
 )
 from bot.engines.offline.language_data import all_languages
@@ -140,7 +140,7 @@ class MessageReader:
         # sides"): the passage that answers must name them too (``OfflineEngine``). Others only
         # when they are the asker's own people ("our CISO will ask"), not a new topic ("Nvidia?").
         unknown = [n for n in self.index.names_in(sentence) if not self.index.anywhere(n)]
-        return not unknown or speaks_of_the_asker(sentence)
+        return all(owned_by_the_asker(sentence, name) for name in unknown)
 
     def _is_chatter(self, clause: str) -> bool:
         if self.index.names_in(clause) or without_summary_request(clause) is not None:

@@ -469,11 +469,13 @@ class PassageIndex:
 
         owned, valued = [], []
         for k, word in enumerate(tokens):
-            if word in self._possessives and (found := thing(k + 1)) and found.role:
-                # "e da parte di OpenAI? il loro capo cosa ne pensa?": the role is the first named company's.
+            role = next((c for c in (thing(k + 1), thing(k + 2)) if c is not None and c.role), None)
+            if word in self._possessives and role is not None:
+                # "e da parte di OpenAI? il loro capo cosa ne pensa?", "il suo amministratore
+                # delegato": the role is the first named company's.
                 first = next((w for w in tokens[:k] if w in names), None)
                 if first is not None:
-                    owned.append((first, found))
+                    owned.append((first, role))
             if word in names:
                 if k + 1 < len(tokens) and tokens[k + 1] in marks and (found := thing(k + 2, word)):
                     owned.append((word, found))
@@ -979,6 +981,8 @@ def _found(concept: _Concept, terms: frozenset[str], related: frozenset[str], ha
     when it holds only a synonym."""
     if concept.stems & terms or (concept.role and has_role):
         return 1.0
+    if concept.role:
+        return 0.0  # a role word's other senses ("capo": cape, end) are no role
     return SYNONYM_SHARE if concept.stems & related or concept.related & terms else 0.0
 
 
