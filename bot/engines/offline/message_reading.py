@@ -15,8 +15,8 @@ from functools import cached_property
 
 from bot.engines.offline.answer_types import (
     addresses_the_bot,
-    question_type,
     owned_by_the_asker,
+    question_type,
     without_summary_request,
 )
 from bot.engines.offline.language_data import all_languages
