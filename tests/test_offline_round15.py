@@ -887,3 +887,59 @@ async def test_what_x_stands_for_asks_for_a_definition(shipped, question):
 
 async def test_what_x_stands_for_asks_for_a_definition_on_any_article(network):
     assert await _cites(network, "what ADS stands for?") == "net/p1"
+
+
+# 23. Fixes from this file's own findings
+
+# The Lumen-ADS article, with what a GPU hour costs.
+RATE = """\
+  - id: p8
+    it: "Ogni GPU costerà a Lumen 3 euro all'ora."
+    en: "Each GPU will cost Lumen 3 euros per hour."
+"""
+
+
+@pytest.fixture
+def rated(tmp_path, make_briefer):
+    return make_briefer(knowledge_dir=knowledge_folder(tmp_path, NETWORK + RATE))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can someone explain the paradox angle? something about Nvidia playing both sides, reminds me of a gold rush",
+     "mi spieghi il paradosso? qualcosa su Nvidia che gioca su due tavoli, mi ricorda la corsa all'oro",
+     "what's the paradox about? Google playing both sides, a bit like a gold rush"],
+)  # fmt: skip
+async def test_an_aside_about_someone_else_keeps_the_message_refused(shipped, question):
+    # Guard (refused before round 15 too; round 15's asides must not let it through): Nvidia is
+    # named by no article and is not the asker's own; Google opens its sentence, and the paradox
+    # passage does not name it.
+    assert await _cited(shipped, question) == []
+
+
+async def test_a_role_words_other_senses_are_no_role(shipped):
+    # "capo" also means a cape or an end ("fine"): the passages on the deal's end and go-live date
+    # name no boss of OpenAI.
+    assert await _cited(shipped, "e OpenAI? il loro capo che ne dice?") == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the per GPU-hour rate Lumen pays?", "quanto costa a Lumen una GPU all'ora?"],
+)
+async def test_a_rate_per_hour_is_answered_where_the_article_states_one(rated, question):
+    # The English one is cover (answered before round 15 too; the rate type must not break it).
+    assert await _cites(rated, question) == "net/p8"
+
+
+async def test_would_you_say_in_italian_asks_the_bots_opinion(shipped):
+    assert await _cited(shipped, "diresti che l'accordo ridefinisce la corsa all'IA?") == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["cosa ha di speciale AWS rispetto agli altri?", "what's so special about AWS?"],
+)
+async def test_what_sets_a_company_apart_is_answered_by_what_is_unique_about_it(shipped, question):
+    cited = await _cited(shipped, question)
+    assert cited and set(cited) <= {"openai-aws/p6", "openai-aws/p8"}, cited
