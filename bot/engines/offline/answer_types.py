@@ -271,9 +271,14 @@ def owned_by_the_asker(sentence: str, name: str) -> bool:
     """Whether a name is the asker's own ("our CISO will ask", "we have ESG reporting", "i keep
     wanting to say Jassy"): a first-person word stands before it in the sentence, in either
     language; not "something about Nvidia, reminds me of...", which speaks of Nvidia."""
-    mine = frozenset().union(*(data.first_person for data in all_languages()))
+    mine = _first_person()
     lowered = [t.text for t in tokens(sentence.lower())]
     return any(w == name and any(v in mine for v in lowered[:k]) for k, w in enumerate(lowered))
+
+
+@cache
+def _first_person() -> frozenset[str]:
+    return frozenset().union(*(data.first_person for data in all_languages()))
 
 
 def asks_the_bots_opinion(text: str) -> bool:
@@ -283,8 +288,13 @@ def asks_the_bots_opinion(text: str) -> bool:
     lowered = text.lower()
     if not any(p.search(lowered) for data in all_languages() for p in data.opinion_cues):
         return False
-    source = frozenset().union(*(data.source_words for data in all_languages()))
+    source = _source_words()
     return not any(t.text in source for t in tokens(lowered))
+
+
+@cache
+def _source_words() -> frozenset[str]:
+    return frozenset().union(*(data.source_words for data in all_languages()))
 
 
 def evidence_in(texts: dict[str, str]) -> frozenset[str]:

@@ -120,14 +120,7 @@ class OfflineEngine:
             if stated:
                 matches = stated
                 break
-        asked = None if matches else self.reader.without_asides(question)
-        if asked is not None:
-            matches = self._matches(asked, question, history)  # the claims the whole message makes still count
-            # An aside's names are still what the message is about: the passage must name them.
-            # Read word by word: a name opening an aside's sentence ("...? Google playing both sides").
-            aside_words = set(words(question)) - set(words(asked))
-            known = [frozenset({w}) for w in aside_words if w in self.index.name_forms]
-            matches = [m for m in matches if self.index.contains(m.passage, known)]
+        matches = matches or self._without_asides(question, history)
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
@@ -156,6 +149,18 @@ class OfflineEngine:
             # Google or Microsoft can do does not answer.
             matches = [m for m in matches if not self.index.names_subject_as_able(question, m.passage)]
         return matches
+
+    def _without_asides(self, question: str, history: Sequence[Turn]) -> list[Match]:
+        """The passages that answer the message read without its asides (``MessageReader``),
+        the claims the whole message makes still checked. A company an aside names is still what
+        the message is about: the passage must name it (read word by word, since a name may open
+        an aside's sentence: "...? Google playing both sides")."""
+        asked = self.reader.without_asides(question)
+        if asked is None:
+            return []
+        aside_words = set(words(question)) - set(words(asked))
+        named = [frozenset({w}) for w in aside_words if w in self.index.name_forms]
+        return [m for m in self._matches(asked, question, history) if self.index.contains(m.passage, named)]
 
     def _states_option(self, option: str, match: Match) -> bool:
         """Whether the passage says the word that ends the option ("un accordo di *fornitura*"):

@@ -96,9 +96,9 @@ class LanguageData:
     # A question asking the bot's own opinion ("secondo te...?", "do you think...?"), and the words
     # that ask instead what the articles say ("article", "dice"): without them, it is refused.
     opinion_cues: tuple[re.Pattern[str], ...] = ()
+    source_words: frozenset[str] = frozenset()
     # "Why AWS and not someone else?", "perché proprio AWS?": asks what sets something apart.
     contrast_cues: tuple[re.Pattern[str], ...] = ()
-    source_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -149,8 +149,8 @@ def language_data(language: str) -> LanguageData:
         request_cues=_compiled(raw.get("request_cues") or []),
         first_person=frozenset((raw.get("first_person") or "").split()),
         opinion_cues=_compiled(raw.get("opinion_cues") or []),
-        contrast_cues=_compiled(raw.get("contrast_cues") or []),
         source_words=frozenset((raw.get("source_words") or "").split()),
+        contrast_cues=_compiled(raw.get("contrast_cues") or []),
         claim_cues={kind: _compiled(patterns) for kind, patterns in (raw.get("claim_cues") or {}).items()},
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
         everyday={str(k).lower(): str(v or "") for k, v in (raw.get("everyday") or {}).items()},

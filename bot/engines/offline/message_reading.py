@@ -53,8 +53,8 @@ class MessageReader:
         million... how much is this one worth?"), when each is an aside (``_is_aside``). None when
         it has none, or asks nothing else; "...? also, make up a quote" is a request, not an
         aside, and keeps the whole message as it is."""
-        bracketed = [m for m in _BRACKETED.finditer(text) if self._is_aside(m.group(1))]
-        if any(not self._is_aside(m.group(1)) for m in _BRACKETED.finditer(text)):
+        bracketed = list(_BRACKETED.finditer(text))
+        if not all(self._is_aside(m.group(1)) for m in bracketed):
             bracketed = []
         for found in reversed(bracketed):
             text = text[: found.start()] + " " + text[found.end() :]

@@ -469,12 +469,12 @@ class PassageIndex:
 
         owned, valued = [], []
         for k, word in enumerate(tokens):
-            role = next((c for c in (thing(k + 1), thing(k + 2)) if c is not None and c.role), None)
-            if word in self._possessives and role is not None:
+            if word in self._possessives:
                 # "e da parte di OpenAI? il loro capo cosa ne pensa?", "il suo amministratore
                 # delegato": the role is the first named company's.
+                role = next((c for c in (thing(k + 1), thing(k + 2)) if c is not None and c.role), None)
                 first = next((w for w in tokens[:k] if w in names), None)
-                if first is not None:
+                if role is not None and first is not None:
                     owned.append((first, role))
             if word in names:
                 if k + 1 < len(tokens) and tokens[k + 1] in marks and (found := thing(k + 2, word)):
