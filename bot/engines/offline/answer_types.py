@@ -17,6 +17,7 @@ from itertools import pairwise
 from bot.engines.offline.language_data import all_languages, language_data
 from bot.grounding.quantities import Quantity, read, tokens
 from bot.grounding.wordlists import word_lists
+from bot.language.text import words
 
 # Which kinds of evidence satisfy each question type.
 ACCEPTS = {
@@ -72,17 +73,43 @@ _PRECISE_TYPES = ("amount", "measure", "count", "duration", "date", "past_date")
 def question_type(text: str) -> QuestionType:
     """The first type whose cue the question matches, in either language."""
     lowered = text.lower()
+    asked = _asked_part(lowered)
     for data in all_languages():
         for answer_type in data.answer_types:
-            if any(cue.search(lowered) for cue in answer_type.cues):
+            if any(cue.search(asked) for cue in answer_type.cues):
                 name = answer_type.name
                 units = units_named(lowered) if name in _QUANTITY_TYPES else frozenset()
                 exact = name in _PRECISE_TYPES and any(c.search(lowered) for d in all_languages() for c in d.exact_cues)
                 if exact and name in ("date", "past_date"):
                     name = "day"  # "when exactly was it signed?": a year or "by the end of" is not the day
                 absorbed = answer_type.absorb | (checked_date(lowered) if name in _DATE_TYPES else frozenset())
+                if name in _QUANTITY_TYPES:
+                    absorbed |= _offered_figure_words(lowered)
                 return QuestionType(name, absorbed, answer_type.roles, units, exact)
     return QuestionType(None, frozenset())
+
+
+def _offered_figure_words(lowered: str) -> frozenset[str]:
+    """The figures a question about a quantity offers to choose from ("quanto dura? 5 anni? 10?",
+    "how long, 5 or 10 years?"): guesses to check, not topic words; the passage stating the true
+    figure answers, as for a single figure stated to check (``stated_quantity``)."""
+    return frozenset(w for q in figures_offered(lowered) for w in words(lowered[q.start : q.end]))
+
+
+def _asked_part(lowered: str) -> str:
+    """The message up to its last question mark when what follows is a remark ("...? our partner
+    thinks it's hype", "...? my editor wants a box for readers who aren't into tech"): what the
+    asker or others think is not what is asked, so its words name no kind of answer. A question
+    typed without its mark after another ("quick q? who signed it") opens with an interrogative
+    word, and is kept."""
+    asked, mark, remark = lowered.rpartition("?")
+    opening = words(remark)[:2]  # "and who...", "e quando..."
+    if not mark or not opening:
+        return lowered
+    languages = all_languages()
+    if any(w in d.interrogatives or w in d.interrogative_openers for w in opening for d in languages):
+        return lowered
+    return asked + mark
 
 
 # The kinds of answer that are a date, which a question may state to check.
@@ -258,6 +285,22 @@ def addresses_the_bot(sentence: str) -> bool:
     """Whether a sentence speaks to the bot or adds a request to the question before it ("also
     make up a quote", "e già che ci sei scrivimi..."), in either language (``request_cues``)."""
     return any(p.search(sentence) for data in all_languages() for p in data.request_cues)
+
+
+def gives_a_motive(sentence: str) -> bool:
+    """Whether a sentence says why the asker asks ("lo chiedo perché anche qui si discute di
+    GPU", "asking because the board meets tomorrow"): its "why" word asks nothing."""
+    return any(p.search(sentence) for data in all_languages() for p in data.motive_cues)
+
+
+def as_statement(sentence: str) -> str:
+    """A sentence that does not ask, without the words that would read as asking in a question
+    but state in a statement ("I think I read two things", "...mi sembra una cifra esagerata",
+    "if it's months, because that would be a lot", "for readers who aren't into tech")."""
+    for data in all_languages():
+        for cue in data.statement_cues:
+            sentence = cue.sub(" ", sentence)
+    return sentence
 
 
 def asks_what_sets_apart(text: str) -> bool:

@@ -32,6 +32,7 @@ def written_out(text: str, language: str) -> str:
 # A word ending in a vowel and an apostrophe ("e' citato", "perche'?"); not an elision ("l'accordo").
 _APOSTROPHE_ACCENT = re.compile(r"\b([^\W\d_]*)([aeiouAEIOU])['’](?=\s|[?.!,;:)]|$)")
 _TRUNCATED = frozenset({"po"})  # "un po'": "poco" cut short, not an accent
+_OPENING_QUOTE = re.compile(r"(?:^|(?<=[\s(«\"]))['‘](?=\w)")
 
 
 _GLUED_UNIT = re.compile(r"(?<=\d)([A-Za-z])(?![\w'’])")
@@ -56,8 +57,8 @@ def _with_accents(text: str, language: str) -> str:
 
     def accented(match: re.Match[str]) -> str:
         stem, vowel = match.group(1), match.group(2)
-        if (stem + vowel).lower() in _TRUNCATED:
-            return match.group(0)
+        if (stem + vowel).lower() in _TRUNCATED or _OPENING_QUOTE.search(text, 0, match.start()):
+            return match.group(0)  # "un po'"; "solo 'più GPU = più meglio'?" closes a quote
         accent = accents.get(vowel.lower(), vowel)
         return stem + (accent.upper() if vowel.isupper() else accent)
 

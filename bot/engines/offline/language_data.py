@@ -99,6 +99,10 @@ class LanguageData:
     source_words: frozenset[str] = frozenset()
     # "Why AWS and not someone else?", "perché proprio AWS?": asks what sets something apart.
     contrast_cues: tuple[re.Pattern[str], ...] = ()
+    # "...? lo chiedo perché al ministero...", "asking because our board...": why the asker asks.
+    motive_cues: tuple[re.Pattern[str], ...] = ()
+    # What a sentence that does not ask states, not asks: "I think", "because...", "readers who...".
+    statement_cues: tuple[re.Pattern[str], ...] = ()
 
 
 @cache
@@ -151,6 +155,8 @@ def language_data(language: str) -> LanguageData:
         opinion_cues=_compiled(raw.get("opinion_cues") or []),
         source_words=frozenset((raw.get("source_words") or "").split()),
         contrast_cues=_compiled(raw.get("contrast_cues") or []),
+        motive_cues=_compiled(raw.get("motive_cues") or []),
+        statement_cues=_compiled(raw.get("statement_cues") or []),
         claim_cues={kind: _compiled(patterns) for kind, patterns in (raw.get("claim_cues") or {}).items()},
         casual={str(k).lower(): str(v or "") for k, v in (raw.get("casual") or {}).items()},
         everyday={str(k).lower(): str(v or "") for k, v in (raw.get("everyday") or {}).items()},

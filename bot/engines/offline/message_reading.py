@@ -14,7 +14,10 @@ import re
 from functools import cached_property
 
 from bot.engines.offline.answer_types import (
+    QuestionType,
     addresses_the_bot,
+    as_statement,
+    gives_a_motive,
     owned_by_the_asker,
     question_type,
     without_summary_request,
@@ -131,7 +134,7 @@ class MessageReader:
         ("nvidia gb200s or what"), asks for no kind of answer ("mi serve il giorno preciso"
         does), says nothing of how to answer ("in two lines") and does not speak to the bot. It
         names no one the articles do not, but the asker's own people ("our CISO")."""
-        wanted = question_type(sentence)
+        wanted = QuestionType(None, frozenset()) if gives_a_motive(sentence) else question_type(as_statement(sentence))
         if wanted.name is not None or wanted.exact or addresses_the_bot(sentence):
             return False
         if without_summary_request(sentence) is not None:
