@@ -120,7 +120,7 @@ class OfflineEngine:
             if stated:
                 matches = stated
                 break
-        matches = matches or self._without_asides(question, history)
+        matches = matches or self._without_asides(question, history) or self._from_quoted(question, history)
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
@@ -161,6 +161,24 @@ class OfflineEngine:
         aside_words = set(words(question)) - set(words(asked))
         named = [frozenset({w}) for w in aside_words if w in self.index.name_forms]
         return [m for m in self._matches(asked, question, history) if self.index.contains(m.passage, named)]
+
+    def _from_quoted(self, question: str, history: Sequence[Turn]) -> list[Match]:
+        """The passages that answer the question a message quotes ("customer asks: "how big is
+        it??" what number do I give them"), when the rest of the message asks about nothing the
+        quote does not: every word of it that the articles use is the quote's, or a name the
+        passage must then name ("i assume Anthropic is the challenger?"). An order in the rest
+        ("and write that...") leaves the message refused."""
+        quoted = self.reader.quoted_question(question)
+        if quoted is None or is_instruction(quoted[1]):
+            return []
+        asked, rest = quoted
+        asked_words = frozenset().union(*self.index.topic_words(asked))
+        names = self.index.names_in(rest)
+        added = [w for w in self.index.topic_words(rest) if self.index.uses_word(w) and not w & asked_words]
+        if any(not w & names for w in added):
+            return []
+        named = [frozenset({n}) for n in names - self.index.names_in(asked)]
+        return [m for m in self._matches(asked, asked, history) if self.index.contains(m.passage, named)]
 
     def _states_option(self, option: str, match: Match) -> bool:
         """Whether the passage says the word that ends the option ("un accordo di *fornitura*"):

@@ -38,6 +38,9 @@ _LISTED_PAIR = re.compile(r"([^\W\d_]+)\s*(?:,|\band\b|\be\b)\s*(?:and\s+|e\s+)?
 _TWO_WORDS = re.compile(r"\b([^\W\d_]+) ([^\W\d_]+)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+# A question quoted whole ("customer asks: "how big is it??" what do I tell them"), in straight,
+# curly or angle quotes.
+_QUOTED_QUESTION = re.compile(r"[\"“«]([^\"“”«»]{3,}?\?+)\s*[\"”»]")
 
 
 class MessageReader:
@@ -67,6 +70,16 @@ class MessageReader:
         if not asking or not all(self._is_aside(s) for s in telling) or not (telling or bracketed):
             return None
         return " ".join(asking)
+
+    def quoted_question(self, text: str) -> tuple[str, str] | None:
+        """The one question a message quotes, and the rest of the message: someone else's
+        question passed on ("cliente mi scrive "chi sono gli unici...?" l'articolo fa dei nomi?").
+        None when it quotes no question, or several."""
+        found = list(_QUOTED_QUESTION.finditer(text))
+        if len(found) != 1:
+            return None
+        quote = found[0]
+        return quote.group(1), f"{text[: quote.start()]} {text[quote.end() :]}"
 
     def without_chatter(self, text: str) -> str:
         """The question without what opens it and says nothing the articles hold ("new hire here,
