@@ -120,7 +120,12 @@ class OfflineEngine:
             if stated:
                 matches = stated
                 break
-        matches = matches or self._without_asides(question, history) or self._from_quoted(question, history)
+        matches = (
+            matches
+            or self._without_asides(question, history)
+            or self._from_quoted(question, history)
+            or self._each_asked(question, history)
+        )
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
@@ -161,6 +166,19 @@ class OfflineEngine:
         aside_words = set(words(question)) - set(words(asked))
         named = [frozenset({w}) for w in aside_words if w in self.index.name_forms]
         return [m for m in self._matches(asked, question, history) if self.index.contains(m.passage, named)]
+
+    def _each_asked(self, question: str, history: Sequence[Turn]) -> list[Match]:
+        """A message asking two questions in a row ("how long does it run? and when does it go
+        live?"): each is answered on its own, the passage answering the first, then the second's;
+        none unless the articles answer both (a message half answered is not answered)."""
+        asked = self.reader.questions_asked(question)
+        if len(asked) != 2:
+            return []
+        answers = [self._matches(q, q, history) for q in asked]
+        if not all(answers):
+            return []
+        first, second = answers[0][0], answers[1][0]
+        return [first] if first.passage.id == second.passage.id else [first, second]
 
     def _from_quoted(self, question: str, history: Sequence[Turn]) -> list[Match]:
         """The passages that answer the question a message quotes ("customer asks: "how big is

@@ -71,6 +71,18 @@ class MessageReader:
             return None
         return " ".join(asking)
 
+    def questions_asked(self, text: str) -> list[str]:
+        """The questions a message asks one after another ("quanto dura l'accordo? e entro quando
+        dovrebbe essere tutto attivo?"), each a sentence ending with a question mark; none when
+        it asks fewer than two, or when a sentence that does not ask is no aside (it may be
+        what the questions are about)."""
+        sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+        asking = [s for s in sentences if s.rstrip().endswith("?")]
+        telling = [s for s in sentences if not s.rstrip().endswith("?")]
+        if len(asking) < 2 or not all(self._is_aside(s) for s in telling):
+            return []
+        return asking
+
     def quoted_question(self, text: str) -> tuple[str, str] | None:
         """The one question a message quotes, and the rest of the message: someone else's
         question passed on ("cliente mi scrive "chi sono gli unici...?" l'articolo fa dei nomi?").
