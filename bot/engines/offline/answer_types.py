@@ -62,6 +62,8 @@ class QuestionType:
     # A precise figure is asked for ("Quante GPU esattamente?"): a vague quantity ("hundreds of
     # thousands", evidence.vague) does not answer.
     exact: bool = False
+    # Figures offered to choose from ("quanto dura? 5 anni? 10?"): guesses to check, not topics.
+    offered: frozenset[str] = frozenset()
 
 
 # The kinds of answer that are a quantity, whose unit the question may name.
@@ -83,9 +85,8 @@ def question_type(text: str) -> QuestionType:
                 if exact and name in ("date", "past_date"):
                     name = "day"  # "when exactly was it signed?": a year or "by the end of" is not the day
                 absorbed = answer_type.absorb | (checked_date(lowered) if name in _DATE_TYPES else frozenset())
-                if name in _QUANTITY_TYPES:
-                    absorbed |= _offered_figure_words(lowered)
-                return QuestionType(name, absorbed, answer_type.roles, units, exact)
+                offered = _offered_figure_words(lowered) if name in _QUANTITY_TYPES else frozenset()
+                return QuestionType(name, absorbed, answer_type.roles, units, exact, offered)
     return QuestionType(None, frozenset())
 
 

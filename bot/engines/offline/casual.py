@@ -32,7 +32,22 @@ def written_out(text: str, language: str) -> str:
 # A word ending in a vowel and an apostrophe ("e' citato", "perche'?"); not an elision ("l'accordo").
 _APOSTROPHE_ACCENT = re.compile(r"\b([^\W\d_]*)([aeiouAEIOU])['’](?=\s|[?.!,;:)]|$)")
 _TRUNCATED = frozenset({"po"})  # "un po'": "poco" cut short, not an accent
-_OPENING_QUOTE = re.compile(r"(?:^|(?<=[\s(«\"]))['‘](?=\w)")
+_QUOTE_MARK = re.compile(r"['‘’]")
+
+
+def _inside_quote(text: str, at: int) -> bool:
+    """Whether a single quote opened before position ``at`` is still open there: the mark at
+    ``at`` closes it ("'più meglio'"), it is no accent. An opening mark follows a space or the
+    start and precedes a letter; a closing one follows a letter and precedes none."""
+    inside = False
+    for mark in _QUOTE_MARK.finditer(text, 0, at):
+        k = mark.start()
+        before, after = text[k - 1 : k], text[k + 1 : k + 2]
+        if (not before or before in " («\"") and after.isalnum():
+            inside = True
+        elif inside and before.isalnum() and not after.isalnum():
+            inside = False
+    return inside
 
 
 _GLUED_UNIT = re.compile(r"(?<=\d)([A-Za-z])(?![\w'’])")
@@ -57,7 +72,7 @@ def _with_accents(text: str, language: str) -> str:
 
     def accented(match: re.Match[str]) -> str:
         stem, vowel = match.group(1), match.group(2)
-        if (stem + vowel).lower() in _TRUNCATED or _OPENING_QUOTE.search(text, 0, match.start()):
+        if (stem + vowel).lower() in _TRUNCATED or _inside_quote(text, match.end() - 1):
             return match.group(0)  # "un po'"; "solo 'più GPU = più meglio'?" closes a quote
         accent = accents.get(vowel.lower(), vowel)
         return stem + (accent.upper() if vowel.isupper() else accent)

@@ -120,12 +120,11 @@ class OfflineEngine:
             if stated:
                 matches = stated
                 break
-        matches = (
-            matches
-            or self._without_asides(question, history)
-            or self._from_quoted(question, history)
-            or self._each_asked(question, history)
-        )
+        # Two questions in a row, each answered: both answers, even when the whole message found
+        # one, if each asks its own kind of answer ("quanto dura? e entro quando sarà attivo?";
+        # not "accordo per cosa? cloud?", whose second only offers an option).
+        matches = self._each_asked(question, history, whole=bool(matches)) or matches
+        matches = matches or self._without_asides(question, history) or self._from_quoted(question, history)
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
@@ -167,12 +166,13 @@ class OfflineEngine:
         named = [frozenset({w}) for w in aside_words if w in self.index.name_forms]
         return [m for m in self._matches(asked, question, history) if self.index.contains(m.passage, named)]
 
-    def _each_asked(self, question: str, history: Sequence[Turn]) -> list[Match]:
+    def _each_asked(self, question: str, history: Sequence[Turn], *, whole: bool = False) -> list[Match]:
         """A message asking two questions in a row ("how long does it run? and when does it go
         live?"): each is answered on its own, the passage answering the first, then the second's;
-        none unless the articles answer both (a message half answered is not answered)."""
+        none unless the articles answer both (a message half answered is not answered). When the
+        ``whole`` message was answered, only if each asks its own kind of answer."""
         asked = self.reader.questions_asked(question)
-        if len(asked) != 2:
+        if len(asked) != 2 or (whole and not all(question_type(q).name for q in asked)):
             return []
         answers = [self._matches(q, q, history) for q in asked]
         if not all(answers):

@@ -159,8 +159,9 @@ class MessageReader:
         ("nvidia gb200s or what"), asks for no kind of answer ("mi serve il giorno preciso"
         does), says nothing of how to answer ("in two lines") and does not speak to the bot. It
         names no one the articles do not, but the asker's own people ("our CISO")."""
-        wanted = QuestionType(None, frozenset()) if gives_a_motive(sentence) else question_type(as_statement(sentence))
-        if wanted.name is not None or wanted.exact or addresses_the_bot(sentence):
+        motive = gives_a_motive(sentence)  # "te lo chiedo perché...": the asker's reason, even said to the bot
+        wanted = QuestionType(None, frozenset()) if motive else question_type(as_statement(sentence))
+        if wanted.name is not None or wanted.exact or (addresses_the_bot(sentence) and not motive):
             return False
         if without_summary_request(sentence) is not None:
             return False  # "who, how much? in two lines": how to answer

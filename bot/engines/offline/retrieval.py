@@ -313,7 +313,7 @@ class PassageIndex:
         names = self.names_in(text)
         # Only the words naming the kind asked for are not the head: in "how many *people*" the
         # people are what is counted, though "people" names a kind elsewhere ("which people").
-        skip = self._stopwords | self._filler | wanted.absorbed
+        skip = self._stopwords | self._filler | wanted.absorbed | wanted.offered
         for data in all_languages():
             for cue in data.head_cues:
                 found = cue.search(lowered)
@@ -783,7 +783,11 @@ class PassageIndex:
         return text
 
     def _concepts(self, text: str, wanted: QuestionType) -> list[_Concept]:
-        concepts = self._words(text, wanted.roles, skip=wanted.absorbed, weak=self._filler | self._type_words)
+        skip = wanted.absorbed | wanted.offered
+        concepts = self._words(text, wanted.roles, skip=skip, weak=self._filler | self._type_words)
+        if not any(not c.filler for c in concepts) and wanted.offered:
+            # "How long is it, 5 or 10 years?": nothing but the figures offered; they stand as topics.
+            concepts = self._words(text, wanted.roles, skip=wanted.absorbed, weak=self._filler | self._type_words)
         if not any(not c.filler for c in concepts):
             # "Which companies are quoted?": the word naming the type is the only topic left.
             concepts = self._words(text, wanted.roles, weak=self._filler)
