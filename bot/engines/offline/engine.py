@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 
 from bot.answers.drafts import Draft
 from bot.engines.offline.answer_types import (
@@ -29,6 +30,7 @@ from bot.engines.offline.answer_types import (
     without_summary_request,
 )
 from bot.engines.offline.casual import with_names, without_exclusions, written_out
+from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.message_reading import MessageReader
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
@@ -174,11 +176,22 @@ class OfflineEngine:
         asked = self.reader.questions_asked(question)
         if len(asked) != 2 or (whole and not all(question_type(q).name for q in asked)):
             return []
+        if not all(self._stands_alone(q) for q in asked):
+            return []  # "e OpenAI? il suo capo cosa ne pensa?" is one question: OpenAI's boss
         answers = [self._matches(q, q, history) for q in asked]
         if not all(answers):
             return []
         first, second = answers[0][0], answers[1][0]
         return [first] if first.passage.id == second.passage.id else [first, second]
+
+    def _stands_alone(self, question: str) -> bool:
+        """Whether a question asks something of its own: a kind of answer or a word besides names
+        ("e OpenAI?" asks nothing alone), and no possessive pointing back ("il suo capo", "its
+        boss")."""
+        if set(words(question.lower())) & _possessives():
+            return False
+        names = self.index.names_in(question)
+        return question_type(question).name is not None or any(not w & names for w in self.index.topic_words(question))
 
     def _from_quoted(self, question: str, history: Sequence[Turn]) -> list[Match]:
         """The passages that answer the question a message quotes ("customer asks: "how big is
@@ -539,6 +552,11 @@ class OfflineEngine:
 
     def _newest_first(self) -> tuple[Article, ...]:
         return self.knowledge.newest_first
+
+
+@cache
+def _possessives() -> frozenset[str]:
+    return frozenset().union(*(data.possessives for data in all_languages()))
 
 
 def _last_turn(history: Sequence[Turn], role: str) -> Turn | None:
