@@ -64,9 +64,7 @@ class MessageReader:
             bracketed = []
         for found in reversed(bracketed):
             text = text[: found.start()] + " " + text[found.end() :]
-        sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
-        asking = [s for s in sentences if s.rstrip().endswith("?")]
-        telling = [s for s in sentences if not s.rstrip().endswith("?")]
+        asking, telling = _asking_and_telling(text)
         if not asking or not all(self._is_aside(s) for s in telling) or not (telling or bracketed):
             return None
         return " ".join(asking)
@@ -76,9 +74,7 @@ class MessageReader:
         dovrebbe essere tutto attivo?"), each a sentence ending with a question mark; none when
         it asks fewer than two, or when a sentence that does not ask is no aside (it may be
         what the questions are about)."""
-        sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
-        asking = [s for s in sentences if s.rstrip().endswith("?")]
-        telling = [s for s in sentences if not s.rstrip().endswith("?")]
+        asking, telling = _asking_and_telling(text)
         if len(asking) < 2 or not all(self._is_aside(s) for s in telling):
             return []
         return asking
@@ -224,3 +220,9 @@ class MessageReader:
         if not wording:
             return None  # only names no article mentions ("e nvidia?"): asked as they stand
         return earlier[: last.start()] + wording + earlier[last.end() :]
+
+
+def _asking_and_telling(text: str) -> tuple[list[str], list[str]]:
+    """A message's sentences that ask (ending with a question mark) and those that do not."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    return [s for s in sentences if s.rstrip().endswith("?")], [s for s in sentences if not s.rstrip().endswith("?")]
