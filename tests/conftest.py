@@ -114,3 +114,9 @@ def make_briefer(sqlite_url):
     yield build
     for briefer in made:
         briefer.store.close()
+
+
+@pytest.fixture
+def shipped(make_briefer):
+    """A briefer over the shipped knowledge, offline."""
+    return make_briefer()

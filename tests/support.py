@@ -113,3 +113,12 @@ def knowledge_folder(tmp_path: Path, article_yaml: str) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / "article.yaml").write_text(textwrap.dedent(article_yaml), encoding="utf-8")
     return folder
+
+
+async def cited_passages(briefer, question: str, conversation: str | None = None) -> list[str]:
+    """Every passage the reply cites, in order; none when it refuses (and then it cites nothing)."""
+    reply = await briefer.answer(question, conversation_id=conversation)
+    if reply.refused:
+        assert not reply.citations
+        return []
+    return [c.id for c in reply.citations]

@@ -10,6 +10,7 @@ article says. Each test asserts on the reply a user sees: the passage cited, or 
 
 import pytest
 
+from tests.support import cited_passages as _cited
 from tests.support import knowledge_folder
 from tests.test_offline_round11 import NETWORK, _cites
 
@@ -35,11 +36,6 @@ STAKE = """\
 
 
 @pytest.fixture
-def shipped(make_briefer):
-    return make_briefer()
-
-
-@pytest.fixture
 def network(tmp_path, make_briefer):
     return make_briefer(knowledge_dir=knowledge_folder(tmp_path, NETWORK))
 
@@ -52,15 +48,6 @@ def placed(tmp_path, make_briefer):
 @pytest.fixture
 def stake(tmp_path, make_briefer):
     return make_briefer(knowledge_dir=knowledge_folder(tmp_path, NETWORK + STAKE))
-
-
-async def _cited(briefer, question: str, conversation: str | None = None) -> list[str]:
-    """Every passage the reply cites, in order; none when it refuses."""
-    reply = await briefer.answer(question, conversation_id=conversation)
-    if reply.refused:
-        assert not reply.citations
-        return []
-    return [c.id for c in reply.citations]
 
 
 # 1. Asides

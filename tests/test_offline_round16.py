@@ -13,6 +13,7 @@ import pytest
 
 from bot.engines.offline.answer_types import question_type
 from bot.engines.offline.casual import written_out
+from tests.support import cited_passages as _cited
 from tests.support import knowledge_folder
 from tests.test_offline_round11 import NETWORK, _cites
 
@@ -26,11 +27,6 @@ TENURE = """\
 
 
 @pytest.fixture
-def shipped(make_briefer):
-    return make_briefer()
-
-
-@pytest.fixture
 def network(tmp_path, make_briefer):
     return make_briefer(knowledge_dir=knowledge_folder(tmp_path, NETWORK))
 
@@ -38,15 +34,6 @@ def network(tmp_path, make_briefer):
 @pytest.fixture
 def tenure(tmp_path, make_briefer):
     return make_briefer(knowledge_dir=knowledge_folder(tmp_path, NETWORK + TENURE))
-
-
-async def _cited(briefer, question: str, conversation: str | None = None) -> list[str]:
-    """Every passage the reply cites, in order; none when it refuses."""
-    reply = await briefer.answer(question, conversation_id=conversation)
-    if reply.refused:
-        assert not reply.citations
-        return []
-    return [c.id for c in reply.citations]
 
 
 # 1. A remark after the last question mark

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
 
 from bot.answers.drafts import Draft
 from bot.engines.offline.answer_types import (
@@ -30,7 +29,6 @@ from bot.engines.offline.answer_types import (
     without_summary_request,
 )
 from bot.engines.offline.casual import with_names, without_exclusions, written_out
-from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.message_reading import MessageReader
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
@@ -188,7 +186,7 @@ class OfflineEngine:
         """Whether a question asks something of its own: a kind of answer or a word besides names
         ("e OpenAI?" asks nothing alone), and no possessive pointing back ("il suo capo", "its
         boss")."""
-        if set(words(question.lower())) & _possessives():
+        if self.index.has_possessive(question):
             return False
         names = self.index.names_in(question)
         return question_type(question).name is not None or any(not w & names for w in self.index.topic_words(question))
@@ -552,11 +550,6 @@ class OfflineEngine:
 
     def _newest_first(self) -> tuple[Article, ...]:
         return self.knowledge.newest_first
-
-
-@cache
-def _possessives() -> frozenset[str]:
-    return frozenset().union(*(data.possessives for data in all_languages()))
 
 
 def _last_turn(history: Sequence[Turn], role: str) -> Turn | None:

@@ -349,6 +349,11 @@ class PassageIndex:
         """Whether a word is a generic word of asking ("quoted", "comes"), weighing little."""
         return word in self._filler
 
+    def has_possessive(self, text: str) -> bool:
+        """Whether the text holds a possessive ("its boss", "il suo capo"), which points to a name
+        said elsewhere."""
+        return any(w in self._possessives for w in words(text.lower()))
+
     def uses_word(self, stems: frozenset[str]) -> bool:
         """Whether some passage uses the word (as one of its stems) as such, not as a synonym."""
         return any(s in self._holding for s in stems)
