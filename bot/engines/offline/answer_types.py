@@ -104,13 +104,16 @@ def _asked_part(lowered: str) -> str:
     typed without its mark after another ("quick q? who signed it") opens with an interrogative
     word, and is kept."""
     asked, mark, remark = lowered.rpartition("?")
-    opening = words(remark)[:2]  # "and who...", "e quando..."
-    if not mark or not opening:
-        return lowered
-    languages = all_languages()
-    if any(w in d.interrogatives or w in d.interrogative_openers for w in opening for d in languages):
+    if not mark or not words(remark) or opens_with_interrogative(remark):
         return lowered
     return asked + mark
+
+
+def opens_with_interrogative(text: str) -> bool:
+    """Whether the text opens with an interrogative word of any language, as a question typed
+    without its mark does ("who signed it", "and who...", "e quando...")."""
+    opening = words(text.lower())[:2]
+    return any(w in d.interrogatives or w in d.interrogative_openers for w in opening for d in all_languages())
 
 
 # The kinds of answer that are a date, which a question may state to check.

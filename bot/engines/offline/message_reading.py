@@ -18,6 +18,7 @@ from bot.engines.offline.answer_types import (
     addresses_the_bot,
     as_statement,
     gives_a_motive,
+    opens_with_interrogative,
     owned_by_the_asker,
     question_type,
     without_summary_request,
@@ -31,12 +32,15 @@ from bot.language.text import words
 NAME_SPELLING_SIMILARITY = 0.85
 MIN_SPELT_NAME = 5
 
+# An emoji or pictograph closes what it follows, as a full stop would, in chat ("ho visto la notizia
+# 😮 quanto vale?"): the blocks of pictographs, dingbats and miscellaneous symbols.
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf"
 # Where a message's clauses end: a sentence's end, a colon or semicolon, a dash between spaces (not
 # a comma: "is it for storage, compute, what?" is one question).
-_CLAUSE_BREAK = re.compile(r"(?<=[.!;:])\s+|\s+[-–—]\s+")
+_CLAUSE_BREAK = re.compile(rf"(?<=[.!;:{_EMOJI}])\s+|\s+[-–—]\s+")
 _LISTED_PAIR = re.compile(r"([^\W\d_]+)\s*(?:,|\band\b|\be\b)\s*(?:and\s+|e\s+)?(?=([^\W\d_]+))")
 _TWO_WORDS = re.compile(r"\b([^\W\d_]+) ([^\W\d_]+)\b")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_SENTENCE_END = re.compile(rf"(?<=[.!?…{_EMOJI}])\s+")
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 # A question quoted whole ("customer asks: "how big is it??" what do I tell them"), in straight,
 # curly or angle quotes.
@@ -65,9 +69,33 @@ class MessageReader:
         for found in reversed(bracketed):
             text = text[: found.start()] + " " + text[found.end() :]
         asking, telling = _asking_and_telling(text)
-        if not asking or not all(self._is_aside(s) for s in telling) or not (telling or bracketed):
+        asking, opening = self._without_openings(asking)
+        telling += opening
+        if not asking or not (telling or bracketed):
+            return None
+        # What the asker tells before asking about someone the articles name sets the scene ("ok
+        # taking a break from pharm flashcards... how much is the OpenAI deal worth?"): the names
+        # in it are the asker's world. After the question they may say what is asked ("...? nvidia
+        # gb200s or what").
+        names_known = any(self.index.anywhere(n) for n in self.index.names_in(" ".join(asking)))
+        asked_at = text.find(asking[0])
+        if not all(self._is_aside(s, scene=names_known and text.find(s) < asked_at) for s in telling):
             return None
         return " ".join(asking)
+
+    def _without_openings(self, asking: list[str]) -> tuple[list[str], list[str]]:
+        """The asking sentences without the clauses opening them that are asides ("prima domanda
+        per il quiz: con chi ha firmato?", "for the market paragraph — what does it do to
+        Amazon?"), and those clauses."""
+        kept, openings = [], []
+        for sentence in asking:
+            clauses = _CLAUSE_BREAK.split(sentence)
+            start = 0
+            while start < len(clauses) - 1 and self._is_aside(clauses[start]):
+                start += 1
+            kept.append(" ".join(clauses[start:]))
+            openings += clauses[:start]
+        return kept, openings
 
     def questions_asked(self, text: str) -> list[str]:
         """The questions a message asks one after another ("quanto dura l'accordo? e entro quando
@@ -150,7 +178,7 @@ class MessageReader:
         own = self.index.own_words
         return self._is_aside(clause) and not any(stems & own for stems in self.index.topic_words(clause))
 
-    def _is_aside(self, sentence: str) -> bool:
+    def _is_aside(self, sentence: str, *, scene: bool = False) -> bool:
         """Whether a sentence that does not ask adds nothing to what is asked: it names no one
         ("nvidia gb200s or what"), asks for no kind of answer ("mi serve il giorno preciso"
         does), says nothing of how to answer ("in two lines") and does not speak to the bot. It
@@ -164,8 +192,10 @@ class MessageReader:
         # Names the articles know may stand in an aside ("something about Amazon playing both
         # sides"): the passage that answers must name them too (``OfflineEngine``). Others only
         # when they are the asker's own people ("our CISO will ask"), not a new topic ("Nvidia?").
+        # ``scene``: the sentence sets the scene for a question about names the articles know, so
+        # any name it holds is the asker's own (``without_asides``).
         unknown = [n for n in self.index.names_in(sentence) if not self.index.anywhere(n)]
-        return all(owned_by_the_asker(sentence, name) for name in unknown)
+        return scene or all(owned_by_the_asker(sentence, name) for name in unknown)
 
     def _is_chatter(self, clause: str) -> bool:
         if self.index.names_in(clause) or without_summary_request(clause) is not None:
@@ -223,6 +253,9 @@ class MessageReader:
 
 
 def _asking_and_telling(text: str) -> tuple[list[str], list[str]]:
-    """A message's sentences that ask (ending with a question mark) and those that do not."""
+    """A message's sentences that ask (ending with a question mark, or, when none does, opening
+    with an interrogative word: "why does it need all this, in plain words pls. i milk cows")
+    and those that do not."""
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
-    return [s for s in sentences if s.rstrip().endswith("?")], [s for s in sentences if not s.rstrip().endswith("?")]
+    asking = [s for s in sentences if s.rstrip().endswith("?")] or [s for s in sentences if opens_with_interrogative(s)]
+    return asking, [s for s in sentences if s not in asking]

@@ -576,11 +576,14 @@ class PassageIndex:
     def _values_a_name_alone(self, reading: _Reading) -> bool:
         """Whether an amount question asks what a name itself is worth: every topic word of it is
         a name ("What is OpenAI valued at?", "Quanto vale Anthropic?", "quanto valgono OpenAI e
-        Amazon?"). Two names and no word of worth ("OpenAI and Amazon, how much money?") ask what
-        passes between them."""
+        Amazon?", "how much is OpenAI worth?"). Two names and no word of worth ("OpenAI and Amazon,
+        how much money?") ask what passes between them."""
         if reading.wanted.name != "amount" or not reading.names or (len(reading.names) > 1 and not reading.worth):
             return False
-        return all(c.stems & reading.names for c in reading.concepts if not c.filler)
+        # "how much is OpenAI worth?": one name and a word of worth; "this OpenAI x Amazon thing
+        # worth" names a pair, what passes between them.
+        valued = reading.names | (self._value_words if len(reading.names) == 1 else frozenset())
+        return all(c.stems & valued for c in reading.concepts if not c.filler)
 
     def _states_value_of_names(self, i: int, names: frozenset[str]) -> bool:
         """Whether passage ``i`` says what one of ``names`` is worth: a word of value stands within
