@@ -185,14 +185,16 @@ def states_figure(texts: dict[str, str], figure: Quantity) -> bool:
 
 def units_named(text: str) -> frozenset[str]:
     """The units a question names ("in euros", "quanti gigawatt"), with the quantity reader's
-    unit words (``bot/grounding/lang/<language>.yaml``), in either language."""
+    unit words (``bot/grounding/lang/<language>.yaml``), in either language. The unit of a figure
+    it states is not asked for: "is it 38 billion euros?" is answered by the amount in dollars."""
     words = [t.text for t in tokens(text.lower())]
     pairs = [f"{a} {b}" for a, b in pairwise(words)]
-    found = set()
+    found, stated = set(), set()
     for data in all_languages():
         units = word_lists(data.language).units
         found.update(units[w] for w in words + pairs if w in units)
-    return frozenset(found)
+        stated.update(q.unit for q in read(text, data.language).quantities if q.unit)
+    return frozenset(found - stated)
 
 
 def units_in(texts: dict[str, str]) -> frozenset[str]:

@@ -102,8 +102,9 @@ class OfflineEngine:
         history = [replace(t, content=self._read(t.content, t.language)) if t.role == "user" else t for t in history]
         question = self._read(question, language)
         summarised = self._summary_request(question)
-        if summarised is None:
-            return self.brief(language)
+        asked = self.reader.without_asides(question)
+        if summarised is None or (asked is not None and self._summary_request(asked) is None):
+            return self.brief(language)  # "ciao scusate, ero in tirocinio. di che parla l'articolo?"
         question = summarised
         matches = self._matches(question, question, history)
         alternatives = first_alternatives(question)
