@@ -77,7 +77,7 @@ class MessageReader:
         # taking a break from pharm flashcards... how much is the OpenAI deal worth?"): the names
         # in it are the asker's world. After the question they may say what is asked ("...? nvidia
         # gb200s or what").
-        names_known = any(self.index.anywhere(n) for n in self.index.names_in(" ".join(asking)))
+        names_known = any(self.index.anywhere(n) for n in self.index.names_in(text))
         asked_at = text.find(asking[0])
         if not all(self._is_aside(s, scene=names_known and text.find(s) < asked_at) for s in telling):
             return None
