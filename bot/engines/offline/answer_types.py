@@ -85,9 +85,18 @@ def question_type(text: str) -> QuestionType:
                 if exact and name in ("date", "past_date"):
                     name = "day"  # "when exactly was it signed?": a year or "by the end of" is not the day
                 absorbed = answer_type.absorb | (checked_date(lowered) if name in _DATE_TYPES else frozenset())
-                offered = _offered_figure_words(lowered) if name in _QUANTITY_TYPES else frozenset()
+                offered = _offered_figure_words(lowered) | _stated_figure_words(lowered, name)
                 return QuestionType(name, absorbed, answer_type.roles, units, exact, offered)
     return QuestionType(None, frozenset())
+
+
+def _stated_figure_words(lowered: str, name: str) -> frozenset[str]:
+    """The figure a question asking for a quantity states to check ("l'accordo dura 20 anni, è
+    vero?"): a guess, not a topic word, as in a question asking no kind (``stated_quantity``)."""
+    stated = stated_quantity(lowered) if name in _QUANTITY_TYPES else None
+    if stated is None or stated.name != name:
+        return frozenset()
+    return frozenset(w for w in stated.absorbed if any(c.isdigit() for c in w))
 
 
 def _offered_figure_words(lowered: str) -> frozenset[str]:
