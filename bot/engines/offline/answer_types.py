@@ -80,7 +80,7 @@ def question_type(text: str) -> QuestionType:
         for answer_type in data.answer_types:
             if any(cue.search(asked) for cue in answer_type.cues):
                 name = answer_type.name
-                units = units_named(lowered) if name in _QUANTITY_TYPES else frozenset()
+                units = _asked_units(lowered, name)
                 exact = name in _PRECISE_TYPES and any(c.search(lowered) for d in all_languages() for c in d.exact_cues)
                 if exact and name in ("date", "past_date"):
                     name = "day"  # "when exactly was it signed?": a year or "by the end of" is not the day
@@ -158,8 +158,7 @@ def stated_quantity(text: str) -> QuestionType | None:
                 continue
             stated = [t.text for t in tokens(found.group(0))]
             figure = stated[:1] if len(stated) > 1 else stated
-            units = units_named(lowered) if kind in _QUANTITY_TYPES else frozenset()
-            return QuestionType(kind, frozenset(figure), units=units)
+            return QuestionType(kind, frozenset(figure), units=_asked_units(lowered, kind))
     return None
 
 
@@ -194,16 +193,26 @@ def states_figure(texts: dict[str, str], figure: Quantity) -> bool:
 
 def units_named(text: str) -> frozenset[str]:
     """The units a question names ("in euros", "quanti gigawatt"), with the quantity reader's
-    unit words (``bot/grounding/lang/<language>.yaml``), in either language. The unit of a figure
-    it states is not asked for: "is it 38 billion euros?" is answered by the amount in dollars."""
+    unit words (``bot/grounding/lang/<language>.yaml``), in either language."""
     words = [t.text for t in tokens(text.lower())]
     pairs = [f"{a} {b}" for a, b in pairwise(words)]
-    found, stated = set(), set()
+    found = set()
     for data in all_languages():
         units = word_lists(data.language).units
         found.update(units[w] for w in words + pairs if w in units)
-        stated.update(q.unit for q in read(text, data.language).quantities if q.unit)
-    return frozenset(found - stated)
+    return frozenset(found)
+
+
+def _asked_units(lowered: str, name: str) -> frozenset[str]:
+    """The units a quantity question asks its answer in. The currency of an amount it states is a
+    claim to check, not asked for: "is it 38 billion euros?" is answered by the amount in dollars,
+    "how much is it in euros?" only by an amount in euros."""
+    if name not in _QUANTITY_TYPES:
+        return frozenset()
+    units = units_named(lowered)
+    if name == "amount":
+        units -= {q.unit for data in all_languages() for q in read(lowered, data.language).quantities if q.unit}
+    return units
 
 
 def units_in(texts: dict[str, str]) -> frozenset[str]:
