@@ -275,6 +275,23 @@ def first_alternatives(text: str) -> list[tuple[str, str]]:
     return readings
 
 
+def without_own_reading(text: str) -> str | None:
+    """The question without the reading of it its asker offers at its end ("does the article raise
+    any concerns, or is it pure cheerleading?" -> "does the article raise any concerns?"): an
+    "or" opening a clause of its own (``own_reading_openers``) after the question. None when it
+    offers none."""
+    languages = all_languages()
+    openers = frozenset().union(*(d.own_reading_openers for d in languages))
+    for match in re.finditer(r"[^\W\d_]+", text):
+        if match.group(0).lower() not in _or_words():
+            continue
+        following = words(text[match.end() :])[:1]
+        before = text[: match.start()].rstrip(" ,")
+        if following and following[0] in openers and words(before):
+            return before + "?"
+    return None
+
+
 def without_summary_request(text: str) -> str | None:
     """The question less its request for a summary ("in a nutshell, what's the article about?"
     -> ", ?"), in either language; None when it asks for none."""

@@ -26,6 +26,7 @@ from bot.engines.offline.answer_types import (
     question_type,
     stated_quantity,
     states_figure,
+    without_own_reading,
     without_summary_request,
 )
 from bot.engines.offline.casual import with_names, without_exclusions, written_out
@@ -125,7 +126,12 @@ class OfflineEngine:
         # one, if each asks its own kind of answer ("quanto dura? e entro quando sarà attivo?";
         # not "accordo per cosa? cloud?", whose second only offers an option).
         matches = self._each_asked(question, history, whole=bool(matches)) or matches
-        matches = matches or self._without_asides(question, history) or self._from_quoted(question, history)
+        matches = (
+            matches
+            or self._without_asides(question, history)
+            or self._from_quoted(question, history)
+            or self._without_own_reading(question, history)
+        )
         if not matches:
             return self.refusal(language)
         quotes = [f"{self._quote(m, language)} [{m.passage.id}]" for m in matches]
@@ -209,6 +215,12 @@ class OfflineEngine:
             return []
         named = [frozenset({n}) for n in names - self.index.names_in(asked)]
         return [m for m in self._matches(asked, asked, history) if self.index.contains(m.passage, named)]
+
+    def _without_own_reading(self, question: str, history: Sequence[Turn]) -> list[Match]:
+        """The passages that answer the question without the asker's own reading of it ("...or
+        is it pure cheerleading?", ``without_own_reading``), the whole message's claims checked."""
+        asked = without_own_reading(question)
+        return self._matches(asked, question, history) if asked else []
 
     def _states_option(self, option: str, match: Match) -> bool:
         """Whether the passage says the word that ends the option ("un accordo di *fornitura*"):

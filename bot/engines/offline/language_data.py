@@ -73,6 +73,9 @@ class LanguageData:
     choice_cues: tuple[re.Pattern[str], ...] = ()
     # The words that offer an alternative ("cloud services *or* chips?", "fornitura *o* investimento?").
     or_words: frozenset[str] = frozenset()
+    # "...or is it pure cheerleading?", "...o è greenwashing?": an "or" these open offers the
+    # asker's own reading of what is asked, not a second thing to ask about.
+    own_reading_openers: frozenset[str] = frozenset()
     # A vowel typed with an apostrophe for its accent ("e'", "perche'", "capacita'"): vowel -> accented.
     apostrophe_accents: dict[str, str] = field(default_factory=dict)
     # A one-letter unit glued to a figure ("38B", "500k"): letter -> word. Only after a digit.
@@ -144,6 +147,7 @@ def language_data(language: str) -> LanguageData:
         interrogative_openers=frozenset((raw.get("interrogative_openers") or "").split()),
         choice_cues=_compiled(raw.get("choice_cues") or []),
         or_words=frozenset((raw.get("or_words") or "").split()),
+        own_reading_openers=frozenset((raw.get("own_reading_openers") or "").split()),
         apostrophe_accents=dict(raw.get("apostrophe_accents") or {}),
         figure_suffixes={str(k).lower(): str(v) for k, v in (raw.get("figure_suffixes") or {}).items()},
         checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
