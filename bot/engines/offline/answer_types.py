@@ -280,10 +280,10 @@ def without_own_reading(text: str) -> str | None:
     any concerns, or is it pure cheerleading?" -> "does the article raise any concerns?"): an
     "or" opening a clause of its own (``own_reading_openers``) after the question. None when it
     offers none."""
-    languages = all_languages()
-    openers = frozenset().union(*(d.own_reading_openers for d in languages))
+    openers = frozenset().union(*(d.own_reading_openers for d in all_languages()))
+    or_words = _or_words()
     for match in re.finditer(r"[^\W\d_]+", text):
-        if match.group(0).lower() not in _or_words():
+        if match.group(0).lower() not in or_words:
             continue
         following = words(text[match.end() :])[:1]
         before = text[: match.start()].rstrip(" ,")

@@ -103,9 +103,8 @@ class OfflineEngine:
         history = [replace(t, content=self._read(t.content, t.language)) if t.role == "user" else t for t in history]
         question = self._read(question, language)
         summarised = self._summary_request(question)
-        asked = self.reader.without_asides(question)
-        if summarised is None or (asked is not None and self._summary_request(asked) is None):
-            return self.brief(language)  # "ciao scusate, ero in tirocinio. di che parla l'articolo?"
+        if summarised is None or self._summary_after_asides(question):
+            return self.brief(language)
         question = summarised
         matches = self._matches(question, question, history)
         alternatives = first_alternatives(question)
@@ -240,6 +239,14 @@ class OfflineEngine:
         if question_type(rest).name is not None:
             return rest  # "tl;dr: why does it matter?" asks why it matters
         return None if not self.reader.beyond_headlines(rest) else question
+
+    def _summary_after_asides(self, question: str) -> bool:
+        """Whether the message, read without its asides, asks for the briefing ("ciao scusate, ero
+        in tirocinio. di che parla l'articolo?")."""
+        if without_summary_request(question) is None:
+            return False  # asks for no summary at all: no need to read its asides
+        asked = self.reader.without_asides(question)
+        return asked is not None and self._summary_request(asked) is None
 
     def _read(self, text: str, language: str) -> str:
         """A question as written in full, with the names the articles know written as they do."""

@@ -73,10 +73,10 @@ class MessageReader:
         telling += opening
         if not asking or not (telling or bracketed):
             return None
-        # What the asker tells before asking about someone the articles name sets the scene ("ok
-        # taking a break from pharm flashcards... how much is the OpenAI deal worth?"): the names
-        # in it are the asker's world. After the question they may say what is asked ("...? nvidia
-        # gb200s or what").
+        # In a message that names someone the articles name, what the asker tells before asking
+        # sets the scene ("ok taking a break from pharm flashcards... how much is the OpenAI deal
+        # worth?"): the names in it are the asker's world. After the question they may say what is
+        # asked ("...? nvidia gb200s or what").
         names_known = any(self.index.anywhere(n) for n in self.index.names_in(text))
         asked_at = text.find(asking[0])
         if not all(self._is_aside(s, scene=names_known and text.find(s) < asked_at) for s in telling):
@@ -192,8 +192,8 @@ class MessageReader:
         # Names the articles know may stand in an aside ("something about Amazon playing both
         # sides"): the passage that answers must name them too (``OfflineEngine``). Others only
         # when they are the asker's own people ("our CISO will ask"), not a new topic ("Nvidia?").
-        # ``scene``: the sentence sets the scene for a question about names the articles know, so
-        # any name it holds is the asker's own (``without_asides``).
+        # ``scene``: the sentence sets the scene before the question, in a message naming someone
+        # the articles name, so any name it holds is the asker's own (``without_asides``).
         unknown = [n for n in self.index.names_in(sentence) if not self.index.anywhere(n)]
         return scene or all(owned_by_the_asker(sentence, name) for name in unknown)
 
