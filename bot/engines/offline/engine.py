@@ -328,6 +328,11 @@ class OfflineEngine:
             if found or not answering:
                 return found
             matches = answering
+        # "Which companies can provide that kind of setup?": the passage listing the companies
+        # able to do it answers, before one that names companies doing something else.
+        able = self._by_those_able(question, wanted, matches)
+        if able:
+            return able
         best = matches[0]
         chosen = [best]
         for other in matches[1:2]:
