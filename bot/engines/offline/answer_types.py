@@ -10,7 +10,7 @@ question's words it holds. The cues live in ``bot/engines/offline/data/<language
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import pairwise
 
@@ -171,6 +171,20 @@ def large_figures(text: str) -> tuple[Quantity, ...]:
     either language: a question about "the 5bn deal" asks about a deal of that size."""
     found = {(q.value, q.unit): q for readings in _readings(text) for q in readings if q.value >= LARGE_FIGURE}
     return tuple(found.values())
+
+
+# The scales a figure is mistaken by: a tenth or ten times ("3.8 billion" for 38), a thousandth or
+# a thousand times ("38 milioni" for 38 miliardi).
+_MISTAKEN_SCALES = (10.0, 1_000.0)
+
+
+def rescaled(figure: Quantity) -> tuple[Quantity, ...]:
+    """The figure at the scales it is mistaken by, up and down (``_MISTAKEN_SCALES``)."""
+    return tuple(
+        replace(figure, value=figure.value * factor)
+        for scale in _MISTAKEN_SCALES
+        for factor in (scale, 1 / scale)
+    )
 
 
 def _readings(text: str) -> list[tuple[Quantity, ...]]:

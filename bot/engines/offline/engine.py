@@ -24,6 +24,7 @@ from bot.engines.offline.answer_types import (
     is_yes_no,
     large_figures,
     question_type,
+    rescaled,
     stated_quantity,
     states_figure,
     without_own_reading,
@@ -278,6 +279,9 @@ class OfflineEngine:
         standing_for = self.reader.about_others(question, earlier) if earlier else None
         if standing_for is not None:
             question, history = standing_for, ()  # "and OpenAI's?": the earlier question, about OpenAI
+        mistaken = self._by_scale_mistaken(question)
+        if mistaken:
+            return mistaken
         wanted = question_type(question)
         if wanted.name is None:
             wanted = stated_quantity(question) or wanted
@@ -484,6 +488,23 @@ class OfflineEngine:
             return []
         figure = next(iter(stated.values()))
         return next(([m] for m in matches if m.typed and states_figure(m.passage.texts, figure)), [])
+
+    def _by_scale_mistaken(self, question: str) -> list[Match]:
+        """A question stating a figure no article states, which one states at another scale
+        ("confermate che sono 38 milioni?", "the deal is 3.8 billion, not 38. who's right?"): a
+        mix-up of scale, answered by the passage stating the true figure, when it holds every other
+        topic word of the question ("did Amazon put 38 million into Anthropic?" is about Anthropic,
+        which the passage stating 38 billion does not name)."""
+        mistaken = [f for f in large_figures(question) if not self._states_anywhere(f)]
+        if not mistaken:
+            return []
+        figure_words = {w for f in mistaken for w in words(question[f.start : f.end])}
+        topic = [w for w in self.index.topic_words(question) if not w & figure_words]
+        for passage in self.knowledge.passages:
+            true = any(states_figure(passage.texts, r) for f in mistaken for r in rescaled(f))
+            if true and all(self.index.holds_any(passage, [w]) for w in topic):
+                return [Match(passage, 0.0, 0.0, True)]
+        return []
 
     def _states_anywhere(self, figure: Quantity) -> bool:
         return any(states_figure(p.texts, figure) for p in self.knowledge.passages)
