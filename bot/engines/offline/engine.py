@@ -131,6 +131,7 @@ class OfflineEngine:
             or self._without_asides(question, history)
             or self._from_quoted(question, history)
             or self._without_own_reading(question, history)
+            or self._by_quoted_term(question)
         )
         if not matches:
             return self.refusal(language)
@@ -221,6 +222,27 @@ class OfflineEngine:
         is it pure cheerleading?", ``without_own_reading``), the whole message's claims checked."""
         asked = without_own_reading(question)
         return self._matches(asked, question, history) if asked else []
+
+    def _by_quoted_term(self, question: str) -> list[Match]:
+        """A question quoting the article's own words ("cos'è sto "paradosso"?", "what does the
+        piece mean by 'bottleneck'?", "cosa intende il titolo con "blindare"?"): the one passage
+        whose text says them answers, when it names whom the question names and holds the kind of
+        answer asked for; none when no passage or several say them."""
+        wanted = question_type(question)
+        names = self.index.names_in(question)
+        for quoted in self.reader.quoted_words(question):
+            term = [w for w in self.index.topic_words(quoted) if not self.index.names_a_kind(w)]
+            if not term:
+                continue
+            saying = [p for p in self.knowledge.passages if self.index.says(p, term)]
+            if len(saying) != 1:
+                continue
+            passage = saying[0]
+            if not self.index.contains(passage, [frozenset({name}) for name in names]):
+                continue
+            if wanted.name is None or self.index.holds_kind(passage, wanted):
+                return [Match(passage, 0.0, 0.0, True)]
+        return []
 
     def _states_option(self, option: str, match: Match) -> bool:
         """Whether the passage says the word that ends the option ("un accordo di *fornitura*"):

@@ -45,6 +45,9 @@ _BRACKETED = re.compile(r"\(([^()]*)\)")
 # A question quoted whole ("customer asks: "how big is it??" what do I tell them"), in straight,
 # curly or angle quotes.
 _QUOTED_QUESTION = re.compile(r"[\"“«]([^\"“”«»]{3,}?\?+)\s*[\"”»]")
+# A few words quoted ("cos'è sto "paradosso"?", "the 'bottleneck' thing"): in any quotes, opening
+# after a space and closing before one or a punctuation mark (an apostrophe inside a word is no quote).
+_QUOTED_WORDS = re.compile(r"(?:(?<=\s)|^)[\"“«‘']([^\"“”«»‘’'?!.]{3,40}?)[\"”»’'](?=[\s?.,!:;)]|$)")
 
 
 class MessageReader:
@@ -116,6 +119,10 @@ class MessageReader:
             return None
         quote = found[0]
         return quote.group(1), f"{text[: quote.start()]} {text[quote.end() :]}"
+
+    def quoted_words(self, text: str) -> list[str]:
+        """The few words a message quotes ("what does it mean by 'bottleneck'?")."""
+        return [m.group(1) for m in _QUOTED_WORDS.finditer(text)]
 
     def without_chatter(self, text: str) -> str:
         """The question without what opens it and says nothing the articles hold ("new hire here,
