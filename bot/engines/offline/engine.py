@@ -430,12 +430,15 @@ class OfflineEngine:
     def _by_kind_only(
         self, question: str, wanted: QuestionType, history: Sequence[Turn], own_words: list[frozenset[str]]
     ) -> list[Match]:
-        """A question that asks only who speaks, who is named or which companies, about nothing
-        ("who is quoted in the article?", "chi sono le aziende coinvolte?"), opening a
-        conversation: the one passage that holds that kind of answer answers; when several do,
-        the one article's lead that holds it; else none (it cannot say which is meant)."""
-        if wanted.name not in (*PERSON_TYPES, "organisations") or own_words or history or self.index.names_in(question):
+        """A question that asks only who speaks, who is named, which companies or what concerns,
+        about nothing ("who is quoted in the article?", "chi sono le aziende coinvolte?", "does
+        the article mention any downsides?"), opening a conversation: the one passage that holds
+        that kind of answer answers; when several do, the one article's lead that holds it; else
+        none (it cannot say which is meant)."""
+        if wanted.name not in (*PERSON_TYPES, "organisations", "concern") or history or self.index.names_in(question):
             return []
+        if any(not self.index.names_a_kind(w) for w in own_words):
+            return []  # "any risks for investors?" asks about investors
         holding = [p for p in self.knowledge.passages if self.index.holds_kind(p, wanted)]
         if len(holding) > 1 and wanted.name == "organisations":
             # "chi sono le aziende coinvolte?": a news article's lead says who did what; the one
