@@ -368,15 +368,30 @@ def asks_what_sets_apart(text: str) -> bool:
 def owned_by_the_asker(sentence: str, name: str) -> bool:
     """Whether a name is the asker's own ("our CISO will ask", "we have ESG reporting", "i keep
     wanting to say Jassy"): a first-person word stands before it in the sentence, in either
-    language; not "something about Nvidia, reminds me of...", which speaks of Nvidia."""
-    mine = _first_person()
+    language; not "something about Nvidia, reminds me of...", which speaks of Nvidia. So is a
+    name after a title ("la signora Pina me l'ha chiesto") or naming the asker ("Jess here")."""
+    mine, titles, naming = _first_person(), _person_titles(), _self_naming()
     lowered = [t.text for t in tokens(sentence.lower())]
-    return any(w == name and any(v in mine for v in lowered[:k]) for k, w in enumerate(lowered))
+    return any(
+        w == name
+        and (any(v in mine for v in lowered[:k]) or lowered[k - 1 : k] in titles or lowered[k + 1 : k + 2] in naming)
+        for k, w in enumerate(lowered)
+    )
 
 
 @cache
 def _first_person() -> frozenset[str]:
     return frozenset().union(*(data.first_person for data in all_languages()))
+
+
+@cache
+def _person_titles() -> list[list[str]]:
+    return [[w] for data in all_languages() for w in data.person_titles]
+
+
+@cache
+def _self_naming() -> list[list[str]]:
+    return [[w] for data in all_languages() for w in data.self_naming]
 
 
 def asks_the_bots_opinion(text: str) -> bool:

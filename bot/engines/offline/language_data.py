@@ -96,6 +96,10 @@ class LanguageData:
     # ci sei ..."): never an aside to set aside, even when it does not ask.
     request_cues: tuple[re.Pattern[str], ...] = ()
     first_person: frozenset[str] = frozenset()  # "our CISO will ask": the asker speaks of their own
+    # The asker's acquaintances, named with a title ("la signora Pina", "aunt Rosa"), and the words
+    # after a name by which the asker names themselves ("Jess here"): people of the asker's world.
+    person_titles: frozenset[str] = frozenset()
+    self_naming: frozenset[str] = frozenset()
     # A question asking the bot's own opinion ("secondo te...?", "do you think...?"), and the words
     # that ask instead what the articles say ("article", "dice"): without them, it is refused.
     opinion_cues: tuple[re.Pattern[str], ...] = ()
@@ -156,6 +160,8 @@ def language_data(language: str) -> LanguageData:
         ability_cues=_compiled(raw.get("ability_cues") or []),
         request_cues=_compiled(raw.get("request_cues") or []),
         first_person=frozenset((raw.get("first_person") or "").split()),
+        person_titles=frozenset((raw.get("person_titles") or "").split()),
+        self_naming=frozenset((raw.get("self_naming") or "").split()),
         opinion_cues=_compiled(raw.get("opinion_cues") or []),
         source_words=frozenset((raw.get("source_words") or "").split()),
         contrast_cues=_compiled(raw.get("contrast_cues") or []),

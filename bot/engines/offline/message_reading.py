@@ -33,8 +33,9 @@ NAME_SPELLING_SIMILARITY = 0.85
 MIN_SPELT_NAME = 5
 
 # An emoji or pictograph closes what it follows, as a full stop would, in chat ("ho visto la notizia
-# 😮 quanto vale?"): the blocks of pictographs, dingbats and miscellaneous symbols.
-_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf"
+# 😮 quanto vale?"): the blocks of pictographs, dingbats and miscellaneous symbols, and the
+# selector and joiner that end many of them ("🧘‍♀️").
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d"
 # Where a message's clauses end: a sentence's end, a colon or semicolon, a dash between spaces (not
 # a comma: "is it for storage, compute, what?" is one question).
 _CLAUSE_BREAK = re.compile(rf"(?<=[.!;:{_EMOJI}])\s+|\s+[-–—]\s+")
