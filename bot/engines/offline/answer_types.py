@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from bot.engines.offline.language_data import all_languages, language_data
@@ -72,8 +72,11 @@ _QUANTITY_TYPES = ("amount", "measure", "count", "duration")
 _PRECISE_TYPES = ("amount", "measure", "count", "duration", "date", "past_date")
 
 
+@lru_cache(maxsize=256)
 def question_type(text: str) -> QuestionType:
-    """The first type whose cue the question matches, in either language."""
+    """The first type whose cue the question matches, in either language. Remembered: one
+    message asks it of the same texts several times (``OfflineEngine.answer`` starts afresh on
+    each message, so that a benchmark repeating its questions measures no remembered type)."""
     lowered = text.lower()
     asked = _asked_part(lowered)
     for data in all_languages():

@@ -65,9 +65,10 @@ MIN_MEANING_SCORE = 0.95
 # holdout-v7): the right passages reached there score 0.56-0.75, the one trap 0.43 ("How many
 # engineers will work on the project?"); follow-ups and paraphrases of a date below 0.5 are lost.
 KIND_ALONE_TYPES = ("amount", "duration", "date", "count")
-# The kinds of answer what a company can do gives: which companies can ("who else could supply
-# it?"), and why one was chosen ("why AWS?": few giants such as AWS can provide it).
-ABLE_ANSWERS = ("organisations", "reason")
+# The kind of answer what a company can do gives even when not asked what it can do: why one was
+# chosen ("why AWS?": few giants such as AWS can provide it). Which companies can is asked as such
+# ("who else could supply it?"); "which cloud players did Microsoft partner with?" is not.
+ABLE_ANSWERS = ("reason",)
 # The kinds of answer a question may ask for alone, about nothing else ("who is quoted?").
 PERSON_TYPES = ("speaker", "person")
 MIN_KIND_SIMILARITY = 0.5
@@ -81,6 +82,8 @@ KIND_FOLLOW_UP_COVERAGE = 0.4
 # The kinds of answer a figure in the question may be checked against ("is it worth 5 billion?"
 # is answered with the true amount); a question of any other kind about a figure no article
 # states ("who signed the 5bn deal?") is about something the articles do not speak of.
+# The kinds of question that ask what the article's words mean ("cos'è sto 'paradosso'?": none).
+MEANING_TYPES = (None, "definition", "significance", "reason")
 FIGURE_TYPES = ("amount", "measure", "count", "duration", "rate", "percentage")
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
 MAX_BRIEF_POINTS = 6  # and at most this many articles in a briefing: the newest, or those asked for
@@ -99,6 +102,7 @@ class OfflineEngine:
         self.paraphrases = ParaphraseIndex(knowledge) if paraphrases else None
 
     def answer(self, question: str, language: str, history: Sequence[Turn] = ()) -> Draft:
+        question_type.cache_clear()
         if is_instruction(question) or asks_the_bots_opinion(question):
             return self.refusal(language)  # read as written: reading drops what opens a message
         history = [replace(t, content=self._read(t.content, t.language)) if t.role == "user" else t for t in history]
@@ -226,8 +230,9 @@ class OfflineEngine:
     def _by_quoted_term(self, question: str) -> list[Match]:
         """A question quoting the article's own words ("cos'è sto "paradosso"?", "what does the
         piece mean by 'bottleneck'?", "cosa intende il titolo con "blindare"?"): the one passage
-        whose text says them answers, when it names whom the question names and holds the kind of
-        answer asked for; none when no passage or several say them."""
+        whose text says them answers, when it names whom the question names and asks what they
+        mean, or another kind of answer it holds (not "who used the word 'paradox'?": whoever uses
+        a word the article says is not someone it names); none when no passage or several say them."""
         wanted = question_type(question)
         names = self.index.names_in(question)
         for quoted in self.reader.quoted_words(question):
@@ -240,7 +245,8 @@ class OfflineEngine:
             passage = saying[0]
             if not self.index.contains(passage, [frozenset({name}) for name in names]):
                 continue
-            if wanted.name is None or self.index.holds_kind(passage, wanted):
+            asks_meaning = wanted.name in MEANING_TYPES
+            if asks_meaning or (wanted.name not in PERSON_TYPES and self.index.holds_kind(passage, wanted)):
                 return [Match(passage, 0.0, 0.0, True)]
         return []
 
@@ -518,16 +524,21 @@ class OfflineEngine:
         """A question stating a figure no article states, which one states at another scale
         ("confermate che sono 38 milioni?", "the deal is 3.8 billion, not 38. who's right?"): a
         mix-up of scale, answered by the passage stating the true figure, when it holds every other
-        topic word of the question ("did Amazon put 38 million into Anthropic?" is about Anthropic,
-        which the passage stating 38 billion does not name)."""
+        topic word of the question ("did Amazon put 38 million into Anthropic?" is about
+        Anthropic) and the question does not ask what a name is worth ("quindi OpenAI vale 38
+        milioni?": the article does not say)."""
         mistaken = [f for f in large_figures(question) if not self._states_anywhere(f)]
         if not mistaken:
             return []
-        figure_words = {w for f in mistaken for w in words(question[f.start : f.end])}
-        topic = [w for w in self.index.topic_words(question) if not w & figure_words]
+        rest = question
+        for figure in sorted(mistaken, key=lambda f: f.start, reverse=True):
+            rest = f"{rest[: figure.start]} {rest[figure.end :]}"
+        if self.index.asks_what_a_name_is_worth(rest):
+            return []
+        topic = [w for w in self.index.topic_words(rest) if not self.index.names_a_kind(w)]
         for passage in self.knowledge.passages:
             true = any(states_figure(passage.texts, r) for f in mistaken for r in rescaled(f))
-            if true and all(self.index.holds_any(passage, [w]) for w in topic):
+            if true and self.index.contains(passage, topic):  # as such: a synonym may be a new claim
                 return [Match(passage, 0.0, 0.0, True)]
         return []
 

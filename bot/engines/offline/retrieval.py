@@ -37,6 +37,7 @@ from bot.engines.offline.casual import name_forms
 from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.synonyms import Synonyms
 from bot.engines.offline.word_frequency import commonness, used_alike
+from bot.grounding.wordlists import word_lists
 from bot.knowledge.articles import KnowledgeBase, Passage
 from bot.language.text import words
 
@@ -573,6 +574,12 @@ class PassageIndex:
         # the rest, which says what it is about, may stand after the colon.
         return bool(own) and _found(own[0], *explained)
 
+    def asks_what_a_name_is_worth(self, question: str) -> bool:
+        """Whether the question, read as asking an amount, asks what a name itself is worth
+        ("confermi che OpenAI vale...?"): see ``_values_a_name_alone``."""
+        reading = self._read_question(question, QuestionType("amount", frozenset()))
+        return reading is not None and self._values_a_name_alone(reading)
+
     def _values_a_name_alone(self, reading: _Reading) -> bool:
         """Whether an amount question asks what a name itself is worth: every topic word of it is
         a name ("What is OpenAI valued at?", "Quanto vale Anthropic?", "quanto valgono OpenAI e
@@ -583,7 +590,16 @@ class PassageIndex:
         # "how much is OpenAI worth?": one name and a word of worth; "this OpenAI x Amazon thing
         # worth" names a pair, what passes between them.
         valued = reading.names | (self._value_words if len(reading.names) == 1 else frozenset())
-        return all(c.stems & valued for c in reading.concepts if not c.filler)
+        # The figure a question states to check is no topic: "OpenAI vale 380 miliardi?" asks what
+        # OpenAI is worth.
+        return all(c.stems & valued for c in reading.concepts if not c.filler and not c.stems & self._figure_words)
+
+    @cached_property
+    def _figure_words(self) -> frozenset[str]:
+        """The words of a stated figure, besides its digits: scales and units ("miliardi", "bn",
+        "dollars"), in every language."""
+        lists = [word_lists(data.language) for data in all_languages()]
+        return frozenset().union(*(set(w.scales) | set(w.units) for w in lists))
 
     def _states_value_of_names(self, i: int, names: frozenset[str]) -> bool:
         """Whether passage ``i`` says what one of ``names`` is worth: a word of value stands within
