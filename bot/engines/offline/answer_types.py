@@ -184,9 +184,7 @@ _MISTAKEN_SCALES = (10.0, 1_000.0)
 def rescaled(figure: Quantity) -> tuple[Quantity, ...]:
     """The figure at the scales it is mistaken by, up and down (``_MISTAKEN_SCALES``)."""
     return tuple(
-        replace(figure, value=figure.value * factor)
-        for scale in _MISTAKEN_SCALES
-        for factor in (scale, 1 / scale)
+        replace(figure, value=figure.value * factor) for scale in _MISTAKEN_SCALES for factor in (scale, 1 / scale)
     )
 
 

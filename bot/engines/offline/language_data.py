@@ -99,6 +99,7 @@ class LanguageData:
     # The asker's acquaintances, named with a title ("la signora Pina", "aunt Rosa"), and the words
     # after a name by which the asker names themselves ("Jess here"): people of the asker's world.
     person_titles: frozenset[str] = frozenset()
+    checking_words: frozenset[str] = frozenset()  # "can you confirm...": no topic of a figure to check
     self_naming: frozenset[str] = frozenset()
     # A question asking the bot's own opinion ("secondo te...?", "do you think...?"), and the words
     # that ask instead what the articles say ("article", "dice"): without them, it is refused.
@@ -161,6 +162,7 @@ def language_data(language: str) -> LanguageData:
         request_cues=_compiled(raw.get("request_cues") or []),
         first_person=frozenset((raw.get("first_person") or "").split()),
         person_titles=frozenset((raw.get("person_titles") or "").split()),
+        checking_words=frozenset((raw.get("checking_words") or "").split()),
         self_naming=frozenset((raw.get("self_naming") or "").split()),
         opinion_cues=_compiled(raw.get("opinion_cues") or []),
         source_words=frozenset((raw.get("source_words") or "").split()),
