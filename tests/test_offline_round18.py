@@ -244,13 +244,16 @@ async def test_concerns_about_someone_the_article_does_not_speak_of_stay_refused
     assert await _cites(shipped, question) is None
 
 
+async def test_nominate_weighs_little(shipped):
+    await _answered_from(shipped, "quali aziende vengono nominate nell'articolo?", {"openai-aws/p3", "openai-aws/p6"})
+
+
 @pytest.mark.parametrize(
-    ("question", "passages"),
-    [("quali aziende vengono nominate nell'articolo?", {"openai-aws/p3", "openai-aws/p6"}),
-     ("ok. Google invece viene nominata da qualche parte o no?", ABLE)],
+    "question", ["e Google invece quanto ci ha messo?", "google invece ha firmato qualcosa con openai?"]
 )  # fmt: skip
-async def test_nominate_and_invece_weigh_little(shipped, question, passages):
-    await _answered_from(shipped, question, passages)
+async def test_invece_still_weighs_as_a_topic_word(shipped, question):
+    # Guards: "invece" read as chat answered a trap of a check set (round 18, reverted).
+    assert await _cites(shipped, question) is None
 
 
 # 8. People of the asker's world
