@@ -373,11 +373,14 @@ def owned_by_the_asker(sentence: str, name: str) -> bool:
     name after a title ("la signora Pina me l'ha chiesto") or naming the asker ("Jess here")."""
     mine, titles, naming = _first_person(), _person_titles(), _self_naming()
     lowered = [t.text for t in tokens(sentence.lower())]
-    return any(
-        w == name
-        and (any(v in mine for v in lowered[:k]) or lowered[k - 1 : k] in titles or lowered[k + 1 : k + 2] in naming)
-        for k, w in enumerate(lowered)
-    )
+    for k, word in enumerate(lowered):
+        if word != name:
+            continue
+        titled = k > 0 and lowered[k - 1] in titles  # "la signora Pina"
+        self_named = k + 1 < len(lowered) and lowered[k + 1] in naming  # "Jess here"
+        if titled or self_named or any(w in mine for w in lowered[:k]):
+            return True
+    return False
 
 
 @cache
@@ -386,13 +389,25 @@ def _first_person() -> frozenset[str]:
 
 
 @cache
-def _person_titles() -> list[list[str]]:
-    return [[w] for data in all_languages() for w in data.person_titles]
+def _person_titles() -> frozenset[str]:
+    return frozenset().union(*(data.person_titles for data in all_languages()))
 
 
 @cache
-def _self_naming() -> list[list[str]]:
-    return [[w] for data in all_languages() for w in data.self_naming]
+def _self_naming() -> frozenset[str]:
+    return frozenset().union(*(data.self_naming for data in all_languages()))
+
+
+def without_checking_words(text: str) -> str:
+    """The text without the words that ask to check a figure ("can you confirm...", "confermate
+    che...": ``checking_words``), in either language."""
+    return _checking_words().sub(" ", text)
+
+
+@cache
+def _checking_words() -> re.Pattern[str]:
+    found = sorted(frozenset().union(*(data.checking_words for data in all_languages())))
+    return re.compile(r"\b(" + "|".join(map(re.escape, found)) + r")\b", re.IGNORECASE)
 
 
 def asks_the_bots_opinion(text: str) -> bool:

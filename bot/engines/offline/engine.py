@@ -7,10 +7,8 @@ articles do not cover a question. It is also the fallback when the model is down
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
 
 from bot.answers.drafts import Draft
 from bot.engines.offline.answer_types import (
@@ -29,11 +27,11 @@ from bot.engines.offline.answer_types import (
     rescaled,
     stated_quantity,
     states_figure,
+    without_checking_words,
     without_own_reading,
     without_summary_request,
 )
 from bot.engines.offline.casual import with_names, without_exclusions, written_out
-from bot.engines.offline.language_data import all_languages
 from bot.engines.offline.message_reading import MessageReader
 from bot.engines.offline.paraphrases import ParaphraseIndex
 from bot.engines.offline.retrieval import Match, PassageIndex
@@ -85,9 +83,9 @@ KIND_FOLLOW_UP_COVERAGE = 0.4
 # The kinds of answer a figure in the question may be checked against ("is it worth 5 billion?"
 # is answered with the true amount); a question of any other kind about a figure no article
 # states ("who signed the 5bn deal?") is about something the articles do not speak of.
+FIGURE_TYPES = ("amount", "measure", "count", "duration", "rate", "percentage")
 # The kinds of question that ask what the article's words mean ("cos'è sto 'paradosso'?": none).
 MEANING_TYPES = (None, "definition", "significance", "reason")
-FIGURE_TYPES = ("amount", "measure", "count", "duration", "rate", "percentage")
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
 MAX_BRIEF_POINTS = 6  # and at most this many articles in a briefing: the newest, or those asked for
 SCOPE_TITLES = 3  # articles named when a question is not covered
@@ -526,18 +524,18 @@ class OfflineEngine:
     def _by_scale_mistaken(self, question: str) -> list[Match]:
         """A question stating a figure no article states, which one states at another scale
         ("confermate che sono 38 milioni?", "the deal is 3.8 billion, not 38. who's right?"): a
-        mix-up of scale, answered by the passage stating the true figure, when it holds every other
-        topic word of the question but words asking to check it ("can you confirm...":
-        ``checking_words``; "did Amazon put 38 million into Anthropic?" is about
-        Anthropic) and the question does not ask what a name is worth ("quindi OpenAI vale 38
-        milioni?": the article does not say)."""
+        mix-up of scale, answered by the passage stating the true figure. Only when that passage
+        holds, as such, every other topic word of the question ("did Amazon put 38 million into
+        Anthropic?" is about Anthropic), words asking to check the figure aside ("can you
+        confirm..."), and when the question does not ask what a name is worth ("quindi OpenAI
+        vale 38 milioni?": the article does not say)."""
         mistaken = [f for f in large_figures(question) if not self._states_anywhere(f)]
         if not mistaken:
             return []
         rest = question
         for figure in sorted(mistaken, key=lambda f: f.start, reverse=True):
             rest = f"{rest[: figure.start]} {rest[figure.end :]}"
-        rest = _checking_words().sub(" ", rest)
+        rest = without_checking_words(rest)
         if self.index.asks_what_a_name_is_worth(rest):
             return []
         topic = [w for w in self.index.topic_words(rest) if not self.index.names_a_kind(w)]
@@ -646,13 +644,6 @@ def _last_turn(history: Sequence[Turn], role: str) -> Turn | None:
 def _last_question(history: Sequence[Turn]) -> str:
     turn = _last_turn(history, "user")
     return turn.content if turn else ""
-
-
-@cache
-def _checking_words() -> re.Pattern[str]:
-    """The words asking to check a figure, in every language (``checking_words``)."""
-    found = sorted({w for data in all_languages() for w in data.checking_words})
-    return re.compile(r"\b(" + "|".join(map(re.escape, found)) + r")\b", re.IGNORECASE)
 
 
 def _answers(matches: Sequence[Match]) -> bool:
