@@ -122,3 +122,10 @@ async def cited_passages(briefer, question: str, conversation: str | None = None
         assert not reply.citations
         return []
     return [c.id for c in reply.citations]
+
+
+async def answered_from(briefer, question: str, passages: set[str], conversation: str | None = None) -> list[str]:
+    """The passages the reply cites, asserting it answers and cites only some of ``passages``."""
+    cited = await cited_passages(briefer, question, conversation)
+    assert cited and set(cited) <= passages, cited
+    return cited

@@ -14,18 +14,13 @@ they say otherwise."""
 
 import pytest
 
-from tests.support import cited_passages as _cited
+from tests.support import answered_from as _answered_from
 from tests.test_offline_round11 import _cites
 
 DEAL = {"openai-aws/p3"}
 DEAL_OR_TITLE = {"openai-aws/p1", "openai-aws/p3"}
 DURATION = {"openai-aws/p2", "openai-aws/p3"}
 BRIEFING = ["openai-aws/p3", "openai-aws/p6", "openai-aws/p7", "openai-aws/p8", "openai-aws/p9", "openai-aws/p12"]
-
-
-async def _answered_from(briefer, question: str, passages: set[str]) -> None:
-    cited = await _cited(briefer, question)
-    assert cited and set(cited) <= passages, cited
 
 
 # 1. An emoji ends a clause

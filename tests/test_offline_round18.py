@@ -14,7 +14,7 @@ marked "cover" or "guard" held before round 18 too, unless they say otherwise.""
 
 import pytest
 
-from tests.support import cited_passages as _cited
+from tests.support import answered_from as _answered_from
 from tests.test_offline_round11 import _cites
 
 DEAL = {"openai-aws/p3"}
@@ -25,12 +25,6 @@ BOTTLENECK = {"openai-aws/p5"}
 PARADOX = {"openai-aws/p9"}
 UNIQUE = {"openai-aws/p2", "openai-aws/p6", "openai-aws/p8"}
 BRIEFING = ["openai-aws/p3", "openai-aws/p6", "openai-aws/p7", "openai-aws/p8", "openai-aws/p9", "openai-aws/p12"]
-
-
-async def _answered_from(briefer, question: str, passages: set[str], conversation: str | None = None) -> list[str]:
-    cited = await _cited(briefer, question, conversation)
-    assert cited and set(cited) <= passages, cited
-    return cited
 
 
 # 1. Which companies can do a thing

@@ -308,13 +308,14 @@ class OfflineEngine:
         standing_for = self.reader.about_others(question, earlier) if earlier else None
         if standing_for is not None:
             question, history = standing_for, ()  # "and OpenAI's?": the earlier question, about OpenAI
-        mistaken = self._by_scale_mistaken(question)
+        unstated = [f for f in large_figures(question) if not self._states_anywhere(f)]
+        mistaken = self._by_scale_mistaken(question, unstated)
         if mistaken:
             return mistaken
         wanted = question_type(question)
         if wanted.name is None:
             wanted = stated_quantity(question) or wanted
-        elif wanted.name not in FIGURE_TYPES and any(not self._states_anywhere(f) for f in large_figures(question)):
+        elif wanted.name not in FIGURE_TYPES and unstated:
             return []  # "who signed the 5bn deal?": no article speaks of a 5 billion deal
         earlier = self._earlier_question(question, history) if history and not continuing else ""
         if earlier and self._only_asks_a_kind(question, wanted):
@@ -521,15 +522,15 @@ class OfflineEngine:
         figure = next(iter(stated.values()))
         return next(([m] for m in matches if m.typed and states_figure(m.passage.texts, figure)), [])
 
-    def _by_scale_mistaken(self, question: str) -> list[Match]:
+    def _by_scale_mistaken(self, question: str, mistaken: list[Quantity]) -> list[Match]:
         """A question stating a figure no article states, which one states at another scale
         ("confermate che sono 38 milioni?", "the deal is 3.8 billion, not 38. who's right?"): a
         mix-up of scale, answered by the passage stating the true figure. Only when that passage
         holds, as such, every other topic word of the question ("did Amazon put 38 million into
         Anthropic?" is about Anthropic), words asking to check the figure aside ("can you
         confirm..."), and when the question does not ask what a name is worth ("quindi OpenAI
-        vale 38 milioni?": the article does not say)."""
-        mistaken = [f for f in large_figures(question) if not self._states_anywhere(f)]
+        vale 38 milioni?": the article does not say). ``mistaken``: the large figures the question
+        states that no article states."""
         if not mistaken:
             return []
         rest = question
