@@ -95,6 +95,9 @@ async def test_an_aside_in_brackets_is_set_aside_on_any_article(network, questio
     [
         "does the piece raise security concerns? our CISO will ask for sure",
         "l'articolo solleva dubbi sulla sicurezza? il nostro CISO lo chiederà di sicuro",
+        # Round 19: a remark in the asker's own voice is set aside even when it names a company
+        # the article names (a guard of round 15 until then, refused).
+        "does the piece raise security concerns? our Microsoft rep will ask for sure",
     ],
 )
 async def test_an_aside_may_name_the_askers_own_people(shipped, question):
@@ -123,7 +126,6 @@ async def test_an_aside_may_name_the_askers_own_people_on_any_article(network, q
         # Someone named who is not the asker's own, or whom the article names.
         "does the piece raise security concerns? Nvidia will ask for sure",
         "l'articolo solleva dubbi sulla sicurezza? Nvidia lo chiederà di sicuro",
-        "does the piece raise security concerns? our Microsoft rep will ask for sure",
         # Speaking to the bot.
         "does the piece raise security concerns? our CISO will ask, you know how it is",
     ],

@@ -184,6 +184,7 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
         "significance",
         "role",
         "speaker",
+        "anyone_quoted",
         "person",
         "reason",
         "opinion",

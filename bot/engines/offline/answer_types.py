@@ -35,6 +35,7 @@ ACCEPTS = {
     "significance": ("significance", "concern"),
     "role": ("role",),
     "speaker": ("speaker",),
+    "anyone_quoted": ("speaker",),
     "person": ("role", "name", "organisation"),
     "reason": ("reason",),
     "opinion": ("opinion",),
@@ -162,6 +163,21 @@ def stated_quantity(text: str) -> QuestionType | None:
             stated = [t.text for t in tokens(found.group(0))]
             figure = stated[:1] if len(stated) > 1 else stated
             return QuestionType(kind, frozenset(figure), units=_asked_units(lowered, kind))
+    return None
+
+
+def stated_date(text: str) -> QuestionType | None:
+    """A question asking no kind of answer that states a month or a year as when something
+    happens ("was it signed in October?", "sarà operativo entro il 2027?"): it asks when, and
+    only a passage giving a date answers it, yes or no (the passage saying "seven years" does
+    not say when the deal was signed). The date it states is not a topic word. None when it
+    states none (``stated_date_cues``)."""
+    lowered = text.lower()
+    for data in all_languages():
+        for cue in data.stated_date_cues:
+            found = cue.search(lowered)
+            if found is not None:
+                return QuestionType("past_date", frozenset({found.group("date")}))
     return None
 
 
@@ -309,13 +325,19 @@ def without_own_reading(text: str) -> str | None:
 
 def without_summary_request(text: str) -> str | None:
     """The question less its request for a summary ("in a nutshell, what's the article about?"
-    -> ", ?"), in either language; None when it asks for none."""
+    -> ", ?") and whom the summary is for ("for the team chat"), in either language; None when it
+    asks for none."""
     found = False
     for data in all_languages():
         for cue in data.summary_cues:
             text, count = cue.subn(" ", text)
             found = found or count > 0
-    return text if found else None
+    if not found:
+        return None
+    for data in all_languages():
+        for cue in data.summary_audience_cues:
+            text = cue.sub(" ", text)
+    return text
 
 
 def claims_in(text: str) -> frozenset[str]:
@@ -381,6 +403,13 @@ def owned_by_the_asker(sentence: str, name: str) -> bool:
         if titled or self_named or any(w in mine for w in lowered[:k]):
             return True
     return False
+
+
+def opens_first_person(sentence: str) -> bool:
+    """Whether a sentence opens with a first-person word ("i only know Amazon for...", "noi
+    usiamo Azure"), in either language: the asker speaks of themselves."""
+    opening = [t.text for t in tokens(sentence.lower())][:1]
+    return bool(opening) and opening[0] in _first_person()
 
 
 @cache

@@ -25,6 +25,7 @@ from bot.engines.offline.answer_types import (
     large_figures,
     question_type,
     rescaled,
+    stated_date,
     stated_quantity,
     states_figure,
     without_checking_words,
@@ -71,10 +72,17 @@ KIND_ALONE_TYPES = ("amount", "duration", "date", "count")
 # ("who else could supply it?"); "which cloud players did Microsoft partner with?" is not.
 ABLE_ANSWERS = ("reason",)
 # The kinds of answer a question may ask for alone, about nothing else ("who is quoted?").
-PERSON_TYPES = ("speaker", "person")
+PERSON_TYPES = ("speaker", "person", "anyone_quoted")
+# The kinds asked of the whole article, never as a follow-up of the answer before ("is anyone
+# quoted?" after "how much is it?" is not "who said so?").
+WHOLE_ARTICLE_TYPES = ("anyone_quoted",)
 MIN_KIND_SIMILARITY = 0.5
 # The kinds of answer a company's division gives for the company: who spoke, what was said.
-SPOKEN_TYPES = ("speaker", "opinion")
+SPOKEN_TYPES = ("speaker", "opinion", "anyone_quoted")
+# ...and which companies can supply something ("only Amazon or others too?"): the division that
+# supplies is the company that supplies. So is why one was chosen over others ("why Amazon
+# specifically?"), not any why ("why is it contradictory for Amazon?").
+DIVISION_TYPES = (*SPOKEN_TYPES, "organisations")
 # The weighted share of the previous question's words a passage must hold to answer a follow-up
 # that asks only for a kind of answer ("and for how much?"): it is about what that question was
 # about. Calibrated on the seen sets (train-r5, holdout-v16): "Did OpenAI pick Amazon?" holds 0.5
@@ -314,11 +322,11 @@ class OfflineEngine:
             return mistaken
         wanted = question_type(question)
         if wanted.name is None:
-            wanted = stated_quantity(question) or wanted
+            wanted = stated_quantity(question) or stated_date(question) or wanted
         elif wanted.name not in FIGURE_TYPES and unstated:
             return []  # "who signed the 5bn deal?": no article speaks of a 5 billion deal
         earlier = self._earlier_question(question, history) if history and not continuing else ""
-        if earlier and self._only_asks_a_kind(question, wanted):
+        if earlier and self._only_asks_a_kind(question, wanted) and wanted.name not in WHOLE_ARTICLE_TYPES:
             found = self._answering_matches(question, history, continuing=True)
             return found if self._continues(found, earlier, history) else []
         if self.index.missing_head(question, wanted):
@@ -411,7 +419,7 @@ class OfflineEngine:
         money, shares or founders are not AWS's."""
         earlier = _last_question(history)
         kind = question_type(question).name or (question_type(earlier).name if earlier else None)
-        if kind not in SPOKEN_TYPES:
+        if kind not in DIVISION_TYPES and not (kind == "reason" and asks_what_sets_apart(question)):
             return []
         read = [replace(t, content=self.index.as_divisions(t.content)) if t.role == "user" else t for t in history]
         divided = self.index.as_divisions(question)
@@ -443,7 +451,9 @@ class OfflineEngine:
         the article mention any downsides?"), opening a conversation: the one passage that holds
         that kind of answer answers; when several do, the one article's lead that holds it; else
         none (it cannot say which is meant)."""
-        if wanted.name not in (*PERSON_TYPES, "organisations", "concern") or history or self.index.names_in(question):
+        if wanted.name not in (*PERSON_TYPES, "organisations", "concern") or self.index.names_in(question):
+            return []
+        if history and wanted.name not in WHOLE_ARTICLE_TYPES:
             return []
         if any(not self.index.names_a_kind(w) for w in own_words):
             return []  # "any risks for investors?" asks about investors

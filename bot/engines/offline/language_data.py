@@ -82,10 +82,16 @@ class LanguageData:
     figure_suffixes: dict[str, str] = field(default_factory=dict)
     # A date a question about when states to check ("per quando..., 2025?"): group `date`.
     checked_date_cues: tuple[re.Pattern[str], ...] = ()
+    # A month or year a question states as when something happens ("was it signed in October?",
+    # "operativo entro il 2027?"): group `date`.
+    stated_date_cues: tuple[re.Pattern[str], ...] = ()
     # "What is OpenAI valued at / quanto vale OpenAI": the words that state what something is worth.
     value_words: frozenset[str] = frozenset()
     # "In a nutshell, what's the article about?", "di cosa parla?": a request for the briefing.
     summary_cues: tuple[re.Pattern[str], ...] = ()
+    # Whom a summary is for ("per il gruppo whatsapp della squadra", "for the team chat"): not
+    # what it is about.
+    summary_audience_cues: tuple[re.Pattern[str], ...] = ()
     # Claims beyond the facts a question may make ("the biggest deal *ever*?", "leaving Azure
     # *completely*?"), by kind: only a passage that holds the same kind of evidence answers.
     claim_cues: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
@@ -156,8 +162,10 @@ def language_data(language: str) -> LanguageData:
         apostrophe_accents=dict(raw.get("apostrophe_accents") or {}),
         figure_suffixes={str(k).lower(): str(v) for k, v in (raw.get("figure_suffixes") or {}).items()},
         checked_date_cues=_compiled(raw.get("checked_date_cues") or []),
+        stated_date_cues=_compiled(raw.get("stated_date_cues") or []),
         value_words=frozenset((raw.get("value_words") or "").split()),
         summary_cues=_compiled(raw.get("summary_cues") or []),
+        summary_audience_cues=_compiled(raw.get("summary_audience_cues") or []),
         ability_cues=_compiled(raw.get("ability_cues") or []),
         request_cues=_compiled(raw.get("request_cues") or []),
         first_person=frozenset((raw.get("first_person") or "").split()),

@@ -18,6 +18,7 @@ from bot.engines.offline.answer_types import (
     addresses_the_bot,
     as_statement,
     gives_a_motive,
+    opens_first_person,
     opens_with_interrogative,
     owned_by_the_asker,
     question_type,
@@ -183,8 +184,12 @@ class MessageReader:
         # "big" names a kind of answer, and is chat
         if any(self.index.names_a_kind(frozenset({w})) and not self.index.is_filler(w) for w in words(clause)):
             return False
+        if not self._is_aside(clause):
+            return False
+        # "...? i only know Amazon for ordering in bulk": the asker speaking of themselves, whatever
+        # names they use, comments on the question
         own = self.index.own_words
-        return self._is_aside(clause) and not any(stems & own for stems in self.index.topic_words(clause))
+        return opens_first_person(clause) or not any(stems & own for stems in self.index.topic_words(clause))
 
     def _is_aside(self, sentence: str, *, scene: bool = False) -> bool:
         """Whether a sentence that does not ask adds nothing to what is asked: it names no one
