@@ -162,7 +162,9 @@ def stated_quantity(text: str) -> QuestionType | None:
                 continue
             stated = [t.text for t in tokens(found.group(0))]
             figure = stated[:1] if len(stated) > 1 else stated
-            return QuestionType(kind, frozenset(figure), units=_asked_units(lowered, kind))
+            # Any currency it names is a claim to check too ("38 miliardi di dollari, non euro?").
+            units = _asked_units(lowered, kind) if kind != "amount" else frozenset()
+            return QuestionType(kind, frozenset(figure), units=units)
     return None
 
 

@@ -92,6 +92,9 @@ KIND_FOLLOW_UP_COVERAGE = 0.4
 # is answered with the true amount); a question of any other kind about a figure no article
 # states ("who signed the 5bn deal?") is about something the articles do not speak of.
 FIGURE_TYPES = ("amount", "measure", "count", "duration", "rate", "percentage")
+# The kinds of answer that date an event that happened ("when was it signed?"): only a passage
+# speaking of that event answers.
+EVENT_DATE_TYPES = ("past_date", "day")
 # The kinds of question that ask what the article's words mean ("cos'è sto 'paradosso'?": none).
 MEANING_TYPES = (None, "definition", "significance", "reason")
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
@@ -166,6 +169,11 @@ class OfflineEngine:
             apart = [m for m in self.index.search(question, limit=None) if _answers([m])]
             apart = [m for m in apart if self.index.states(m.passage, frozenset({"distinction"}))]
             matches = apart[:2] or matches
+        dated = question_type(question) if kind is not None else stated_date(question)
+        if dated is not None and dated.name in EVENT_DATE_TYPES:
+            # "did they sign in 2025?", "what year did OpenAI sign?": a passage that says nothing of
+            # the signing does not date it, whatever date it gives ("by the end of 2026").
+            matches = [m for m in matches if self.index.holds_the_thing(question, m.passage, answer_type=dated)]
         if kind == "definition":
             # "cos'è una GPU?": a passage that uses the word without saying what it is does not answer.
             matches = [m for m in matches if self.index.defines(m.passage, question)]
