@@ -129,3 +129,13 @@ async def answered_from(briefer, question: str, passages: set[str], conversation
     cited = await cited_passages(briefer, question, conversation)
     assert cited and set(cited) <= passages, cited
     return cited
+
+
+async def briefing_cited(briefer, question: str, key_figure: str) -> list[str]:
+    """The passages the reply cites, asserting it is the briefing: not refused, under its header,
+    stating the deal's figure as written in the asker's language (``key_figure``)."""
+    reply = await briefer.answer(question)
+    assert not reply.refused
+    assert "**" in reply.text  # the briefing's header
+    assert key_figure in reply.text
+    return [c.id for c in reply.citations]

@@ -15,6 +15,7 @@ they say otherwise."""
 import pytest
 
 from tests.support import answered_from as _answered_from
+from tests.support import briefing_cited
 from tests.test_offline_round11 import _cites
 
 DEAL = {"openai-aws/p3"}
@@ -300,11 +301,7 @@ async def test_a_unit_asked_for_that_the_article_does_not_give_is_refused(shippe
 )  # fmt: skip
 async def test_a_summary_asked_after_an_aside_gets_the_briefing(shipped, question, expected):
     # The last five are cover.
-    reply = await shipped.answer(question)
-    assert not reply.refused
-    assert [c.id for c in reply.citations] == BRIEFING
-    assert "**" in reply.text  # the briefing's header
-    assert expected in reply.text
+    assert await briefing_cited(shipped, question, expected) == BRIEFING
 
 
 async def test_a_summary_after_an_aside_about_a_name_no_article_names_is_refused(shipped):
@@ -562,11 +559,7 @@ async def test_the_paradox_asked_in_chat(shipped, question):
      ("scusate, ero dal medico. di cosa parla l'articolo su openai e aws?", "38 miliardi di dollari")],
 )  # fmt: skip
 async def test_what_the_article_on_a_topic_is_about_after_an_aside_gets_the_briefing(shipped, question, expected):
-    reply = await shipped.answer(question)
-    assert not reply.refused
-    assert [c.id for c in reply.citations] == BRIEFING
-    assert "**" in reply.text  # the briefing's header
-    assert expected in reply.text
+    assert await briefing_cited(shipped, question, expected) == BRIEFING
 
 
 # 20. The asker's own reading after an "or"

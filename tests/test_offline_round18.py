@@ -15,6 +15,7 @@ marked "cover" or "guard" held before round 18 too, unless they say otherwise.""
 import pytest
 
 from tests.support import answered_from as _answered_from
+from tests.support import briefing_cited
 from tests.test_offline_round11 import _cites
 
 DEAL = {"openai-aws/p3"}
@@ -136,11 +137,7 @@ async def test_a_quoted_word_does_not_make_the_article_answer_what_it_does_not_s
      ("qual è il succo secondo chi ha scritto l'articolo?", "38 miliardi di dollari")],
 )  # fmt: skip
 async def test_the_short_version_of_the_article_is_the_briefing(shipped, question, expected):
-    reply = await shipped.answer(question)
-    assert not reply.refused
-    assert [c.id for c in reply.citations] == BRIEFING
-    assert "**" in reply.text  # the briefing's header
-    assert expected in reply.text
+    assert await briefing_cited(shipped, question, expected) == BRIEFING
 
 
 @pytest.mark.parametrize(
