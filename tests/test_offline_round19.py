@@ -390,3 +390,89 @@ async def test_how_much_in_a_year_asks_a_rate_the_article_does_not_give(shipped,
 )  # fmt: skip
 async def test_what_these_words_ask_is_answered(shipped, question, passages):
     assert await _answered_from(shipped, question, passages)
+
+
+# 10. Owning a part, acting for a company, reactions, and why one company over another
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["amazon ha comprato una quota di openai?", "amazon si prende anche una quota di openai con l'accordo?",
+     "c'è uno scambio di azioni tra openai e amazon?", "does amazon get a stake in openai with this?",
+     "what's microsoft's ownership stake in openai now?", "does amazon own part of anthropic?"],
+)  # fmt: skip
+async def test_owning_a_part_of_a_company_is_not_what_the_article_says(shipped, question):
+    assert await _cites(shipped, question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["chi ha firmato per openai?", "chi ha negoziato l'accordo lato openai?", "who signed the deal for openai?",
+     "who negotiated it on behalf of aws?"],
+)  # fmt: skip
+async def test_who_acted_for_a_company_asks_a_person_the_article_does_not_name(shipped, question):
+    assert await _cites(shipped, question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passages"),
+    [("chi ha firmato l'accordo?", DEAL), ("who signed the deal?", DEAL)],
+)
+async def test_who_signed_is_still_answered_by_the_companies_that_did(shipped, question, passages):
+    # Guards.
+    assert await _answered_from(shipped, question, passages | TITLE | {"openai-aws/p2"})
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["did microsoft agree to end the exclusivity?", "microsoft ha accettato la fine dell'esclusiva?",
+     "how did microsoft react?", "microsoft farà causa a openai?", "did google approve of the deal?"],
+)  # fmt: skip
+async def test_a_reaction_no_one_is_reported_to_have_is_refused(shipped, question):
+    assert await _cites(shipped, question) is None
+
+
+@pytest.mark.parametrize("question", ["come ha reagito aws?", "how did aws react to the deal?"])
+async def test_the_reaction_of_someone_the_article_quotes_is_answered(shipped, question):
+    assert await _answered_from(shipped, question, GARMAN)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["why did they choose amazon instead of microsoft?", "perché openai ha preferito amazon a google?",
+     "perché openai è andata con amazon invece che con google?", "why did openai pick aws over google?"],
+)  # fmt: skip
+async def test_why_one_company_over_another_is_answered_by_what_sets_it_apart(shipped, question):
+    assert await _answered_from(shipped, question, UNIQUE)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["why anthropic and not openai?", "why did amazon fund anthropic instead of openai?"],
+)
+async def test_why_one_over_another_about_what_the_article_does_not_weigh_stays_refused(shipped, question):
+    # Guards.
+    assert await _cites(shipped, question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["did aws's share price go up after the news?", "why is amazon's stock up?",
+     "le azioni amazon sono salite dopo l'annuncio?", "com'è andata in borsa amazon quel giorno?",
+     "openai ha fatto altri accordi simili con altre aziende?",
+     "has openai made other deals like this one?", "did openai sign similar agreements with google?"],
+)  # fmt: skip
+async def test_the_stock_market_and_other_deals_are_not_what_the_article_says(shipped, question):
+    assert await _cites(shipped, question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passages"),
+    [("is this a real shift for the ai race or just another cloud contract?", {"openai-aws/p4", "openai-aws/p5",
+      "openai-aws/p11", "openai-aws/p1"}),
+     ("wasn't it 5 years? or am i mixing it up with some other deal", DURATION),
+     ("quanto vale l'accordo?", DEAL | TITLE)],
+)  # fmt: skip
+async def test_this_deal_called_just_another_is_still_this_deal(shipped, question, passages):
+    # Guards.
+    assert await _answered_from(shipped, question, passages)

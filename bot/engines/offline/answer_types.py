@@ -390,6 +390,29 @@ def asks_what_sets_apart(text: str) -> bool:
     return any(p.search(text) for data in all_languages() for p in data.contrast_cues)
 
 
+def chosen_part(text: str) -> tuple[str, str]:
+    """A question asking why one thing rather than others, split into the part naming the one
+    chosen and the others passed over, without the words between: "why did OpenAI pick AWS over
+    Google?" -> ("why did OpenAI pick AWS", " Google?") (``contrast_markers``); the whole text and
+    nothing when it names no others."""
+    found = []
+    for data in all_languages():
+        for marker in data.contrast_markers:
+            match = marker.search(text)
+            if match is not None:
+                group = "cut" if "cut" in marker.groupindex else 0
+                found.append((match.start(group), match.end(group)))
+    if not found:
+        return text, ""
+    start, end = min(found)
+    return text[:start], text[end:]
+
+
+def is_choice_word(stems: frozenset[str]) -> bool:
+    """Whether a topic word (its stems) is a verb of choosing, in either language (``choice_words``)."""
+    return any(stem in data.choice_words for stem in stems for data in all_languages())
+
+
 def owned_by_the_asker(sentence: str, name: str) -> bool:
     """Whether a name is the asker's own ("our CISO will ask", "we have ESG reporting", "i keep
     wanting to say Jassy"): a first-person word stands before it in the sentence, in either

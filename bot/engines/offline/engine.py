@@ -17,9 +17,11 @@ from bot.engines.offline.answer_types import (
     asks_the_bots_opinion,
     asks_what_sets_apart,
     choice_options,
+    chosen_part,
     claims_in,
     figures_offered,
     first_alternatives,
+    is_choice_word,
     is_instruction,
     is_yes_no,
     large_figures,
@@ -97,6 +99,7 @@ FIGURE_TYPES = ("amount", "measure", "count", "duration", "rate", "percentage")
 EVENT_DATE_TYPES = ("past_date", "day")
 # The kinds of question that ask what the article's words mean ("cos'è sto 'paradosso'?": none).
 MEANING_TYPES = (None, "definition", "significance", "reason")
+MAX_APART = 2  # passages quoted for what sets the chosen one apart; more say nothing in particular
 SECOND_PASSAGE_SHARE = 0.75  # quote a second passage only when it scores nearly as well
 MAX_BRIEF_POINTS = 6  # and at most this many articles in a briefing: the newest, or those asked for
 SCOPE_TITLES = 3  # articles named when a question is not covered
@@ -168,7 +171,7 @@ class OfflineEngine:
             # "why AWS and not someone else?": what sets AWS apart answers, not the deal's news.
             apart = [m for m in self.index.search(question, limit=None) if _answers([m])]
             apart = [m for m in apart if self.index.states(m.passage, frozenset({"distinction"}))]
-            matches = apart[:2] or matches
+            matches = apart[:2] or matches or self._what_sets_apart(question)
         dated = question_type(question) if kind is not None else stated_date(question)
         if dated is not None and dated.name in EVENT_DATE_TYPES:
             # "did they sign in 2025?", "what year did OpenAI sign?": a passage that says nothing of
@@ -182,6 +185,31 @@ class OfflineEngine:
             # Google or Microsoft can do does not answer.
             matches = [m for m in matches if not self.index.names_subject_as_able(question, m.passage)]
         return matches
+
+    def _what_sets_apart(self, question: str) -> list[Match]:
+        """Why one was chosen over others ("why did OpenAI pick Amazon over Google?", "perché ha
+        preferito AWS a Microsoft?"): the passages (at most MAX_APART) saying what sets something
+        apart that name everyone the question names as chosen (a company as its division: Amazon
+        as AWS), whatever it names as passed over."""
+        asked, others = chosen_part(question)
+        chosen = self.index.names_in(self.index.as_divisions(asked))
+        if not chosen or self.reader.questions_asked(question):
+            return []  # "why Amazon and not Google? was it cheaper?" asks more than what sets it apart
+        if not chosen <= self.index.headline_words:
+            return []  # "why did OpenAI's CEO choose AWS?": the choice of someone no headline names
+        if not all(self.index.uses_word(w) for w in self.index.topic_words(others)):
+            return []  # "perché proprio AWS e non Oracle?": no article weighs Oracle
+        names = self.index.names_in(asked)
+        said = [w for w in self.index.topic_words(asked) if not w & names]
+        if not all(is_choice_word(w) for w in said):
+            return []  # "why did OpenAI's CEO choose AWS?" asks about its CEO
+        held = [frozenset({name}) for name in chosen]
+        apart = [
+            p
+            for p in self.knowledge.passages
+            if self.index.states(p, frozenset({"distinction"})) and self.index.contains(p, held)
+        ]
+        return [Match(p, 0.0, 0.0, True) for p in apart] if len(apart) <= MAX_APART else []
 
     def _without_asides(self, question: str, history: Sequence[Turn]) -> list[Match]:
         """The passages that answer the message read without its asides (``MessageReader``),

@@ -113,6 +113,11 @@ class LanguageData:
     source_words: frozenset[str] = frozenset()
     # "Why AWS and not someone else?", "perché proprio AWS?": asks what sets something apart.
     contrast_cues: tuple[re.Pattern[str], ...] = ()
+    # Where a question asking why one thing rather than others names the others ("...over
+    # Google", "invece di Microsoft", "preferito Amazon *a* Google": group `cut` when present).
+    contrast_markers: tuple[re.Pattern[str], ...] = ()
+    # The verbs of choosing ("pick", "preferito"): all such a question may say besides names.
+    choice_words: frozenset[str] = frozenset()
     # "...? lo chiedo perché al ministero...", "asking because our board...": why the asker asks.
     motive_cues: tuple[re.Pattern[str], ...] = ()
     # What a sentence that does not ask states, not asks: "I think", "because...", "readers who...".
@@ -175,6 +180,8 @@ def language_data(language: str) -> LanguageData:
         opinion_cues=_compiled(raw.get("opinion_cues") or []),
         source_words=frozenset((raw.get("source_words") or "").split()),
         contrast_cues=_compiled(raw.get("contrast_cues") or []),
+        contrast_markers=_compiled(raw.get("contrast_markers") or []),
+        choice_words=frozenset((raw.get("choice_words") or "").split()),
         motive_cues=_compiled(raw.get("motive_cues") or []),
         statement_cues=_compiled(raw.get("statement_cues") or []),
         claim_cues={kind: _compiled(patterns) for kind, patterns in (raw.get("claim_cues") or {}).items()},
