@@ -196,7 +196,7 @@ class OfflineEngine:
         if not chosen or self.reader.questions_asked(question):
             return []  # "why Amazon and not Google? was it cheaper?" asks more than what sets it apart
         if not chosen <= self.index.headline_words:
-            return []  # "why did OpenAI's CEO choose AWS?": the choice of someone no headline names
+            return []  # "why did Anthropic pick AWS over Google?": the choice of someone no headline names
         if not all(self.index.uses_word(w) for w in self.index.topic_words(others)):
             return []  # "perché proprio AWS e non Oracle?": no article weighs Oracle
         names = self.index.names_in(asked)
