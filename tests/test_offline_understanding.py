@@ -192,11 +192,12 @@ def test_each_language_has_its_data_file_with_every_kind_of_answer(language):
         "percentage",
         "definition",
         "place",
+        "purpose",
     }
     assert data.question_words and data.filler and data.instructions and data.head_cues
     assert set(data.evidence) >= {
         "date", "duration", "amount", "count", "role", "reason", "condition", "percentage", "significance",
-        "definition", "record", "absolute", "ability", "place",
+        "definition", "record", "absolute", "ability", "place", "purpose",
     }  # fmt: skip
 
 

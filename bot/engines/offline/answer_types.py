@@ -38,6 +38,7 @@ ACCEPTS = {
     "anyone_quoted": ("speaker",),
     "person": ("role", "name", "organisation"),
     "reason": ("reason",),
+    "purpose": ("purpose",),
     "opinion": ("opinion",),
     "hypothetical": ("condition",),
     "percentage": ("percentage",),
@@ -115,11 +116,17 @@ def _asked_part(lowered: str) -> str:
     thinks it's hype", "...? my editor wants a box for readers who aren't into tech"): what the
     asker or others think is not what is asked, so its words name no kind of answer. A question
     typed without its mark after another ("quick q? who signed it") opens with an interrogative
-    word, and is kept."""
+    word, and is kept, as is what says what the question means."""
     asked, mark, remark = lowered.rpartition("?")
-    if not mark or not words(remark) or opens_with_interrogative(remark):
-        return lowered
+    if not mark or not words(remark) or opens_with_interrogative(remark) or clarifies(remark):
+        return lowered  # "chi ha firmato? i nomi dei dirigenti intendo" asks for people with a role
     return asked + mark
+
+
+def clarifies(text: str) -> bool:
+    """Whether the text says what the question before it means ("...? the execs' names, I mean"),
+    in either language (``clarification_cues``)."""
+    return any(cue.search(text) for data in all_languages() for cue in data.clarification_cues)
 
 
 def opens_with_interrogative(text: str) -> bool:
@@ -376,9 +383,10 @@ def gives_a_motive(sentence: str) -> bool:
 def as_statement(sentence: str) -> str:
     """A sentence that does not ask, without the words that would read as asking in a question
     but state in a statement ("I think I read two things", "...mi sembra una cifra esagerata",
-    "if it's months, because that would be a lot", "for readers who aren't into tech")."""
+    "if it's months, because that would be a lot", "for readers who aren't into tech", "feels
+    like...")."""
     for data in all_languages():
-        for cue in data.statement_cues:
+        for cue in data.statement_cues + data.view_openers:
             sentence = cue.sub(" ", sentence)
     return sentence
 
@@ -435,6 +443,28 @@ def opens_first_person(sentence: str) -> bool:
     usiamo Azure"), in either language: the asker speaks of themselves."""
     opening = [t.text for t in tokens(sentence.lower())][:1]
     return bool(opening) and opening[0] in _first_person()
+
+
+def states_a_view(sentence: str) -> bool:
+    """Whether a sentence opens by giving the asker's own view ("feels like everyone buys from the
+    same 3 suppliers", "mi sa che è tutta pubblicità"), in either language (``view_openers``)."""
+    return any(cue.search(sentence) for data in all_languages() for cue in data.view_openers)
+
+
+def without_interrogatives(sentence: str) -> str:
+    """The sentence without its interrogative words: in the asker's own voice they join clauses
+    ("io diffido sempre *quando* tutto finisce in poche mani", "we know *how* that goes")."""
+    return " ".join(t.text for t in tokens(sentence) if t.text.lower() not in _interrogatives())
+
+
+def holds_interrogative(text: str) -> bool:
+    """Whether the text holds an interrogative word of either language ("riassumimi *cosa*...")."""
+    return any(t.text.lower() in _interrogatives() for t in tokens(text))
+
+
+@cache
+def _interrogatives() -> frozenset[str]:
+    return frozenset().union(*(data.interrogatives for data in all_languages()))
 
 
 @cache

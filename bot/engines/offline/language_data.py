@@ -107,6 +107,20 @@ class LanguageData:
     person_titles: frozenset[str] = frozenset()
     checking_words: frozenset[str] = frozenset()  # "can you confirm...": no topic of a figure to check
     self_naming: frozenset[str] = frozenset()
+    # A clause in which the asker introduces themselves ("sono Marta dello studio Ferri", "Kevin,
+    # audit side"), group `name`: the names in it are the asker's world, not a topic.
+    introduction_cues: tuple[re.Pattern[str], ...] = ()
+    # Who told the asker what the message checks ("line cook heard it's...", "...? il microfonista
+    # giura che è Jassy"), group `who`: those words are not what is asked, when `who` is someone
+    # of the asker's world (``MessageReader.without_hearsay``).
+    hearsay_cues: tuple[re.Pattern[str], ...] = ()
+    # The asker's own likening, closing a question ("...? like the pass on a friday night?", ",
+    # tipo quando..."): set aside when it says nothing the articles say.
+    analogy_cues: tuple[re.Pattern[str], ...] = ()
+    # What says what the question means ("...? names of the execs, I mean"): never a remark.
+    clarification_cues: tuple[re.Pattern[str], ...] = ()
+    # A sentence opening with the asker's own view ("feels like...", "mi sa che..."): a remark.
+    view_openers: tuple[re.Pattern[str], ...] = ()
     # A question asking the bot's own opinion ("secondo te...?", "do you think...?"), and the words
     # that ask instead what the articles say ("article", "dice"): without them, it is refused.
     opinion_cues: tuple[re.Pattern[str], ...] = ()
@@ -177,6 +191,11 @@ def language_data(language: str) -> LanguageData:
         person_titles=frozenset((raw.get("person_titles") or "").split()),
         checking_words=frozenset((raw.get("checking_words") or "").split()),
         self_naming=frozenset((raw.get("self_naming") or "").split()),
+        introduction_cues=_compiled(raw.get("introduction_cues") or []),
+        hearsay_cues=_compiled(raw.get("hearsay_cues") or []),
+        analogy_cues=_compiled(raw.get("analogy_cues") or []),
+        clarification_cues=_compiled(raw.get("clarification_cues") or []),
+        view_openers=_compiled(raw.get("view_openers") or []),
         opinion_cues=_compiled(raw.get("opinion_cues") or []),
         source_words=frozenset((raw.get("source_words") or "").split()),
         contrast_cues=_compiled(raw.get("contrast_cues") or []),

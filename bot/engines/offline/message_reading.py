@@ -17,11 +17,15 @@ from bot.engines.offline.answer_types import (
     QuestionType,
     addresses_the_bot,
     as_statement,
+    clarifies,
     gives_a_motive,
+    holds_interrogative,
     opens_first_person,
     opens_with_interrogative,
     owned_by_the_asker,
     question_type,
+    states_a_view,
+    without_interrogatives,
     without_summary_request,
 )
 from bot.engines.offline.language_data import all_languages
@@ -59,7 +63,59 @@ class MessageReader:
     def read(self, text: str) -> str:
         """The question a message asks: names spelt as the articles spell them, without the
         chatter around it."""
-        return self.without_chatter(self.with_names_spelt_right(text))
+        return self.without_chatter(self.without_hearsay(self.with_names_spelt_right(text)))
+
+    def without_hearsay(self, text: str) -> str:
+        """The message without who told the asker what it checks ("line cook heard it's a 10 year
+        contract, true?", "...? il microfonista giura che è Jassy", ``hearsay_cues``): the claim
+        is asked, not who made it. Only when that someone is of the asker's world
+        (``_of_the_askers_world``: not "the CEO said...", "Garman says...", "the piece says...")."""
+
+        def unsaid(found: re.Match[str]) -> str:
+            return " " if self._of_the_askers_world(found["who"]) else found[0]
+
+        for data in all_languages():
+            for cue in data.hearsay_cues:
+                text = cue.sub(unsaid, text)
+        return text.strip()
+
+    def _of_the_askers_world(self, who: str) -> bool:
+        """Whether ``who`` is someone of the asker's world ("sous chef", "my junior", "client"):
+        words that are not all stop words ("he says" may be the CEO), none of which is a word the
+        articles' texts use as such, a word for the article itself, or a name but the asker's own
+        ("my friend Luca"; not "Sam Altman ha detto qualcosa?", "...? nvidia will want to know")."""
+        if holds_interrogative(who):
+            return False  # "riassumimi cosa ha detto Microsoft": what is asked, not who told
+        said = [w for w in words(who) if not self.index.is_stop_word(w)]
+        if not said or any(w in self._source_words for w in said) or addresses_the_bot(who):
+            return False
+        if any(not owned_by_the_asker(who, name) for name in self.index.names_in(who)):
+            return False
+        return not any(self.index.uses_word(stems) for stems in self.index.topic_words(who))
+
+    @cached_property
+    def _source_words(self) -> frozenset[str]:
+        return frozenset().union(*(data.source_words for data in all_languages()))
+
+    def _introduces_the_asker(self, clause: str) -> bool:
+        """Whether the asker introduces themselves in the clause ("sono Marta dello studio Ferri",
+        "Kevin, audit side", "sono Paolo.", ``introduction_cues``): it opens with a name
+        (capitalised, or one the index reads as a name) that no article uses; a name and a comma
+        must be followed by more than names ("Nvidia, Intel:" lists what is asked about)."""
+        names = self.index.names_in(clause)
+        only_names = all(stems & names for stems in self.index.topic_words(clause))
+        for data in all_languages():
+            for cue in data.introduction_cues:
+                found = cue.search(clause)
+                if found is None or (only_names and found[0].rstrip().endswith(",")):
+                    continue
+                name = found["name"]
+                if (name[:1].isupper() or name.lower() in names) and not self._uses(name.lower()):
+                    return True
+        return False
+
+    def _uses(self, word: str) -> bool:
+        return self.index.uses_word(frozenset().union({word}, *self.index.topic_words(word)))
 
     def without_asides(self, text: str) -> str | None:
         """The message without its asides: what it says in brackets ("(client is obsessed w big
@@ -75,7 +131,8 @@ class MessageReader:
             text = text[: found.start()] + " " + text[found.end() :]
         asking, telling = _asking_and_telling(text)
         asking, opening = self._without_openings(asking)
-        telling += opening
+        asking, likened = self._without_analogies(asking)
+        telling += opening + likened
         if not asking or not (telling or bracketed):
             return None
         # In a message that names someone the articles name, what the asker tells before asking
@@ -96,11 +153,44 @@ class MessageReader:
         for sentence in asking:
             clauses = _CLAUSE_BREAK.split(sentence)
             start = 0
-            while start < len(clauses) - 1 and self._is_aside(clauses[start]):
+            while start < len(clauses) - 1 and self._is_aside(clauses[start]) and not self._only_quotes(clauses[start]):
                 start += 1
             kept.append(" ".join(clauses[start:]))
             openings += clauses[:start]
         return kept, openings
+
+    def _without_analogies(self, asking: list[str]) -> tuple[list[str], list[str]]:
+        """The asking sentences without the asker's own likening that closes them (``analogy_cues``):
+        a sentence of its own after another question ("what do they mean by bottleneck? like the
+        pass on a friday night?") or the clause after a comma ("what kind of AI race, like chatbots
+        or what?"), when it holds no name and no word the articles use ("tipo le GPU?" stays)."""
+        kept, likened = [], []
+        for sentence in asking:
+            if kept and self._likens(sentence):
+                likened.append(sentence)
+                continue
+            head, comma, last = sentence.rpartition(", ")
+            if comma and head.strip() and self._likens(last):
+                kept.append(head.rstrip() + "?")
+                likened.append(last)
+            else:
+                kept.append(sentence)
+        return kept, likened
+
+    def _likens(self, clause: str) -> bool:
+        """Whether a clause is a likening (``analogy_cues``) holding no name and no word the articles use."""
+        if not any(cue.search(clause) for data in all_languages() for cue in data.analogy_cues):
+            return False
+        if self.index.names_in(clause):
+            return False
+        return not any(self.index.uses_word(stems) for stems in self.index.topic_words(clause))
+
+    def _only_quotes(self, clause: str) -> bool:
+        """Whether a clause only quotes words ("'planetary scale' — where's that from?"): what the
+        question after it is about, not an aside."""
+        quoted = self.quoted_words(clause)
+        rest = _QUOTED_WORDS.sub(" ", clause)
+        return bool(quoted) and not self.index.topic_words(rest)
 
     def questions_asked(self, text: str) -> list[str]:
         """The questions a message asks one after another ("quanto dura l'accordo? e entro quando
@@ -180,16 +270,23 @@ class MessageReader:
     def _is_remark(self, clause: str) -> bool:
         """Whether what follows a question only comments on it: an aside that names no kind of
         answer ("i need the date") and none of whose words is one the articles' own texts use
-        ("per noi cambia molto nella modellizzazione")."""
-        # "big" names a kind of answer, and is chat
-        if any(self.index.names_a_kind(frozenset({w})) and not self.index.is_filler(w) for w in words(clause)):
+        ("per noi cambia molto nella modellizzazione"), or one in the asker's own voice ("i only
+        know Amazon for...", "feels like...")."""
+        view = states_a_view(clause)
+        own_voice = view or opens_first_person(clause)
+        if own_voice:
+            clause = without_interrogatives(clause)  # "io diffido sempre *quando*..." asks no date
+        # "big" names a kind of answer, and is chat; the asker's view names none ("feels like
+        # everyone buys from the same 3 *suppliers*"), their need does ("i need the *date*")
+        kinds = [] if view else [w for w in words(clause) if not self.index.is_filler(w)]
+        if any(self.index.names_a_kind(frozenset({w})) for w in kinds):
             return False
         if not self._is_aside(clause):
             return False
         # "...? i only know Amazon for ordering in bulk": the asker speaking of themselves, whatever
         # names they use, comments on the question
         own = self.index.own_words
-        return opens_first_person(clause) or not any(stems & own for stems in self.index.topic_words(clause))
+        return own_voice or not any(stems & own for stems in self.index.topic_words(clause))
 
     def _is_aside(self, sentence: str, *, scene: bool = False) -> bool:
         """Whether a sentence that does not ask adds nothing to what is asked: it names no one
@@ -202,6 +299,8 @@ class MessageReader:
             return False
         if without_summary_request(sentence) is not None:
             return False  # "who, how much? in two lines": how to answer
+        if clarifies(sentence):
+            return False  # "...? nomi dei dirigenti intendo" says what is asked
         # Names the articles know may stand in an aside ("something about Amazon playing both
         # sides"): the passage that answers must name them too (``OfflineEngine``). Others only
         # when they are the asker's own people ("our CISO will ask"), not a new topic ("Nvidia?").
@@ -211,6 +310,11 @@ class MessageReader:
         return scene or all(owned_by_the_asker(sentence, name) for name in unknown)
 
     def _is_chatter(self, clause: str) -> bool:
+        if self._introduces_the_asker(clause):
+            # "sono Marta dello studio Ferri,...": the names are the asker's own, and only a word
+            # the articles use as such would be a topic ("Roberta, studio associato")
+            held = any(self.index.uses_word(stems) for stems in self.index.topic_words(clause))
+            return not held and without_summary_request(clause) is None
         if self.index.names_in(clause) or without_summary_request(clause) is not None:
             return False  # "tl;dr pls. what's the deal?" asks for the summary
         return not any(self.index.anywhere(max(stems, key=len)) for stems in self.index.topic_words(clause))

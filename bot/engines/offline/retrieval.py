@@ -63,6 +63,8 @@ FILLER_WEIGHT = 0.15  # generic words of asking ("quoted", "comes") next to a to
 
 _NAMES_UNACCENTED = frozenset({"sara", "fara"})
 NAME_WORD = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
+# Where a noun phrase ends: a punctuation mark before a space (not the comma of "3,8").
+_PHRASE_END = re.compile(r"[,;:?!.](?:\s|$)")
 _CODE_LIKE = re.compile(r"[A-Z]{2,}\w*|[A-Z][a-z]+[A-Z]\w*")
 _DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+){1,6}[A-Z][\w-]*)\s*\(([A-Z][A-Za-z]{1,9})\)")
 
@@ -321,7 +323,9 @@ class PassageIndex:
                 if found is None:
                     continue
                 phrase = []
-                for word in words(lowered[found.end() :]):
+                # The noun phrase ends at a punctuation mark: "quante GPU, tipo qualche migliaio?"
+                # counts GPUs, and what follows the comma offers a figure.
+                for word in words(_PHRASE_END.split(lowered[found.end() :], maxsplit=1)[0]):
                     if word in data.head_stops:
                         break
                     if word in self._stopwords or word in self._filler or word in names or word.isdigit():
@@ -681,6 +685,17 @@ class PassageIndex:
         whether they stand together; None when it holds none, lacks a name the question names or
         lacks the thing asked for ("which *maker*")."""
         has_role = "role" in self._kinds[i]
+        # A role the passage names stands for the role asked only when it holds some other word of
+        # the question too, or the question has none but names and the headlines' words ("chi l'ha
+        # firmato? i nomi dei manager", "is OpenAI the market leader?": a passage naming a CEO, but
+        # no signing and no market, does not answer; "il capo di AWS che ha parlato dell'accordo" does)
+        others = [
+            c
+            for c in concepts
+            if not c.filler and not c.role and not c.stems & names and not c.stems & self.headline_words
+        ]
+        if others and not any(_found(c, terms, related) for c in others):
+            has_role = False
         found = sum(c.weight * _found(c, terms, related, has_role) for c in concepts)
         if not found or not names <= terms:
             return None  # a passage that does not name who or what the question names cannot answer it
