@@ -418,7 +418,12 @@ def chosen_part(text: str) -> tuple[str, str]:
 
 def is_choice_word(stems: frozenset[str]) -> bool:
     """Whether a topic word (its stems) is a verb of choosing, in either language (``choice_words``)."""
-    return any(stem in data.choice_words for stem in stems for data in all_languages())
+    return bool(stems & _choice_words())
+
+
+@cache
+def _choice_words() -> frozenset[str]:
+    return frozenset().union(*(data.choice_words for data in all_languages()))
 
 
 def owned_by_the_asker(sentence: str, name: str) -> bool:
@@ -501,8 +506,12 @@ def asks_the_bots_opinion(text: str) -> bool:
     lowered = text.lower()
     if not any(p.search(lowered) for data in all_languages() for p in data.opinion_cues):
         return False
-    source = _source_words()
-    return not any(t.text in source for t in tokens(lowered))
+    return not any(is_source_word(t.text) for t in tokens(lowered))
+
+
+def is_source_word(word: str) -> bool:
+    """Whether a word names the article or its saying it ("articolo", "piece", "writes")."""
+    return word in _source_words()
 
 
 @cache

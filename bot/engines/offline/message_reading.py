@@ -20,6 +20,7 @@ from bot.engines.offline.answer_types import (
     clarifies,
     gives_a_motive,
     holds_interrogative,
+    is_source_word,
     opens_first_person,
     opens_with_interrogative,
     owned_by_the_asker,
@@ -87,15 +88,11 @@ class MessageReader:
         if holds_interrogative(who):
             return False  # "riassumimi cosa ha detto Microsoft": what is asked, not who told
         said = [w for w in words(who) if not self.index.is_stop_word(w)]
-        if not said or any(w in self._source_words for w in said) or addresses_the_bot(who):
+        if not said or any(is_source_word(w) for w in said) or addresses_the_bot(who):
             return False
         if any(not owned_by_the_asker(who, name) for name in self.index.names_in(who)):
             return False
-        return not any(self.index.uses_word(stems) for stems in self.index.topic_words(who))
-
-    @cached_property
-    def _source_words(self) -> frozenset[str]:
-        return frozenset().union(*(data.source_words for data in all_languages()))
+        return not self.index.uses_any(who)
 
     def _introduces_the_asker(self, clause: str) -> bool:
         """Whether the asker introduces themselves in the clause ("sono Marta dello studio Ferri",
@@ -181,9 +178,7 @@ class MessageReader:
         """Whether a clause is a likening (``analogy_cues``) holding no name and no word the articles use."""
         if not any(cue.search(clause) for data in all_languages() for cue in data.analogy_cues):
             return False
-        if self.index.names_in(clause):
-            return False
-        return not any(self.index.uses_word(stems) for stems in self.index.topic_words(clause))
+        return not self.index.names_in(clause) and not self.index.uses_any(clause)
 
     def _only_quotes(self, clause: str) -> bool:
         """Whether a clause only quotes words ("'planetary scale' — where's that from?"): what the
@@ -313,8 +308,7 @@ class MessageReader:
         if self._introduces_the_asker(clause):
             # "sono Marta dello studio Ferri,...": the names are the asker's own, and only a word
             # the articles use as such would be a topic ("Roberta, studio associato")
-            held = any(self.index.uses_word(stems) for stems in self.index.topic_words(clause))
-            return not held and without_summary_request(clause) is None
+            return not self.index.uses_any(clause) and without_summary_request(clause) is None
         if self.index.names_in(clause) or without_summary_request(clause) is not None:
             return False  # "tl;dr pls. what's the deal?" asks for the summary
         return not any(self.index.anywhere(max(stems, key=len)) for stems in self.index.topic_words(clause))
